@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** Size limits of the Segment HTTP Tracking API (product.md). */
+export const IngestConfig = z
+  .object({
+    maxMessageBytes: z.number().int().positive().default(32 * 1024),
+    maxBatchBytes: z.number().int().positive().default(500 * 1024),
+    maxBatchMessages: z.number().int().positive().default(2500),
+    /** A log segment is closed and handed to the loader once it holds this much or is this old. */
+    segmentBytes: z.number().int().positive().default(8 * 1024 * 1024),
+    loadIntervalMs: z.number().int().positive().default(200),
+    /** Acknowledged bytes not yet loaded into the store above which ingestion answers 503. */
+    maxBacklogBytes: z.number().int().positive().default(512 * 1024 * 1024),
+    /** Bytes waiting for the next group commit above which ingestion answers 429. */
+    maxPendingBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  })
+  .strict();
+export type IngestConfig = z.infer<typeof IngestConfig>;
+
+export const DuckDbConfig = z
+  .object({
+    memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 2GB').default('2GB'),
+    threads: z.number().int().min(1).max(64).default(2),
+  })
+  .strict();
+export type DuckDbConfig = z.infer<typeof DuckDbConfig>;
+
+export const WorkspaceConfig = z
+  .object({
+    baseCurrency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').default('USD'),
+    reportingTimezone: z.string().default('UTC'),
+    /** Region that phone numbers without a country code are read in (ISO 3166 alpha-2). */
+    defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 code such as US').default('US'),
+  })
+  .strict();
+export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;
+
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const TesseraConfig = z
+  .object({
+    dataDir: z.string().min(1).default('./tessera-data'),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080 }),
+    logLevel: LogLevel.default('info'),
+    workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
+    ingest: IngestConfig.default(IngestConfig.parse({})),
+    duckdb: DuckDbConfig.default(DuckDbConfig.parse({})),
+  })
+  .strict();
+export type TesseraConfig = z.infer<typeof TesseraConfig>;
