@@ -1,1 +1,1 @@
-export {};
+export { createApiKey, listApiKeys, ApiKeyVerifier, type ApiKey, type KeyKind } from './api-keys.js';

@@ -1,1 +1,21 @@
-export {};
+export type { Store, StoreTx, Row } from './store.js';
+export type { Dialect, TableDef, ColumnDef, ColumnType, Grain } from './dialect.js';
+export { sql, ident, raw, join, param, renderSql, Sql, type SqlValue, type ParamType } from './sql.js';
+export { migrate, migrations } from './migrations.js';
+export { eventsTable, quarantineTable, loadedSegmentsTable, apiKeysTable } from './schema.js';
+export { duckdbDialect } from './duckdb/duckdb-dialect.js';
+import { DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';
+import { migrate } from './migrations.js';
+import type { Store } from './store.js';
+
+/** Opens the embedded DuckDB store in a data directory and brings its schema up to date. */
+export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Store> {
+  const store = await DuckDbStore.open(options);
+  try {
+    await migrate(store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}

@@ -1,0 +1,69 @@
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { TesseraError } from '../../contract/index.js';
+import { exportParquet, listEvents, streamMessages, type EventRow } from '../../ingest/index.js';
+import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+import { parseCount } from '../parse-int.js';
+
+const parse = (m: unknown): unknown => (typeof m === 'string' ? JSON.parse(m) : m);
+
+function formatEvent(row: EventRow): string {
+  const who = row.user_id ? `user:${row.user_id}` : `anon:${row.anonymous_id ?? ''}`;
+  const what = row.type === 'track' ? row.event : row.type;
+  return `${row.seq}\t${row.ts.toISOString()}\t${what}\t${who}\t${row.source}`;
+}
+
+/** `tessera events list|tail|export`. */
+export function registerEvents(program: Command, ctx: CliContext): void {
+  const events = program.command('events').description('the stored event log');
+  events
+    .command('list')
+    .description('print stored events, oldest first (the last --limit, or those after --after)')
+    .option('--after <seq>', 'only events stored after this sequence number', parseCount)
+    .option('--limit <n>', 'at most this many', parseCount, 20)
+    .option('--type <type>', 'only this message type')
+    .option('--event <name>', 'only this track event')
+    .option('--json', 'print JSON')
+    .action(async (opts: { after?: number; limit: number; type?: string; event?: string; json?: boolean }, cmd: Command) => {
+      const rows = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) =>
+        listEvents(ws.store, {
+          limit: opts.limit,
+          ...(opts.after !== undefined ? { afterSeq: opts.after } : {}),
+          ...(opts.type ? { type: opts.type } : {}),
+          ...(opts.event ? { event: opts.event } : {}),
+        }),
+      );
+      if (opts.json) printJson(ctx.io, { events: rows.map((r) => ({ seq: r.seq, source: r.source, message: parse(r.message) })) });
+      else for (const r of rows) ctx.io.out(formatEvent(r) + '\n');
+    });
+
+  events
+    .command('export')
+    .description('write every stored message, one Segment message per line, as standardized')
+    .addOption(new Option('--format <format>', 'ndjson or parquet').choices(['ndjson', 'parquet']).default('ndjson'))
+    .option('--out <file>', 'write here instead of stdout (required for parquet)')
+    .action(async (opts: { format: 'ndjson' | 'parquet'; out?: string }, cmd: Command) => {
+      const out = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+      if (opts.format === 'parquet') {
+        if (!out) throw new TesseraError('invalid_argument', 'parquet export needs --out FILE');
+        const n = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) => exportParquet(ws.store, out));
+        ctx.io.err(`exported ${n} messages to ${out}\n`);
+        return;
+      }
+      const count = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
+        let n = 0;
+        const stream = out ? createWriteStream(out) : undefined;
+        for await (const lines of streamMessages(ws.store)) {
+          const text = lines.join('\n') + '\n';
+          if (stream) {
+            if (!stream.write(text)) await new Promise<void>((r) => stream.once('drain', () => r()));
+          } else ctx.io.out(text);
+          n += lines.length;
+        }
+        if (stream) await new Promise<void>((r, j) => stream.end((err?: Error | null) => (err ? j(err) : r())));
+        return n;
+      });
+      ctx.io.err(`exported ${count} messages${out ? ` to ${out}` : ''}\n`);
+    });
+}

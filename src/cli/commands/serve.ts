@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { TesseraError } from '../../contract/index.js';
+import { openWorkspace, startServer, type CommandRunner, type Workspace } from '../../server/index.js';
+import { createLogger } from '../create-logger.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { parseCount } from '../parse-int.js';
+
+/** Runs the server until SIGINT/SIGTERM; resolves after a clean shutdown. */
+export async function serveUntilSignal(ctx: CliContext, global: GlobalOptions & { port?: number }, serverRunner: (ws: Workspace) => CommandRunner): Promise<void> {
+  const config = ctx.config(global);
+  const logger = createLogger(config.logLevel);
+  const ws = await openWorkspace(config, logger);
+  const server = await startServer(ws, { host: config.server.host, port: global.port ?? config.server.port, runCommand: serverRunner(ws) });
+  ctx.io.err(`Tessera is listening on ${server.url} (data: ${config.dataDir})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  ctx.io.err('stopping: finishing acknowledged writes\n');
+  await server.stop();
+  await ws.close();
+}
+
+/** `tessera serve`. */
+export function registerServe(program: Command, ctx: CliContext, serverRunner: (ws: Workspace) => CommandRunner): void {
+  program
+    .command('serve')
+    .description('ingestion API + read API + dashboard')
+    .option('--port <port>', 'port to listen on (default 8080, or TESSERA_PORT)', parseCount)
+    .action(async (opts: { port?: number }, cmd: Command) => {
+      if (ctx.inServer) throw new TesseraError('invalid_argument', 'a server already holds this data directory');
+      await serveUntilSignal(ctx, { ...cmd.optsWithGlobals<GlobalOptions>(), ...(opts.port !== undefined ? { port: opts.port } : {}) }, serverRunner);
+    });
+}

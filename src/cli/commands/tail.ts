@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { parseCount } from '../parse-int.js';
+
+interface ListedEvent {
+  seq: number;
+  source: string;
+  message: { type: string; event?: string; userId?: string; anonymousId?: string; timestamp: string };
+}
+
+/** `tessera events tail`: prints events as they arrive, whether or not a server holds the data. */
+export function registerTail(events: Command, ctx: CliContext, invoke: (argv: string[]) => Promise<string>): void {
+  events
+    .command('tail')
+    .description('print the latest events, then follow new ones as they arrive (Ctrl-C to stop)')
+    .option('-n, --lines <n>', 'how many recent events to print first', parseCount, 10)
+    .option('--no-follow', 'print the recent events and exit')
+    .option('--interval <ms>', 'poll interval', parseCount, 500)
+    .option('--json', 'one JSON message per line')
+    .action(async (opts: { lines: number; follow: boolean; interval: number; json?: boolean }, cmd: Command) => {
+      const data = cmd.optsWithGlobals<{ data?: string }>().data;
+      const global = data ? ['--data', data] : [];
+      // Each poll is its own short command, so a server may start or stop while we follow.
+      const poll = async (args: string[]) => (JSON.parse(await invoke(['events', 'list', ...args, '--json', ...global])) as { events: ListedEvent[] }).events;
+      let last = 0;
+      const print = (rows: ListedEvent[]) => {
+        for (const r of rows) {
+          last = Math.max(last, r.seq);
+          const m = r.message;
+          if (opts.json) ctx.io.out(JSON.stringify(m) + '\n');
+          else ctx.io.out(`${m.timestamp}  ${(m.type === 'track' ? m.event : m.type) ?? ''}  ${m.userId ? `user:${m.userId}` : `anon:${m.anonymousId ?? ''}`}  ${r.source}\n`);
+        }
+      };
+      print(await poll(['--limit', String(opts.lines)]));
+      if (!opts.follow) return;
+      let stop = false;
+      process.once('SIGINT', () => (stop = true));
+      while (!stop) {
+        await new Promise((r) => setTimeout(r, opts.interval));
+        print(await poll(['--after', String(last), '--limit', '1000']));
+      }
+    });
+}

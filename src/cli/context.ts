@@ -1,0 +1,38 @@
+import type { TesseraConfig } from '../contract/index.js';
+import type { ServerInfo, Workspace } from '../server/index.js';
+
+/** Where a command's output goes: the terminal, or a buffer sent back by the server. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stdout is an interactive terminal (progress bars, colours). */
+  isTty: boolean;
+}
+
+export interface GlobalOptions {
+  data?: string;
+  config?: string;
+}
+
+/** What commands run against, provided by the host process (a lone CLI, or the server). */
+export interface CliContext {
+  io: CliIo;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** True inside the server: the workspace is the server's own and stays open. */
+  inServer: boolean;
+  config(options: GlobalOptions): TesseraConfig;
+  withWorkspace<T>(options: GlobalOptions, fn: (ws: Workspace) => Promise<T>): Promise<T>;
+}
+
+/** Prints a value as the one JSON document of a --json command. */
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Thrown by a lone CLI that finds a live server on its data directory: the command goes there. */
+export class ForwardToServer extends Error {
+  constructor(readonly server: ServerInfo) {
+    super('forward to server');
+  }
+}

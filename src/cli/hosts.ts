@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { TesseraConfig } from '../contract/index.js';
+import { TesseraError } from '../contract/index.js';
+import { openWorkspace, serverFile, type ServerInfo, type Workspace } from '../server/index.js';
+import { ForwardToServer, type CliContext, type CliIo, type GlobalOptions } from './context.js';
+import { createLogger } from './create-logger.js';
+import { loadConfig } from './load-config.js';
+
+
+/** The server that holds a data directory, if one is alive. */
+export function liveServer(dataDir: string): ServerInfo | undefined {
+  const file = serverFile(dataDir);
+  if (!existsSync(file)) return undefined;
+  try {
+    const info = JSON.parse(readFileSync(file, 'utf8')) as ServerInfo;
+    process.kill(info.pid, 0);
+    return info;
+  } catch {
+    return undefined; // stale file of a dead server
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens a workspace, waiting briefly when another process holds the file but announces no server yet. */
+async function openOrForward(config: TesseraConfig): Promise<Workspace> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const server = liveServer(config.dataDir);
+    if (server) throw new ForwardToServer(server);
+    try {
+      return await openWorkspace(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
+    } catch (err) {
+      if (!(err instanceof TesseraError && err.code === 'data_dir_busy') || Date.now() > deadline) throw err;
+      await sleep(200);
+    }
+  }
+}
+
+/** Context of a CLI process on its own: it opens the data directory itself for each command. */
+export function localContext(io: CliIo, cwd: string, env: Record<string, string | undefined>): CliContext {
+  return {
+    io,
+    cwd,
+    env,
+    inServer: false,
+    config: (o: GlobalOptions) => loadConfig({ cwd, env, ...(o.config ? { configPath: o.config } : {}), ...(o.data ? { dataDir: o.data } : {}) }),
+    async withWorkspace(o, fn) {
+      const ws = await openOrForward(this.config(o));
+      try {
+        return await fn(ws);
+      } finally {
+        await ws.close();
+      }
+    },
+  };
+}
+
+/** Context of a command run inside the server, on the server's open workspace. */
+export function serverContext(io: CliIo, cwd: string, ws: Workspace): CliContext {
+  return {
+    io,
+    cwd,
+    env: {},
+    inServer: true,
+    config: () => ws.config,
+    withWorkspace: (_o, fn) => fn(ws),
+  };
+}
+
+/** Captures a command's output in strings (server-side runs, and `invoke`). */
+export function bufferIo(): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    isTty: false,
+    out(text: string) {
+      io.stdout += text;
+    },
+    err(text: string) {
+      io.stderr += text;
+    },
+  };
+  return io;
+}
+
+/** Sends a command to the server that holds the data directory. */
+export async function forward(server: ServerInfo, argv: string[], cwd: string): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const response = await fetch(`${server.url}/internal/v1/cli`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+    body: JSON.stringify({ argv, cwd }),
+  });
+  if (!response.ok) throw new TesseraError('internal', `the server at ${server.url} refused the command (HTTP ${response.status})`);
+  return (await response.json()) as { stdout: string; stderr: string; exitCode: number };
+}

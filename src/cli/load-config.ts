@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { TesseraConfig, TesseraError } from '../contract/index.js';
+
+export interface ConfigSources {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** `--config FILE`; else `tessera.config.yaml` in cwd when present. */
+  configPath?: string;
+  /** `--data DIR` */
+  dataDir?: string;
+  port?: number;
+}
+
+function setIn(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path.at(-1) as string] = value;
+}
+
+const envSettings: [string, string[], (v: string) => unknown][] = [
+  ['TESSERA_DATA', ['dataDir'], String],
+  ['TESSERA_PORT', ['server', 'port'], Number],
+  ['TESSERA_HOST', ['server', 'host'], String],
+  ['TESSERA_LOG_LEVEL', ['logLevel'], String],
+  ['TESSERA_BASE_CURRENCY', ['workspace', 'baseCurrency'], String],
+  ['TESSERA_TIMEZONE', ['workspace', 'reportingTimezone'], String],
+  ['TESSERA_DUCKDB_MEMORY', ['duckdb', 'memoryLimit'], String],
+];
+
+/**
+ * Reads the config file, then the environment, then flags (each overriding the last), and
+ * validates once; every invalid setting is listed in the one error.
+ */
+export function loadConfig(sources: ConfigSources): TesseraConfig {
+  const file = sources.configPath ? resolve(sources.cwd, sources.configPath) : resolve(sources.cwd, 'tessera.config.yaml');
+  let input: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new TesseraError('invalid_config', `${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (parsed !== null && parsed !== undefined) {
+      if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new TesseraError('invalid_config', `${file}: the config must be a mapping`);
+      input = parsed as Record<string, unknown>;
+    }
+  } else if (sources.configPath) {
+    throw new TesseraError('invalid_config', `config file not found: ${file}`);
+  }
+  for (const [name, path, convert] of envSettings) {
+    const value = sources.env[name];
+    if (value !== undefined && value !== '') setIn(input, path, convert(value));
+  }
+  if (sources.dataDir) input['dataDir'] = sources.dataDir;
+  if (sources.port !== undefined) setIn(input, ['server', 'port'], sources.port);
+  const result = TesseraConfig.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new TesseraError('invalid_config', `invalid configuration (${existsSync(file) ? file : 'environment'}):\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.workspace.reportingTimezone });
+  } catch {
+    throw new TesseraError('invalid_config', `invalid configuration:\n  workspace.reportingTimezone: unknown time zone ${config.workspace.reportingTimezone}`);
+  }
+  return { ...config, dataDir: resolve(sources.cwd, config.dataDir) };
+}

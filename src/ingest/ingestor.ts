@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { TesseraError, type IngestConfig, type MessageRejection, type MessageType} from '../contract/index.js';
+import type { Store } from '../store/index.js';
+import { toLogLines, type Rejection } from './log-record.js';
+import { SegmentLoader, type LoadResult } from './segment-loader.js';
+import { SegmentLog } from './segment-log.js';
+import { validateMessage } from './validate-message.js';
+
+export interface AcceptOptions {
+  source: string;
+  impliedType?: MessageType;
+  /** Prefix of each record's location in rejections: `http:/v1/batch`, `events.ndjson`. */
+  location: string;
+  /** Location of record i (defaults to `location[i]`). */
+  locate?: (index: number) => string;
+}
+
+export interface AcceptResult {
+  accepted: number;
+  rejections: MessageRejection[];
+}
+
+/**
+ * The single way messages enter Tessera, for HTTP and files alike: validate, stamp, append to the
+ * durable log (group commit), and let the loader move them into the store in the background.
+ */
+export class Ingestor {
+  readonly log: SegmentLog;
+  readonly loader: SegmentLoader;
+  private backlog = 0;
+  private readonly backlogTimer: NodeJS.Timeout;
+
+  constructor(
+    store: Store,
+    dataDir: string,
+    private readonly config: IngestConfig,
+    private readonly logger: Logger,
+  ) {
+    const dir = join(dataDir, 'log');
+    this.log = new SegmentLog({
+      dir,
+      segmentBytes: config.segmentBytes,
+      maxSegmentAgeMs: config.loadIntervalMs,
+      onSegmentClosed: () => void this.loader.load().catch((err: unknown) => this.logger.error({ err }, 'segment load failed')),
+    });
+    this.loader = new SegmentLoader(store, dir, logger, () => this.log.activeSegment);
+    this.backlogTimer = setInterval(() => (this.backlog = this.loader.backlogBytes()), 500);
+    this.backlogTimer.unref();
+  }
+
+  /** Loads what a previous process acknowledged but did not load (crash recovery). */
+  recover(): Promise<LoadResult> {
+    return this.loader.load();
+  }
+
+  /** Refuses new work while the log or the loader is too far behind, rather than growing memory. */
+  checkCapacity(): void {
+    if (this.log.pendingBytes > this.config.maxPendingBytes) {
+      throw new TesseraError('too_many_requests', 'ingestion is busy: retry after a second', { retryAfterSeconds: 1 });
+    }
+    if (this.backlog > this.config.maxBacklogBytes) {
+      throw new TesseraError('overloaded', 'the store is behind on loading acknowledged events: retry later', { retryAfterSeconds: 5 });
+    }
+  }
+
+  /** Validates and durably appends messages; resolves once every accepted message is on disk. */
+  async accept(inputs: readonly unknown[], options: AcceptOptions): Promise<AcceptResult> {
+    this.checkCapacity();
+    const receivedAt = new Date();
+    const accepted: string[] = [];
+    const rejections: MessageRejection[] = [];
+    const quarantined: Rejection[] = [];
+    const locate = options.locate ?? ((i: number) => `${options.location}[${i}]`);
+    inputs.forEach((input, index) => {
+      const result = validateMessage(input, { receivedAt, ...(options.impliedType ? { impliedType: options.impliedType } : {}) });
+      let error = result.ok ? undefined : result.error;
+      if (result.ok) {
+        const json = JSON.stringify(result.message);
+        const size = Buffer.byteLength(json);
+        if (size > this.config.maxMessageBytes) {
+          error = { code: 'message_too_large', message: `message is ${size} bytes, over the ${this.config.maxMessageBytes}-byte limit of a message` };
+        } else accepted.push(json);
+      }
+      if (error) {
+        rejections.push({ index, error });
+        quarantined.push({
+          code: error.code,
+          reason: error.message,
+          ...(error.field ? { field: error.field } : {}),
+          location: locate(index),
+          raw: safeStringify(input).slice(0, 64 * 1024),
+          receivedAt: receivedAt.toISOString(),
+        });
+      }
+    });
+    await this.log.append(toLogLines(options.source, accepted, quarantined));
+    return { accepted: accepted.length, rejections };
+  }
+
+  /** Durably quarantines records rejected before they were messages (unparseable lines). */
+  async quarantine(source: string, rejections: readonly Rejection[]): Promise<void> {
+    if (rejections.length > 0) await this.log.append(toLogLines(source, [], rejections));
+  }
+
+  /** Makes everything acknowledged so far queryable now (used by imports and tests). */
+  async flush(): Promise<LoadResult> {
+    await this.log.seal();
+    return this.loader.load();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.backlogTimer);
+    await this.log.close();
+    await this.loader.load();
+  }
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

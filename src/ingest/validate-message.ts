@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Ajv } from 'ajv';
+import {
+  requiredByType,
+  segmentMessageSchema,
+  type MessageRejection,
+  type MessageType,
+  type SegmentMessage,
+} from '../contract/index.js';
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const checkShape = ajv.compile(segmentMessageSchema);
+
+export type ValidationResult = { ok: true; message: SegmentMessage } | { ok: false; error: MessageRejection['error'] };
+
+const fail = (message: string, field?: string): ValidationResult => ({
+  ok: false,
+  error: { code: 'validation_failed', message, ...(field ? { field } : {}) },
+});
+
+function describeAjvError(): { message: string; field?: string } {
+  const e = checkShape.errors?.[0];
+  if (!e) return { message: 'invalid message' };
+  const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  if (e.keyword === 'enum' && field === 'type') return { message: `type must be one of identify, track, page, screen, group, alias`, field };
+  if (e.keyword === 'required') return { message: `${String(e.params['missingProperty'])} is required`, field: String(e.params['missingProperty']) };
+  return { message: `${field || 'message'} ${e.message ?? 'is invalid'}`, ...(field ? { field } : {}) };
+}
+
+const isDate = (value: string): boolean => !Number.isNaN(Date.parse(value));
+
+export interface ValidateOptions {
+  /** The type implied by the endpoint (`/v1/track`), used when the message has none. */
+  impliedType?: MessageType;
+  receivedAt: Date;
+}
+
+/**
+ * Validates one Segment message and fills in what the server owns: `messageId` when missing,
+ * `receivedAt`, and the clock-skew-corrected `timestamp` (product.md, "Timestamps").
+ */
+export function validateMessage(input: unknown, options: ValidateOptions): ValidationResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail('a message must be a JSON object');
+  const raw = input as Record<string, unknown>;
+  if (raw['type'] === undefined && options.impliedType) raw['type'] = options.impliedType;
+  if (!checkShape(raw)) {
+    const d = describeAjvError();
+    return fail(d.message, d.field);
+  }
+  const type = raw['type'] as MessageType;
+  for (const key of ['userId', 'anonymousId', 'previousId', 'groupId'] as const) {
+    const v = raw[key];
+    if (typeof v === 'number') raw[key] = String(v);
+    else if (typeof v === 'string' && v.trim() === '') delete raw[key];
+  }
+  if (raw['userId'] === undefined && raw['anonymousId'] === undefined) return fail(`${type} needs userId or anonymousId`, 'userId');
+  for (const field of requiredByType[type]) {
+    if (raw[field] === undefined) return fail(`${type} needs ${field}`, field);
+  }
+  for (const field of ['timestamp', 'originalTimestamp', 'sentAt'] as const) {
+    const v = raw[field];
+    if (typeof v === 'string' && !isDate(v)) return fail(`${field} is not a date: ${JSON.stringify(v.slice(0, 40))}`, field);
+  }
+  delete raw['writeKey'];
+  if (typeof raw['messageId'] !== 'string') raw['messageId'] = randomUUID();
+  const receivedAt = options.receivedAt;
+  raw['receivedAt'] = receivedAt.toISOString();
+  raw['timestamp'] = correctTimestamp(raw, receivedAt);
+  return { ok: true, message: raw as SegmentMessage };
+}
+
+/**
+ * Segment's correction: the client's `timestamp` is kept as `originalTimestamp`; when `sentAt` is
+ * known, timestamp = receivedAt − (sentAt − originalTimestamp), which removes the device clock skew.
+ */
+export function correctTimestamp(raw: Record<string, unknown>, receivedAt: Date): string {
+  const sent = raw['timestamp'] ?? raw['originalTimestamp'];
+  if (typeof sent !== 'string') return receivedAt.toISOString();
+  raw['originalTimestamp'] = sent;
+  const sentAt = raw['sentAt'];
+  if (typeof sentAt !== 'string') return new Date(Date.parse(sent)).toISOString();
+  const skewed = receivedAt.getTime() - (Date.parse(sentAt) - Date.parse(sent));
+  return new Date(skewed).toISOString();
+}

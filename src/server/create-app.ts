@@ -1,0 +1,63 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { TesseraError, type TesseraConfig } from '../contract/index.js';
+import type { Ingestor } from '../ingest/index.js';
+import type { ApiKeyVerifier } from '../privacy/index.js';
+import type { Store } from '../store/index.js';
+import { handleError } from './error-handler.js';
+import { registerReadApi } from './routes/read-api.js';
+import { registerTracking } from './routes/tracking.js';
+
+/** Runs one CLI command inside the server, for a CLI whose data directory the server holds. */
+export type CommandRunner = (argv: string[], cwd: string) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
+
+export interface AppDeps {
+  store: Store;
+  ingestor: Ingestor;
+  keys: ApiKeyVerifier;
+  config: TesseraConfig;
+  logger: Logger;
+  /** Secret of the local CLI bridge, stored in the data directory readable only by its owner. */
+  localToken: string;
+  runCommand?: CommandRunner;
+}
+
+/** The HTTP app: built here, listened on by the caller (tests use inject or a real socket). */
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: deps.config.ingest.maxBatchBytes,
+    // The front of the server takes thousands of small batches a second; keep-alive lets SDKs reuse sockets.
+    keepAliveTimeout: 65_000,
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(new TesseraError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toBody());
+  });
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (err) {
+      done(new TesseraError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+
+  app.get('/health', async () => ({ ok: true }));
+  registerTracking(app, { ingestor: deps.ingestor, keys: deps.keys, config: deps.config.ingest });
+  registerReadApi(app, { store: deps.store, keys: deps.keys, localToken: deps.localToken });
+
+  const runCommand = deps.runCommand;
+  if (runCommand) {
+    app.post('/internal/v1/cli', async (request) => {
+      if (request.headers.authorization !== `Bearer ${deps.localToken}`) throw new TesseraError('unauthorized', 'bad local token');
+      const body = request.body as { argv?: unknown; cwd?: unknown };
+      if (!Array.isArray(body.argv) || !body.argv.every((a) => typeof a === 'string') || typeof body.cwd !== 'string') {
+        throw new TesseraError('bad_request', 'argv must be a list of strings and cwd a path');
+      }
+      return runCommand(body.argv as string[], body.cwd);
+    });
+  }
+  return app;
+}

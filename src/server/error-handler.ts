@@ -1,0 +1,30 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { TesseraError, toErrorBody, type ErrorCode } from '../contract/index.js';
+
+/** Fastify's own errors, spoken in our one error shape. */
+const fastifyCodes: Record<string, { code: ErrorCode; message: (e: FastifyError) => string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', message: () => 'request body is over the size limit' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: (e) => `unsupported content type: ${e.message}` },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', message: () => 'the body is empty; send a JSON object' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', message: () => 'content-length does not match the body' },
+  FST_ERR_VALIDATION: { code: 'validation_failed', message: (e) => e.message },
+};
+
+/** Maps anything thrown in a route to the error shape; a stack trace never reaches a client. */
+export function handleError(this: unknown, err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  let error: TesseraError;
+  if (err instanceof TesseraError) error = err;
+  else {
+    const known = 'code' in err && typeof err.code === 'string' ? fastifyCodes[err.code] : undefined;
+    if (known) error = new TesseraError(known.code, known.message(err as FastifyError));
+    else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
+      error = new TesseraError('bad_request', err.message);
+    } else {
+      request.log.error({ err }, 'unhandled error');
+      error = new TesseraError('internal', 'internal error');
+    }
+  }
+  const details = error.details as { retryAfterSeconds?: number } | undefined;
+  if (details?.retryAfterSeconds) void reply.header('retry-after', String(details.retryAfterSeconds));
+  void reply.status(error.status).send(toErrorBody(error));
+}

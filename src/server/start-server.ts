@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { createApp, type CommandRunner } from './create-app.js';
+import { serverFile, type Workspace } from './workspace.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** What server.json holds: how the CLI reaches the server that owns this data directory. */
+export interface ServerInfo {
+  pid: number;
+  url: string;
+  token: string;
+}
+
+/** Starts listening and announces the server in the data directory; `stop` undoes both. */
+export async function startServer(
+  workspace: Workspace,
+  options: { host: string; port: number; runCommand?: CommandRunner },
+): Promise<RunningServer> {
+  const token = randomBytes(24).toString('base64url');
+  const app = await createApp({
+    store: workspace.store,
+    ingestor: workspace.ingestor,
+    keys: workspace.keys,
+    config: workspace.config,
+    logger: workspace.logger,
+    localToken: token,
+    ...(options.runCommand ? { runCommand: options.runCommand } : {}),
+  });
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const info: ServerInfo = { pid: process.pid, url, token };
+  const file = serverFile(workspace.config.dataDir);
+  writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  let stopped = false;
+  return {
+    app,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      rmSync(file, { force: true });
+      await app.close();
+    },
+  };
+}

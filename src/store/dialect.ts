@@ -1,0 +1,42 @@
+import type { ParamType, Renderer, Sql } from './sql.js';
+
+export type ColumnType = 'text' | 'int' | 'float' | 'bool' | 'timestamp' | 'date' | 'json' | 'decimal';
+
+export interface ColumnDef {
+  name: string;
+  type: ColumnType;
+  nullable?: boolean;
+}
+
+/** A table as data, so each dialect can spell its own DDL (DuckDB keys, ClickHouse engines). */
+export interface TableDef {
+  name: string;
+  columns: readonly ColumnDef[];
+  primaryKey?: readonly string[];
+  /** Sort key for engines that store sorted (ClickHouse); DuckDB ignores it. */
+  orderBy?: readonly string[];
+}
+
+export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/**
+ * Everything that differs between engines. Queries are written once against this object;
+ * a second copy of a query per engine is what it exists to prevent.
+ */
+export interface Dialect extends Renderer {
+  readonly name: 'duckdb' | 'clickhouse';
+  placeholder(index: number, type: ParamType): string;
+  quoteIdent(name: string): string;
+  columnType(type: ColumnType): string;
+  createTable(def: TableDef): Sql;
+  /** `INSERT INTO table (columns)` that skips rows whose primary key exists (engines that merge later may just insert). */
+  insertIgnore(table: string, columns: readonly string[]): Sql;
+  /** The JSON value at a path of a JSON column, as JSON. */
+  jsonValue(column: Sql, path: readonly string[]): Sql;
+  /** An ISO-8601 timestamp string parsed to a UTC timestamp. */
+  parseTimestamp(text: Sql): Sql;
+  /** Text at a JSON path (keys as a list) of a JSON column, or NULL. */
+  jsonText(column: Sql, path: readonly string[]): Sql;
+  /** Start of the period holding `column` (a UTC timestamp), cut in time zone `tz`, as a local timestamp. */
+  truncate(grain: Grain, column: Sql, tz: string): Sql;
+}

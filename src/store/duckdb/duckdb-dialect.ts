@@ -1,0 +1,60 @@
+import type { ColumnType, Dialect, Grain, TableDef } from '../dialect.js';
+import { Sql, join, raw, sql, type ParamType } from '../sql.js';
+
+const columnTypes: Record<ColumnType, string> = {
+  text: 'VARCHAR',
+  int: 'BIGINT',
+  float: 'DOUBLE',
+  bool: 'BOOLEAN',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+  json: 'JSON',
+  decimal: 'DECIMAL(18,4)',
+};
+
+const castFor: Partial<Record<ParamType, string>> = {
+  timestamp: '::TIMESTAMP',
+  date: '::DATE',
+  json: '::JSON',
+  int: '::BIGINT',
+  float: '::DOUBLE',
+  string: '::VARCHAR',
+  bool: '::BOOLEAN',
+};
+
+/** DuckDB wants a JSON path as a constant; keys are ours (never user input), quoted into the path. */
+function jsonPath(path: readonly string[]): Sql {
+  const text = '$' + path.map((k) => `."${k.replaceAll('"', '\\"')}"`).join('');
+  return raw(`'${text.replaceAll("'", "''")}'`);
+}
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** DuckDB's spelling of the dialect. */
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  placeholder: (index, type) => `$${index}${castFor[type] ?? ''}`,
+  quoteIdent,
+  columnType: (type) => columnTypes[type],
+  createTable(def: TableDef): Sql {
+    const cols = def.columns.map((c) => raw(`${quoteIdent(c.name)} ${columnTypes[c.type]}${c.nullable === false ? ' NOT NULL' : ''}`));
+    if (def.primaryKey?.length) cols.push(raw(`PRIMARY KEY (${def.primaryKey.map(quoteIdent).join(', ')})`));
+    return sql`CREATE TABLE IF NOT EXISTS ${raw(quoteIdent(def.name))} (${join(cols)})`;
+  },
+  insertIgnore(table, columns) {
+    return raw(`INSERT OR IGNORE INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')})`);
+  },
+  jsonText(column, path) {
+    return sql`json_extract_string(${column}, ${jsonPath(path)})`;
+  },
+  jsonValue(column, path) {
+    return sql`json_extract(${column}, ${jsonPath(path)})`;
+  },
+  parseTimestamp(text) {
+    return sql`CAST(CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  },
+  truncate(grain: Grain, column, tz) {
+    const local = tz === 'UTC' ? column : sql`timezone(${tz}, ${column}::TIMESTAMPTZ)`;
+    return sql`date_trunc(${raw(`'${grain}'`)}, ${local})`;
+  },
+};

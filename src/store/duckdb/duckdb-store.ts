@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, JSDuckDBValueConverter, type DuckDBValue } from '@duckdb/node-api';
+import { TesseraError, type DuckDbConfig } from '../../contract/index.js';
+import type { Row, Store, StoreTx } from '../store.js';
+import { renderSql, sql, type RenderedSql, type Sql } from '../sql.js';
+import { duckdbDialect } from './duckdb-dialect.js';
+
+function toDuckValues(rendered: RenderedSql): DuckDBValue[] {
+  return rendered.params.map(({ value }) => (value instanceof Date ? value.toISOString() : value));
+}
+
+function toJsRow(row: Record<string, unknown>): Row {
+  for (const key of Object.keys(row)) {
+    const v = row[key];
+    if (typeof v === 'bigint') row[key] = Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  }
+  return row;
+}
+
+async function queryOn<T extends object>(conn: DuckDBConnection, fragment: Sql): Promise<T[]> {
+  const rendered = renderSql(fragment, duckdbDialect);
+  const reader = await conn.runAndReadAll(rendered.text, toDuckValues(rendered));
+  return reader.getRowObjectsJS().map((r) => toJsRow(r) as T);
+}
+
+async function runOn(conn: DuckDBConnection, fragment: Sql): Promise<number> {
+  const rendered = renderSql(fragment, duckdbDialect);
+  const result = await conn.run(rendered.text, toDuckValues(rendered));
+  return Number(result.rowsChanged);
+}
+
+/** True when DuckDB refused the file because another process holds its write lock. */
+function isLockError(err: unknown): boolean {
+  return err instanceof Error && /lock|Conflicting lock/i.test(err.message);
+}
+
+export interface DuckDbStoreOptions extends DuckDbConfig {
+  dataDir: string;
+}
+
+/** The embedded DuckDB store: one instance per process, writes serialized on one connection. */
+export class DuckDbStore implements Store {
+  readonly dialect = duckdbDialect;
+  private writeChain: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly readers: DuckDBConnection[],
+  ) {}
+
+  private nextReader = 0;
+
+  static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
+    mkdirSync(options.dataDir, { recursive: true });
+    const tmp = joinPath(options.dataDir, 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      // DuckDB's default memory limit is 80% of RAM; a server sharing the box needs it explicit.
+      instance = await DuckDBInstance.create(joinPath(options.dataDir, 'tessera.duckdb'), {
+        memory_limit: options.memoryLimit,
+        threads: String(options.threads),
+        temp_directory: tmp,
+      });
+    } catch (err) {
+      if (isLockError(err)) {
+        throw new TesseraError('data_dir_busy', `the data directory ${options.dataDir} is in use by another process`);
+      }
+      throw err;
+    }
+    const connect = async () => {
+      const conn = await instance.connect();
+      // Timestamps are stored as UTC; casts through TIMESTAMPTZ must not pick up the machine's zone.
+      await conn.run("SET TimeZone = 'UTC'");
+      return conn;
+    };
+    const writer = await connect();
+    const readers = [await connect(), await connect()];
+    return new DuckDbStore(instance, writer, readers);
+  }
+
+  query<T extends object = Row>(fragment: Sql): Promise<T[]> {
+    const conn = this.readers[this.nextReader++ % this.readers.length] as DuckDBConnection;
+    return queryOn<T>(conn, fragment);
+  }
+
+  run(fragment: Sql): Promise<number> {
+    return this.serialize(() => runOn(this.writer, fragment));
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.serialize(async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      const tx: StoreTx = { query: (f) => queryOn(this.writer, f), run: (f) => runOn(this.writer, f) };
+      try {
+        const result = await fn(tx);
+        await this.writer.run('COMMIT');
+        return result;
+      } catch (err) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async *stream<T extends object = Row>(fragment: Sql, chunkRows = 10_000): AsyncIterable<T[]> {
+    const conn = await this.instance.connect();
+    await conn.run("SET TimeZone = 'UTC'");
+    try {
+      const rendered = renderSql(fragment, duckdbDialect);
+      const result = await conn.stream(rendered.text, toDuckValues(rendered));
+      let batch: T[] = [];
+      for await (const rows of result.yieldConvertedRowObjects(JSDuckDBValueConverter)) {
+        for (const row of rows) batch.push(toJsRow(row) as T);
+        if (batch.length >= chunkRows) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  jsonLines(path: string): Sql {
+    return sql`read_json_objects(${path}, format = 'newline_delimited', ignore_errors = true)`;
+  }
+
+  async copyToParquet(fragment: Sql, path: string): Promise<number> {
+    const rendered = renderSql(fragment, duckdbDialect);
+    // COPY takes no bound parameters: the query must carry none, and the path is quoted as a literal.
+    if (rendered.params.length > 0) throw new Error('copyToParquet: the query may not have parameters');
+    const literal = `'${path.replaceAll("'", "''")}'`;
+    const result = await this.readers[0]!.run(`COPY (${rendered.text}) TO ${literal} (FORMAT parquet, COMPRESSION zstd)`);
+    return Number(result.rowsChanged);
+  }
+
+  async close(): Promise<void> {
+    await this.writeChain.catch(() => undefined);
+    await this.writer.run('CHECKPOINT').catch(() => undefined);
+    for (const r of this.readers) r.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.writeChain.then(fn, fn);
+    this.writeChain = next.catch(() => undefined);
+    return next;
+  }
+}

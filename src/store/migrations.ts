@@ -1,0 +1,46 @@
+import type { Dialect } from './dialect.js';
+import { apiKeysTable, eventsTable, loadedSegmentsTable, quarantineTable } from './schema.js';
+import { sql, type Sql } from './sql.js';
+import type { Store } from './store.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements(dialect: Dialect): Sql[];
+}
+
+/** Versioned, append-only: a released migration is never edited, only followed by a new one. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event log, quarantine, loaded segments, api keys',
+    statements: (d) => [eventsTable, quarantineTable, loadedSegmentsTable, apiKeysTable].map((t) => d.createTable(t)),
+  },
+];
+
+/** Applies every migration newer than the store's version, each in its own transaction. */
+export async function migrate(store: Store): Promise<number[]> {
+  await store.run(
+    store.dialect.createTable({
+      name: 'schema_migrations',
+      columns: [
+        { name: 'version', type: 'int', nullable: false },
+        { name: 'name', type: 'text', nullable: false },
+        { name: 'applied_at', type: 'timestamp', nullable: false },
+      ],
+      primaryKey: ['version'],
+    }),
+  );
+  const rows = await store.query<{ v: number | null }>(sql`SELECT max(version) AS v FROM schema_migrations`);
+  const current = rows[0]?.v ?? 0;
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    await store.transaction(async (tx) => {
+      for (const statement of m.statements(store.dialect)) await tx.run(statement);
+      await tx.run(sql`INSERT INTO schema_migrations VALUES (${m.version}, ${m.name}, ${new Date()})`);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}

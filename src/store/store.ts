@@ -1,0 +1,27 @@
+import type { Dialect } from './dialect.js';
+import type { Sql } from './sql.js';
+
+export type Row = Record<string, unknown>;
+
+/** What a transaction may do: the same reads and writes as the store, on one connection. */
+export interface StoreTx {
+  query<T extends object = Row>(fragment: Sql): Promise<T[]>;
+  run(fragment: Sql): Promise<number>;
+}
+
+/**
+ * The one storage interface. Domain code builds queries with the dialect and runs them here;
+ * DuckDB (embedded, default) and ClickHouse (scale-out) implement it.
+ */
+export interface Store extends StoreTx {
+  readonly dialect: Dialect;
+  /** Runs `fn` in one write transaction; writes are serialized, reads run beside them. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Streams rows in chunks so exports of any size run in bounded memory. */
+  stream<T extends object = Row>(fragment: Sql, chunkRows?: number): AsyncIterable<T[]>;
+  /** A table expression over a local file of JSON lines, one column `json` per line. */
+  jsonLines(path: string): Sql;
+  /** Writes a query's rows to a Parquet file; returns the row count. */
+  copyToParquet(fragment: Sql, path: string): Promise<number>;
+  close(): Promise<void>;
+}
