@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { TesseraError, type IngestConfig, type MessageRejection, type MessageType} from '../contract/index.js';
 import type { Store } from '../store/index.js';
-import { toLogLines, type Rejection } from './log-record.js';
+import { messageLine, rejectionLine, type Rejection } from './log-record.js';
 import { SegmentLoader, type LoadResult } from './segment-loader.js';
 import { SegmentLog } from './segment-log.js';
 import { validateMessage } from './validate-message.js';
@@ -68,9 +68,9 @@ export class Ingestor {
   async accept(inputs: readonly unknown[], options: AcceptOptions): Promise<AcceptResult> {
     this.checkCapacity();
     const receivedAt = new Date();
-    const accepted: string[] = [];
+    let text = '';
+    let accepted = 0;
     const rejections: MessageRejection[] = [];
-    const quarantined: Rejection[] = [];
     const locate = options.locate ?? ((i: number) => `${options.location}[${i}]`);
     inputs.forEach((input, index) => {
       const result = validateMessage(input, { receivedAt, ...(options.impliedType ? { impliedType: options.impliedType } : {}) });
@@ -80,11 +80,14 @@ export class Ingestor {
         const size = Buffer.byteLength(json);
         if (size > this.config.maxMessageBytes) {
           error = { code: 'message_too_large', message: `message is ${size} bytes, over the ${this.config.maxMessageBytes}-byte limit of a message` };
-        } else accepted.push(json);
+        } else {
+          text += messageLine(options.source, result.message, json);
+          accepted++;
+        }
       }
       if (error) {
         rejections.push({ index, error });
-        quarantined.push({
+        text += rejectionLine(options.source, {
           code: error.code,
           reason: error.message,
           ...(error.field ? { field: error.field } : {}),
@@ -94,13 +97,13 @@ export class Ingestor {
         });
       }
     });
-    await this.log.append(toLogLines(options.source, accepted, quarantined));
-    return { accepted: accepted.length, rejections };
+    if (text) await this.log.append(text);
+    return { accepted, rejections };
   }
 
   /** Durably quarantines records rejected before they were messages (unparseable lines). */
   async quarantine(source: string, rejections: readonly Rejection[]): Promise<void> {
-    if (rejections.length > 0) await this.log.append(toLogLines(source, [], rejections));
+    if (rejections.length > 0) await this.log.append(rejections.map((r) => rejectionLine(source, r)).join(''));
   }
 
   /** Makes everything acknowledged so far queryable now (used by imports and tests). */

@@ -1,3 +1,4 @@
+import type { ColumnType } from '../store/index.js';
 import type { SegmentMessage } from '../contract/index.js';
 
 /** Why and where a record was rejected; stored in quarantine beside its raw text. */
@@ -12,16 +13,32 @@ export interface Rejection {
 }
 
 /**
- * One line of a log segment. The source travels beside the message, not inside it, so an
- * exported message is exactly what the client sent plus what the server owns.
+ * The top-level fields of a log line. The typed fields repeat what the loader's queries filter on,
+ * so the store reads them in the same single JSON pass that keeps the message (`m`) whole; the
+ * source travels beside the message, not inside it, so an export is what the client sent plus
+ * what the server owns.
  */
-export type LogRecord = { s: string; m: SegmentMessage } | { s: string; q: Rejection };
+export const logLineColumns: Readonly<Record<string, ColumnType>> = {
+  s: 'text',
+  id: 'text',
+  t: 'text',
+  e: 'text',
+  u: 'text',
+  a: 'text',
+  ts: 'text',
+  r: 'text',
+  m: 'json',
+  q: 'json',
+};
 
-/** Serializes records to the NDJSON text a segment holds; messages come already serialized. */
-export function toLogLines(source: string, messageJson: readonly string[], rejections: readonly Rejection[] = []): string {
-  let text = '';
-  const s = JSON.stringify(source);
-  for (const m of messageJson) text += `{"s":${s},"m":${m}}\n`;
-  for (const q of rejections) text += `{"s":${s},"q":${JSON.stringify(q)}}\n`;
-  return text;
+const str = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : 'null');
+
+/** One message's log line; `json` is the message already serialized (its size was checked on it). */
+export function messageLine(source: string, message: SegmentMessage, json: string): string {
+  return `{"s":${JSON.stringify(source)},"id":${str(message.messageId)},"t":${str(message.type)},"e":${str(message.event)},"u":${str(message.userId)},"a":${str(message.anonymousId)},"ts":${str(message.timestamp)},"r":${str(message.receivedAt)},"m":${json}}\n`;
+}
+
+/** A rejected record's log line; the loader moves it to quarantine. */
+export function rejectionLine(source: string, rejection: Rejection): string {
+  return `{"s":${JSON.stringify(source)},"q":${JSON.stringify(rejection)}}\n`;
 }

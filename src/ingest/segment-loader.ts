@@ -2,7 +2,10 @@ import { statSync, truncateSync, unlinkSync, openSync, readSync, closeSync } fro
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { eventsTable, quarantineTable, sql, raw, type Store, type Sql } from '../store/index.js';
+import { logLineColumns } from './log-record.js';
 import { listSegments } from './segment-log.js';
+
+const maxSegmentsPerLoad = 64;
 
 /** Cuts a torn last line (a crash mid-write): those bytes were never acknowledged. */
 export function trimTornTail(path: string): void {
@@ -29,34 +32,25 @@ export function trimTornTail(path: string): void {
   }
 }
 
-function insertEvents(store: Store, file: string, seqBase: number): Sql {
+function insertEvents(store: Store, files: readonly string[], seqBase: number): Sql {
   const d = store.dialect;
-  const j = raw('json');
-  const m = (...path: string[]) => d.jsonText(j, ['m', ...path]);
   const cols = eventsTable.columns.map((c) => c.name);
   return sql`${d.insertIgnore('events', cols)}
-    SELECT ${seqBase} + row_number() OVER (), message_id, type, event, user_id, anonymous_id, ts, received_at, source, message
-    FROM (
-      SELECT ${m('messageId')} AS message_id, ${m('type')} AS type, ${m('event')} AS event,
-        ${m('userId')} AS user_id, ${m('anonymousId')} AS anonymous_id,
-        ${d.parseTimestamp(m('timestamp'))} AS ts, ${d.parseTimestamp(m('receivedAt'))} AS received_at,
-        ${d.jsonText(j, ['s'])} AS source, ${d.jsonValue(j, ['m'])} AS message
-      FROM ${store.jsonLines(file)}
-      WHERE ${m('messageId')} IS NOT NULL
-    )
-    QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY received_at) = 1`;
+    SELECT ${seqBase} + row_number() OVER (), id, t, e, u, a, ${d.parseTimestamp(raw('ts'))}, ${d.parseTimestamp(raw('r'))}, s, m
+    FROM ${store.jsonLines(files, logLineColumns)}
+    WHERE id IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY id ORDER BY r) = 1`;
 }
 
-function insertRejections(store: Store, file: string, seqBase: number): Sql {
+function insertRejections(store: Store, files: readonly string[], seqBase: number): Sql {
   const d = store.dialect;
-  const j = raw('json');
-  const q = (key: string) => d.jsonText(j, ['q', key]);
+  const q = (key: string) => d.jsonText(raw('q'), [key]);
   const cols = quarantineTable.columns.map((c) => c.name).join(', ');
   return sql`INSERT INTO quarantine (${raw(cols)})
-    SELECT ${seqBase} + row_number() OVER (), ${d.parseTimestamp(q('receivedAt'))}, ${d.jsonText(j, ['s'])},
+    SELECT ${seqBase} + row_number() OVER (), ${d.parseTimestamp(q('receivedAt'))}, s,
       ${q('location')}, ${q('code')}, ${q('reason')}, ${q('field')}, ${q('raw')}
-    FROM ${store.jsonLines(file)}
-    WHERE ${q('code')} IS NOT NULL`;
+    FROM ${store.jsonLines(files, logLineColumns)}
+    WHERE q IS NOT NULL`;
 }
 
 export interface LoadResult {
@@ -117,6 +111,8 @@ export class SegmentLoader {
         sql`SELECT (SELECT max(seq) FROM events) AS e, (SELECT max(seq) FROM quarantine) AS q`,
       );
       this.seqBase = Math.max(rows[0]?.e ?? 0, rows[0]?.q ?? 0);
+      // The record of loaded segments only guards files still on disk; a week covers any crash window.
+      await this.store.run(sql`DELETE FROM loaded_segments WHERE loaded_at < ${new Date(Date.now() - 7 * 86_400_000)}`);
     }
     return this.seqBase;
   }
@@ -124,28 +120,36 @@ export class SegmentLoader {
   private async loadAll(): Promise<LoadResult> {
     const result: LoadResult = { segments: 0, inserted: 0, rejected: 0 };
     const active = this.activeSegment();
-    for (const name of listSegments(this.dir)) {
-      if (name === active) continue;
-      const path = join(this.dir, name);
-      trimTornTail(path);
+    const names = listSegments(this.dir).filter((n) => n !== active);
+    // Several segments load in one statement: a load has a fixed cost that small segments should share.
+    for (let i = 0; i < names.length; i += maxSegmentsPerLoad) {
+      const group = names.slice(i, i + maxSegmentsPerLoad);
+      const paths = group.map((n) => join(this.dir, n));
+      for (const p of paths) trimTornTail(p);
       const base = await this.nextSeq();
       // Every line is at least one byte, so advancing by the size keeps seq ranges apart without a count.
-      const size = statSync(path).size;
+      const size = paths.reduce((n, p) => n + statSync(p).size, 0);
       const done = await this.store.transaction(async (tx) => {
-        const seen = await tx.query(sql`SELECT 1 FROM loaded_segments WHERE name = ${name}`);
-        if (seen.length > 0) return undefined;
-        const inserted = await tx.run(insertEvents(this.store, path, base));
-        const rejected = await tx.run(insertRejections(this.store, path, base));
-        await tx.run(sql`INSERT INTO loaded_segments VALUES (${name}, ${new Date()}, ${inserted}, ${rejected})`);
-        return { inserted, rejected };
+        const seen = await tx.query<{ name: string }>(sql`SELECT name FROM loaded_segments WHERE name >= ${group[0] ?? ''} AND name <= ${group.at(-1) ?? ''}`);
+        const fresh = group.filter((n) => !seen.some((r) => r.name === n));
+        if (fresh.length === 0) return undefined;
+        const freshPaths = fresh.map((n) => join(this.dir, n));
+        const inserted = await tx.run(insertEvents(this.store, freshPaths, base));
+        const rejected = await tx.run(insertRejections(this.store, freshPaths, base));
+        // Counts belong to the whole load; they are recorded on its last segment so sums stay right.
+        for (const name of fresh) {
+          const last = name === fresh.at(-1);
+          await tx.run(sql`INSERT INTO loaded_segments VALUES (${name}, ${new Date()}, ${last ? inserted : 0}, ${last ? rejected : 0})`);
+        }
+        return { inserted, rejected, segments: fresh.length };
       });
       this.seqBase = base + size;
       if (done) {
-        result.segments++;
+        result.segments += done.segments;
         result.inserted += done.inserted;
         result.rejected += done.rejected;
       }
-      unlinkSync(path);
+      for (const p of paths) unlinkSync(p);
     }
     if (result.segments > 0) this.logger.debug(result, 'loaded log segments');
     return result;

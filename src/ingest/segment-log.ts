@@ -2,9 +2,15 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Segment files sort in creation order: `seg-<zero-padded number>.ndjson`. */
-export const segmentName = (n: number): string => `seg-${String(n).padStart(12, '0')}.ndjson`;
-const segmentPattern = /^seg-(\d{12})\.ndjson$/;
+/**
+ * Segment files sort in creation order and never repeat a name, even across processes and after
+ * every older segment was loaded and removed: `seg-<ms since epoch>-<counter>-<random>.ndjson`.
+ */
+export function segmentName(counter: number): string {
+  const random = Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0');
+  return `seg-${String(Date.now()).padStart(15, '0')}-${String(counter).padStart(9, '0')}-${random}.ndjson`;
+}
+const segmentPattern = /^seg-\d{15}-\d{9}-[0-9a-f]{6}\.ndjson$/;
 
 /** Segment files present in a log directory, oldest first. */
 export function listSegments(dir: string): string[] {
@@ -47,9 +53,7 @@ export class SegmentLog {
 
   constructor(private readonly options: SegmentLogOptions) {
     mkdirSync(options.dir, { recursive: true });
-    const existing = listSegments(options.dir);
-    const last = existing.at(-1);
-    this.nextNumber = last ? Number(segmentPattern.exec(last)?.[1]) + 1 : 1;
+    this.nextNumber = 1;
     this.timer = setInterval(() => void this.rotateIfOld(), Math.max(20, Math.floor(options.maxSegmentAgeMs / 2)));
     this.timer.unref();
   }

@@ -1,4 +1,4 @@
-import type { Dialect } from './dialect.js';
+import type { ColumnType, Dialect } from './dialect.js';
 import type { Sql } from './sql.js';
 
 export type Row = Record<string, unknown>;
@@ -19,8 +19,8 @@ export interface Store extends StoreTx {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Streams rows in chunks so exports of any size run in bounded memory. */
   stream<T extends object = Row>(fragment: Sql, chunkRows?: number): AsyncIterable<T[]>;
-  /** A table expression over a local file of JSON lines, one column `json` per line. */
-  jsonLines(path: string): Sql;
+  /** A table expression over local files of JSON lines, with the named top-level fields as columns. */
+  jsonLines(paths: readonly string[], columns: Readonly<Record<string, ColumnType>>): Sql;
   /** Writes a query's rows to a Parquet file; returns the row count. */
   copyToParquet(fragment: Sql, path: string): Promise<number>;
   close(): Promise<void>;

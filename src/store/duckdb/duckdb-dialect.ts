@@ -20,6 +20,7 @@ const castFor: Partial<Record<ParamType, string>> = {
   float: '::DOUBLE',
   string: '::VARCHAR',
   bool: '::BOOLEAN',
+  'string[]': '::VARCHAR[]',
 };
 
 /** DuckDB wants a JSON path as a constant; keys are ours (never user input), quoted into the path. */

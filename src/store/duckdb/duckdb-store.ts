@@ -1,13 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, JSDuckDBValueConverter, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, JSDuckDBValueConverter, listValue, type DuckDBValue } from '@duckdb/node-api';
 import { TesseraError, type DuckDbConfig } from '../../contract/index.js';
 import type { Row, Store, StoreTx } from '../store.js';
-import { renderSql, sql, type RenderedSql, type Sql } from '../sql.js';
+import { raw, renderSql, sql, type RenderedSql, type Sql } from '../sql.js';
+import type { ColumnType } from '../dialect.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 
 function toDuckValues(rendered: RenderedSql): DuckDBValue[] {
-  return rendered.params.map(({ value }) => (value instanceof Date ? value.toISOString() : value));
+  return rendered.params.map(({ value }) => {
+    if (value instanceof Date) return value.toISOString();
+    if (Array.isArray(value)) return listValue(value as string[]);
+    return value as Exclude<typeof value, readonly string[] | Date>;
+  });
 }
 
 function toJsRow(row: Record<string, unknown>): Row {
@@ -125,8 +130,12 @@ export class DuckDbStore implements Store {
     }
   }
 
-  jsonLines(path: string): Sql {
-    return sql`read_json_objects(${path}, format = 'newline_delimited', ignore_errors = true)`;
+  jsonLines(paths: readonly string[], columns: Readonly<Record<string, ColumnType>>): Sql {
+    // One JSON parse per line: typed top-level fields come out of the same pass as the JSON column.
+    const struct = Object.entries(columns)
+      .map(([name, type]) => `'${name.replaceAll("'", "''")}': '${duckdbDialect.columnType(type)}'`)
+      .join(', ');
+    return sql`read_json(${paths}, format = 'newline_delimited', ignore_errors = true, columns = {${raw(struct)}})`;
   }
 
   async copyToParquet(fragment: Sql, path: string): Promise<number> {

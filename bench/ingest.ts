@@ -1,0 +1,121 @@
+// npm run bench:ingest — HTTP ingestion throughput, acknowledgement latency and freshness,
+// against a reference measured in the same run: one process appending the same messages into DuckDB.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { batchBody, messageJson } from './lib/messages.js';
+import { fmt, runProcess, saveResult, startServe, tessera } from './lib/harness.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+
+interface LoadResult {
+  ok: number;
+  non2xx: number;
+  errors: number;
+  requestsPerSecond: number;
+  latency: { p50: number; p99: number; max: number; average: number };
+}
+
+/** The reference: parse the same batches and append straight into a DuckDB file, committing every 2,000 rows. */
+async function reference(dir: string, messages: number): Promise<number> {
+  const instance = await DuckDBInstance.create(join(dir, 'ref.duckdb'), { threads: '2', memory_limit: '2GB' });
+  const conn = await instance.connect();
+  await conn.run(
+    'CREATE TABLE events (message_id VARCHAR, type VARCHAR, event VARCHAR, user_id VARCHAR, anonymous_id VARCHAR, ts VARCHAR, message VARCHAR)',
+  );
+  const bodies: string[] = [];
+  for (let b = 0; b < messages / 100; b++) bodies.push(batchBody(`ref-${b}`, 100, b * 100));
+  const start = performance.now();
+  const appender = await conn.createAppender('events');
+  let rows = 0;
+  for (const body of bodies) {
+    const batch = (JSON.parse(body) as { batch: Record<string, unknown>[] }).batch;
+    for (const m of batch) {
+      appender.appendVarchar(String(m['messageId']));
+      appender.appendVarchar(String(m['type']));
+      appender.appendVarchar(String(m['event']));
+      if (m['userId'] === undefined) appender.appendNull();
+      else appender.appendVarchar(String(m['userId']));
+      appender.appendVarchar(String(m['anonymousId']));
+      appender.appendVarchar(String(m['timestamp']));
+      appender.appendVarchar(JSON.stringify(m));
+      appender.endRow();
+      if (++rows % 2000 === 0) appender.flushSync();
+    }
+  }
+  appender.closeSync();
+  const elapsed = (performance.now() - start) / 1000;
+  conn.closeSync();
+  instance.closeSync();
+  return rows / elapsed;
+}
+
+async function count(url: string, token: string): Promise<number> {
+  const r = await fetch(`${url}/api/v1/events?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await r.json()) as { events: { seq: number }[] };
+  return body.events[0]?.seq ?? 0;
+}
+
+/** Sends one message and measures how long until the read API returns it. */
+async function freshness(url: string, writeKey: string, readToken: string): Promise<number> {
+  const id = `probe-${Date.now()}-${Math.random()}`;
+  const auth = 'Basic ' + Buffer.from(`${writeKey}:`).toString('base64');
+  const r = await fetch(`${url}/v1/track`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: messageJson(id, 1).replace('"type":"track",', '') });
+  if (!r.ok) throw new Error(`probe failed: ${r.status}`);
+  const acked = performance.now();
+  for (;;) {
+    const q = await fetch(`${url}/api/v1/events?event=Product%20Viewed&limit=200`, { headers: { authorization: `Bearer ${readToken}` } });
+    const body = (await q.json()) as { events: { message: { messageId: string } }[] };
+    if (body.events.some((e) => e.message.messageId === id)) return performance.now() - acked;
+    await new Promise((res) => setTimeout(res, 10));
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-ingest-'));
+  try {
+    const refRate = await reference(dir, 200_000);
+    console.log(`reference (DuckDB appender, one process, commit every 2,000 rows): ${fmt(refRate)} messages/s`);
+
+    const data = join(dir, 'data');
+    const writeKey = tessera(['keys', 'create', '--name', 'bench', '--kind', 'write', '--data', data]).trim();
+    const readToken = tessera(['keys', 'create', '--name', 'bench-read', '--kind', 'read', '--data', data]).trim();
+    const { url, child } = await startServe(data);
+    try {
+      const max = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds)]);
+      const maxRate = max.requestsPerSecond * 100;
+      console.log(`batches of 100, max: ${fmt(maxRate)} messages/s acknowledged, p50 ${max.latency.p50} ms, p99 ${max.latency.p99} ms, non-2xx ${max.non2xx}, errors ${max.errors}`);
+
+      const fixed = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds), '500']);
+      const probes: number[] = [];
+      for (let i = 0; i < 5; i++) probes.push(await freshness(url, writeKey, readToken));
+      console.log(`batches at 50,000 messages/s: p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms, achieved ${fmt(fixed.requestsPerSecond * 100)} messages/s`);
+      console.log(`freshness (200 → visible in the read API), worst of 5: ${Math.round(Math.max(...probes))} ms`);
+
+      const single = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'single', '32', String(seconds)]);
+      console.log(`single-message requests: ${fmt(single.requestsPerSecond)} /s, p99 ${single.latency.p99} ms`);
+
+      await new Promise((r) => setTimeout(r, 2000));
+      const stored = await count(url, readToken);
+      const result = {
+        seconds,
+        referenceMessagesPerSecond: Math.round(refRate),
+        batchMax: { messagesPerSecond: Math.round(maxRate), ...max, ratioToReference: +(maxRate / refRate).toFixed(2) },
+        batchAt50k: { ...fixed, achievedMessagesPerSecond: Math.round(fixed.requestsPerSecond * 100) },
+        singleMessage: single,
+        freshnessMs: probes.map(Math.round),
+        lastSeq: stored,
+      };
+      console.log(`ratio to reference: ${result.batchMax.ratioToReference}`);
+      saveResult('ingest', result);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

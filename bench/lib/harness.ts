@@ -1,0 +1,53 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const root = new URL('../..', import.meta.url).pathname;
+export const cli = join(root, 'dist/cli/main.js');
+
+/** Runs the built CLI to completion and returns stdout. */
+export function tessera(args: string[]): string {
+  const r = spawnSync('node', [cli, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tessera ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Starts `tessera serve` on a free port and resolves with its URL once it listens. */
+export function startServe(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn('node', [cli, 'serve', '--port', '0', '--data', dataDir], {
+    env: { ...process.env, TESSERA_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m?.[1]) resolve({ url: m[1], child });
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+/** Runs a TypeScript file in its own process (tsx) and parses the JSON line it prints. */
+export function runProcess<T>(file: string, args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as T) : reject(new Error(`${file} exited ${code}`))));
+  });
+}
+
+/** Records a benchmark's figures in bench/results/NAME.json (the report in bench/README.md quotes them). */
+export function saveResult(name: string, result: unknown): void {
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ measuredAt: new Date().toISOString(), ...(result as object) }, null, 2) + '\n');
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
