@@ -5,6 +5,7 @@ import { registerEvents } from './commands/events.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
 import { registerQuarantine } from './commands/quarantine.js';
+import { registerRates } from './commands/rates.js';
 import { registerServe } from './commands/serve.js';
 import { registerTail } from './commands/tail.js';
 import { ForwardToServer, type CliContext } from './context.js';
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): Command {
   const events = program.commands.find((c) => c.name() === 'events');
   if (events) registerTail(events, ctx, hooks.invoke);
   registerQuarantine(program, ctx);
+  registerRates(program, ctx);
   // Every subcommand inherits the error handling and output of the root.
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {

@@ -67,7 +67,8 @@ export async function importSegmentFile(ingestor: Ingestor, path: string, source
   await ingestor.quarantine(source, bad);
   const loaded = await ingestor.flush();
   summary.written = loaded.inserted;
-  summary.duplicates = Math.max(0, summary.accepted - loaded.inserted);
+  if (loaded.noRate > 0) summary.quarantined['no_rate'] = (summary.quarantined['no_rate'] ?? 0) + loaded.noRate;
+  summary.duplicates = Math.max(0, summary.accepted - loaded.inserted - loaded.noRate);
   progress?.(summary.rowsRead, bytes);
   return summary;
 }

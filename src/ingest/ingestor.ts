@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { TesseraError, type IngestConfig, type MessageRejection, type MessageType} from '../contract/index.js';
+import { TesseraError, type IngestConfig, type MessageRejection, type MessageType, type SegmentMessage, type WorkspaceConfig } from '../contract/index.js';
 import type { Store } from '../store/index.js';
 import { messageLine, rejectionLine, type Rejection } from './log-record.js';
 import { SegmentLoader, type LoadResult } from './segment-loader.js';
 import { SegmentLog } from './segment-log.js';
+import { standardizeMessage } from './standardize.js';
 import { validateMessage } from './validate-message.js';
 
 export interface AcceptOptions {
@@ -12,6 +13,8 @@ export interface AcceptOptions {
   impliedType?: MessageType;
   /** Prefix of each record's location in rejections: `http:/v1/batch`, `events.ndjson`. */
   location: string;
+  /** IANA zone of times without an offset (default: the workspace's reporting zone). */
+  timezone?: string;
   /** Location of record i (defaults to `location[i]`). */
   locate?: (index: number) => string;
 }
@@ -35,6 +38,7 @@ export class Ingestor {
     store: Store,
     dataDir: string,
     private readonly config: IngestConfig,
+    private readonly workspace: WorkspaceConfig,
     private readonly logger: Logger,
   ) {
     const dir = join(dataDir, 'log');
@@ -44,7 +48,7 @@ export class Ingestor {
       maxSegmentAgeMs: config.loadIntervalMs,
       onSegmentClosed: () => void this.loader.load().catch((err: unknown) => this.logger.error({ err }, 'segment load failed')),
     });
-    this.loader = new SegmentLoader(store, dir, logger, () => this.log.activeSegment);
+    this.loader = new SegmentLoader(store, dir, workspace, logger, () => this.log.activeSegment);
     this.backlogTimer = setInterval(() => (this.backlog = this.loader.backlogBytes()), 500);
     this.backlogTimer.unref();
   }
@@ -68,20 +72,23 @@ export class Ingestor {
   async accept(inputs: readonly unknown[], options: AcceptOptions): Promise<AcceptResult> {
     this.checkCapacity();
     const receivedAt = new Date();
+    const zone = options.timezone ?? this.workspace.reportingTimezone;
     let text = '';
     let accepted = 0;
     const rejections: MessageRejection[] = [];
     const locate = options.locate ?? ((i: number) => `${options.location}[${i}]`);
     inputs.forEach((input, index) => {
-      const result = validateMessage(input, { receivedAt, ...(options.impliedType ? { impliedType: options.impliedType } : {}) });
+      const result = validateMessage(input, { receivedAt, zone, ...(options.impliedType ? { impliedType: options.impliedType } : {}) });
       let error = result.ok ? undefined : result.error;
       if (result.ok) {
+        const std = standardizeMessage(result.message, this.workspace);
         const json = JSON.stringify(result.message);
         const size = Buffer.byteLength(json);
-        if (size > this.config.maxMessageBytes) {
+        if (!std.ok) error = { code: 'validation_failed', message: std.reason, field: std.field };
+        else if (size > this.config.maxMessageBytes) {
           error = { code: 'message_too_large', message: `message is ${size} bytes, over the ${this.config.maxMessageBytes}-byte limit of a message` };
         } else {
-          text += messageLine(options.source, result.message, json);
+          text += messageLine(options.source, result.message, json, { ...std.money, ...(std.email ? { email: std.email } : {}), ...(std.phone ? { phone: std.phone } : {}) });
           accepted++;
         }
       }
@@ -99,6 +106,20 @@ export class Ingestor {
     });
     if (text) await this.log.append(text);
     return { accepted, rejections };
+  }
+
+  /**
+   * Re-enters messages that were stored or stamped before (quarantined ones being retried):
+   * standardized again, not re-stamped, so their times stay what they were.
+   */
+  async requeue(source: string, messages: readonly SegmentMessage[]): Promise<void> {
+    let text = '';
+    for (const m of messages) {
+      const std = standardizeMessage(m, this.workspace);
+      if (!std.ok) continue;
+      text += messageLine(source, m, JSON.stringify(m), { ...std.money, ...(std.email ? { email: std.email } : {}), ...(std.phone ? { phone: std.phone } : {}) });
+    }
+    if (text) await this.log.append(text);
   }
 
   /** Durably quarantines records rejected before they were messages (unparseable lines). */

@@ -29,13 +29,32 @@ export const logLineColumns: Readonly<Record<string, ColumnType>> = {
   r: 'text',
   m: 'json',
   q: 'json',
+  o: 'text',
+  c: 'text',
+  v: 'decimal',
+  em: 'text',
+  ph: 'text',
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : 'null');
 
+/** What standardization extracted from a message, carried as typed fields of its line. */
+export interface Extracted {
+  orderId?: string;
+  currency?: string;
+  amount?: number;
+  email?: string;
+  phone?: string;
+}
+
 /** One message's log line; `json` is the message already serialized (its size was checked on it). */
-export function messageLine(source: string, message: SegmentMessage, json: string): string {
-  return `{"s":${JSON.stringify(source)},"id":${str(message.messageId)},"t":${str(message.type)},"e":${str(message.event)},"u":${str(message.userId)},"a":${str(message.anonymousId)},"ts":${str(message.timestamp)},"r":${str(message.receivedAt)},"m":${json}}\n`;
+export function messageLine(source: string, message: SegmentMessage, json: string, x: Extracted): string {
+  let line = `{"s":${JSON.stringify(source)},"id":${str(message.messageId)},"t":${str(message.type)},"e":${str(message.event)},"u":${str(message.userId)},"a":${str(message.anonymousId)},"ts":${str(message.timestamp)},"r":${str(message.receivedAt)}`;
+  if (x.orderId !== undefined) line += `,"o":${str(x.orderId)},"c":${str(x.currency)}`;
+  if (x.amount !== undefined) line += `,"v":${x.amount}`;
+  if (x.email !== undefined) line += `,"em":${str(x.email)}`;
+  if (x.phone !== undefined) line += `,"ph":${str(x.phone)}`;
+  return `${line},"m":${json}}\n`;
 }
 
 /** A rejected record's log line; the loader moves it to quarantine. */

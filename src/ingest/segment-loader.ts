@@ -1,7 +1,9 @@
 import { statSync, truncateSync, unlinkSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { eventsTable, quarantineTable, sql, raw, type Store, type Sql } from '../store/index.js';
+import type { WorkspaceConfig } from '../contract/index.js';
+import { sql, type Store } from '../store/index.js';
+import { writeStaged } from './staging.js';
 import { logLineColumns } from './log-record.js';
 import { listSegments } from './segment-log.js';
 
@@ -32,31 +34,11 @@ export function trimTornTail(path: string): void {
   }
 }
 
-function insertEvents(store: Store, files: readonly string[], seqBase: number): Sql {
-  const d = store.dialect;
-  const cols = eventsTable.columns.map((c) => c.name);
-  return sql`${d.insertIgnore('events', cols)}
-    SELECT ${seqBase} + row_number() OVER (), id, t, e, u, a, ${d.parseTimestamp(raw('ts'))}, ${d.parseTimestamp(raw('r'))}, s, m
-    FROM ${store.jsonLines(files, logLineColumns)}
-    WHERE id IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY id ORDER BY r) = 1`;
-}
-
-function insertRejections(store: Store, files: readonly string[], seqBase: number): Sql {
-  const d = store.dialect;
-  const q = (key: string) => d.jsonText(raw('q'), [key]);
-  const cols = quarantineTable.columns.map((c) => c.name).join(', ');
-  return sql`INSERT INTO quarantine (${raw(cols)})
-    SELECT ${seqBase} + row_number() OVER (), ${d.parseTimestamp(q('receivedAt'))}, s,
-      ${q('location')}, ${q('code')}, ${q('reason')}, ${q('field')}, ${q('raw')}
-    FROM ${store.jsonLines(files, logLineColumns)}
-    WHERE q IS NOT NULL`;
-}
-
 export interface LoadResult {
   segments: number;
   inserted: number;
   rejected: number;
+  noRate: number;
 }
 
 /**
@@ -72,6 +54,7 @@ export class SegmentLoader {
   constructor(
     private readonly store: Store,
     private readonly dir: string,
+    private readonly workspace: WorkspaceConfig,
     private readonly logger: Logger,
     private readonly activeSegment: () => string = () => '',
   ) {}
@@ -118,7 +101,7 @@ export class SegmentLoader {
   }
 
   private async loadAll(): Promise<LoadResult> {
-    const result: LoadResult = { segments: 0, inserted: 0, rejected: 0 };
+    const result: LoadResult = { segments: 0, inserted: 0, rejected: 0, noRate: 0 };
     const active = this.activeSegment();
     const names = listSegments(this.dir).filter((n) => n !== active);
     // Several segments load in one statement: a load has a fixed cost that small segments should share.
@@ -134,20 +117,20 @@ export class SegmentLoader {
         const fresh = group.filter((n) => !seen.some((r) => r.name === n));
         if (fresh.length === 0) return undefined;
         const freshPaths = fresh.map((n) => join(this.dir, n));
-        const inserted = await tx.run(insertEvents(this.store, freshPaths, base));
-        const rejected = await tx.run(insertRejections(this.store, freshPaths, base));
+        const { inserted, rejected, noRate } = await writeStaged(tx, this.store, this.workspace, this.store.jsonLines(freshPaths, logLineColumns), base);
         // Counts belong to the whole load; they are recorded on its last segment so sums stay right.
         for (const name of fresh) {
           const last = name === fresh.at(-1);
-          await tx.run(sql`INSERT INTO loaded_segments VALUES (${name}, ${new Date()}, ${last ? inserted : 0}, ${last ? rejected : 0})`);
+          await tx.run(sql`INSERT INTO loaded_segments VALUES (${name}, ${new Date()}, ${last ? inserted : 0}, ${last ? rejected + noRate : 0})`);
         }
-        return { inserted, rejected, segments: fresh.length };
+        return { inserted, rejected, noRate, segments: fresh.length };
       });
       this.seqBase = base + size;
       if (done) {
         result.segments += done.segments;
         result.inserted += done.inserted;
         result.rejected += done.rejected;
+        result.noRate += done.noRate;
       }
       for (const p of paths) unlinkSync(p);
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
+import { parseInstant } from './standardize.js';
 import {
   requiredByType,
   segmentMessageSchema,
@@ -27,12 +28,13 @@ function describeAjvError(): { message: string; field?: string } {
   return { message: `${field || 'message'} ${e.message ?? 'is invalid'}`, ...(field ? { field } : {}) };
 }
 
-const isDate = (value: string): boolean => !Number.isNaN(Date.parse(value));
 
 export interface ValidateOptions {
   /** The type implied by the endpoint (`/v1/track`), used when the message has none. */
   impliedType?: MessageType;
   receivedAt: Date;
+  /** IANA zone that times without an offset are read in. */
+  zone: string;
 }
 
 /**
@@ -59,13 +61,13 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
   }
   for (const field of ['timestamp', 'originalTimestamp', 'sentAt'] as const) {
     const v = raw[field];
-    if (typeof v === 'string' && !isDate(v)) return fail(`${field} is not a date: ${JSON.stringify(v.slice(0, 40))}`, field);
+    if (typeof v === 'string' && !parseInstant(v, options.zone)) return fail(`${field} is not a date: ${JSON.stringify(v.slice(0, 40))}`, field);
   }
   delete raw['writeKey'];
   if (typeof raw['messageId'] !== 'string') raw['messageId'] = randomUUID();
   const receivedAt = options.receivedAt;
   raw['receivedAt'] = receivedAt.toISOString();
-  raw['timestamp'] = correctTimestamp(raw, receivedAt);
+  raw['timestamp'] = correctTimestamp(raw, receivedAt, options.zone);
   return { ok: true, message: raw as SegmentMessage };
 }
 
@@ -73,12 +75,13 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
  * Segment's correction: the client's `timestamp` is kept as `originalTimestamp`; when `sentAt` is
  * known, timestamp = receivedAt − (sentAt − originalTimestamp), which removes the device clock skew.
  */
-export function correctTimestamp(raw: Record<string, unknown>, receivedAt: Date): string {
+export function correctTimestamp(raw: Record<string, unknown>, receivedAt: Date, zone = 'UTC'): string {
   const sent = raw['timestamp'] ?? raw['originalTimestamp'];
-  if (typeof sent !== 'string') return receivedAt.toISOString();
+  const sentMs = typeof sent === 'string' ? parseInstant(sent, zone)?.getTime() : undefined;
+  if (sentMs === undefined) return receivedAt.toISOString();
   raw['originalTimestamp'] = sent;
   const sentAt = raw['sentAt'];
-  if (typeof sentAt !== 'string') return new Date(Date.parse(sent)).toISOString();
-  const skewed = receivedAt.getTime() - (Date.parse(sentAt) - Date.parse(sent));
-  return new Date(skewed).toISOString();
+  const sentAtMs = typeof sentAt === 'string' ? parseInstant(sentAt, zone)?.getTime() : undefined;
+  if (sentAtMs === undefined) return new Date(sentMs).toISOString();
+  return new Date(receivedAt.getTime() - (sentAtMs - sentMs)).toISOString();
 }

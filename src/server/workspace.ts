@@ -18,7 +18,7 @@ export interface Workspace {
 /** Opens the store (migrating it), replays acknowledged log segments, and loads keys. */
 export async function openWorkspace(config: TesseraConfig, logger: Logger): Promise<Workspace> {
   const store = await openDuckDbStore({ dataDir: config.dataDir, ...config.duckdb });
-  const ingestor = new Ingestor(store, config.dataDir, config.ingest, logger.child({ component: 'ingest' }));
+  const ingestor = new Ingestor(store, config.dataDir, config.ingest, config.workspace, logger.child({ component: 'ingest' }));
   const recovered = await ingestor.recover();
   if (recovered.segments > 0) logger.info(recovered, 'loaded log segments left by a previous process');
   const keys = new ApiKeyVerifier(store);

@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { apiKeysTable, eventsTable, loadedSegmentsTable, quarantineTable } from './schema.js';
+import { apiKeysTable, eventsTable, importsTable, loadedSegmentsTable, quarantineTable, ratesTable } from './schema.js';
 import { sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
@@ -13,8 +13,8 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   {
     version: 1,
-    name: 'event log, quarantine, loaded segments, api keys',
-    statements: (d) => [eventsTable, quarantineTable, loadedSegmentsTable, apiKeysTable].map((t) => d.createTable(t)),
+    name: 'event log, quarantine, loaded segments, api keys, rates, imports',
+    statements: (d) => [eventsTable, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable].map((t) => d.createTable(t)),
   },
 ];
 

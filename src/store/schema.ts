@@ -16,6 +16,15 @@ export const eventsTable: TableDef = {
     { name: 'ts', type: 'timestamp', nullable: false },
     { name: 'received_at', type: 'timestamp', nullable: false },
     { name: 'source', type: 'text', nullable: false },
+    // Standardized money of order events: the original amount and currency, and the base amount at the day's rate.
+    { name: 'order_id', type: 'text' },
+    { name: 'currency', type: 'text' },
+    { name: 'amount', type: 'decimal' },
+    { name: 'rate', type: 'float' },
+    { name: 'amount_base', type: 'decimal' },
+    // Standardized identity traits (email trimmed and lower-cased, phone in E.164).
+    { name: 'email', type: 'text' },
+    { name: 'phone', type: 'text' },
     { name: 'message', type: 'json', nullable: false },
   ],
   primaryKey: ['message_id'],
@@ -60,6 +69,36 @@ export const apiKeysTable: TableDef = {
     { name: 'prefix', type: 'text', nullable: false },
     { name: 'created_at', type: 'timestamp', nullable: false },
     { name: 'revoked_at', type: 'timestamp' },
+  ],
+  primaryKey: ['id'],
+};
+
+/** Currency rates supplied by the user: `rate_to_base` converts one unit of `currency` to the base currency. */
+export const ratesTable: TableDef = {
+  name: 'rates',
+  columns: [
+    { name: 'date', type: 'date', nullable: false },
+    { name: 'currency', type: 'text', nullable: false },
+    { name: 'rate_to_base', type: 'float', nullable: false },
+  ],
+  primaryKey: ['date', 'currency'],
+};
+
+/** One row per file import: what it read and what became of every row. */
+export const importsTable: TableDef = {
+  name: 'imports',
+  columns: [
+    { name: 'id', type: 'text', nullable: false },
+    { name: 'file', type: 'text', nullable: false },
+    { name: 'format', type: 'text', nullable: false },
+    { name: 'source', type: 'text', nullable: false },
+    { name: 'started_at', type: 'timestamp', nullable: false },
+    { name: 'finished_at', type: 'timestamp' },
+    { name: 'rows_read', type: 'int' },
+    { name: 'events_written', type: 'int' },
+    { name: 'duplicates', type: 'int' },
+    { name: 'quarantined', type: 'int' },
+    { name: 'summary', type: 'json' },
   ],
   primaryKey: ['id'],
 };

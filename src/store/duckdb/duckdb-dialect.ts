@@ -54,6 +54,9 @@ export const duckdbDialect: Dialect = {
   parseTimestamp(text) {
     return sql`CAST(CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP)`;
   },
+  localDate(column, tz) {
+    return tz === 'UTC' ? sql`CAST(${column} AS DATE)` : sql`CAST(timezone(${tz}, CAST(${column} AS TIMESTAMPTZ)) AS DATE)`;
+  },
   truncate(grain: Grain, column, tz) {
     const local = tz === 'UTC' ? column : sql`timezone(${tz}, ${column}::TIMESTAMPTZ)`;
     return sql`date_trunc(${raw(`'${grain}'`)}, ${local})`;

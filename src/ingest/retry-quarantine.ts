@@ -1,0 +1,32 @@
+import type { SegmentMessage } from '../contract/index.js';
+import { sql, type Store } from '../store/index.js';
+import type { Ingestor } from './ingestor.js';
+
+/**
+ * Retries orders quarantined for want of a rate (after `rates import`). Each message is
+ * re-queued durably before its quarantine row is deleted, so a crash between the two can only
+ * leave a duplicate reason behind, never lose the order; the loader quarantines again what still
+ * has no rate.
+ */
+export async function retryNoRate(store: Store, ingestor: Ingestor): Promise<{ retried: number; stillQuarantined: number }> {
+  let retried = 0;
+  let after = -1;
+  for (;;) {
+    const rows = await store.query<{ seq: number; source: string; raw: string }>(
+      sql`SELECT seq, source, raw FROM quarantine WHERE code = 'no_rate' AND seq > ${after} ORDER BY seq LIMIT 5000`,
+    );
+    if (rows.length === 0) break;
+    const bySource = new Map<string, SegmentMessage[]>();
+    for (const r of rows) {
+      const list = bySource.get(r.source) ?? [];
+      list.push(JSON.parse(r.raw) as SegmentMessage);
+      bySource.set(r.source, list);
+    }
+    for (const [source, messages] of bySource) await ingestor.requeue(source, messages);
+    after = rows.at(-1)?.seq ?? after;
+    await store.run(sql`DELETE FROM quarantine WHERE code = 'no_rate' AND seq <= ${after}`);
+    retried += rows.length;
+  }
+  const loaded = await ingestor.flush();
+  return { retried, stillQuarantined: loaded.noRate };
+}

@@ -1,0 +1,98 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { DateTime } from 'luxon';
+import type { SegmentMessage, WorkspaceConfig } from '../contract/index.js';
+
+/**
+ * Standardization into comparable units, the JavaScript half (per message: identifiers and times).
+ * The SQL half (money at the day's rate) is in staging.ts; both run on every path, HTTP and files.
+ */
+
+/** Emails match case- and space-insensitively. */
+export function normalizeEmail(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const email = value.trim().toLowerCase();
+  return email === '' ? undefined : email;
+}
+
+/** Phones in E.164, read in the workspace's default region when they carry no country code. */
+export function normalizePhone(value: unknown, region: string): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  if (text === '') return undefined;
+  const parsed = parsePhoneNumberFromString(text, region as CountryCode);
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+const offsetPattern = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+/**
+ * An ISO-8601 date-time to a UTC instant; a time without an offset is read in `zone` (IANA), DST-correct.
+ * Returns undefined for text that is not a date.
+ */
+export function parseInstant(text: string, zone: string): Date | undefined {
+  const trimmed = text.trim();
+  if (offsetPattern.test(trimmed)) {
+    const ms = Date.parse(trimmed);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  }
+  const dt = DateTime.fromISO(trimmed.replace(' ', 'T'), { zone });
+  return dt.isValid ? dt.toJSDate() : undefined;
+}
+
+/** Money fields of order events, read once here so the store can convert them in bulk. */
+export interface MoneyFields {
+  orderId?: string;
+  currency?: string;
+  amount?: number;
+}
+
+const moneyEvents = new Set(['Order Completed', 'Order Refunded', 'Order Cancelled']);
+
+function toAmount(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+export type StandardizeResult = { ok: true; money: MoneyFields; email?: string; phone?: string } | { ok: false; field: string; reason: string };
+
+/**
+ * Standardizes a validated message in place: identity traits (email, phone) and the money fields
+ * of order events. An order event with an amount that is not a number is rejected, not guessed.
+ */
+export function standardizeMessage(message: SegmentMessage, workspace: WorkspaceConfig): StandardizeResult {
+  let email: string | undefined;
+  let phone: string | undefined;
+  for (const holder of [message.traits, (message.context as { traits?: Record<string, unknown> } | undefined)?.traits]) {
+    if (!holder || typeof holder !== 'object') continue;
+    if ('email' in holder) {
+      const e = normalizeEmail(holder['email']);
+      if (e) holder['email'] = e;
+      email ??= e;
+    }
+    if ('phone' in holder) {
+      const p = normalizePhone(holder['phone'], workspace.defaultRegion);
+      if (p) holder['phone'] = p;
+      phone ??= p;
+    }
+  }
+  const money: MoneyFields = {};
+  if (message.type === 'track' && message.event && moneyEvents.has(message.event)) {
+    const props = message.properties ?? {};
+    const orderId = props['order_id'];
+    if (typeof orderId === 'string' || typeof orderId === 'number') money.orderId = String(orderId);
+    else if (message.event === 'Order Completed') return { ok: false, field: 'properties.order_id', reason: 'Order Completed needs properties.order_id' };
+    const rawAmount = props['total'] ?? props['revenue'];
+    if (rawAmount !== undefined && rawAmount !== null) {
+      const amount = toAmount(rawAmount);
+      if (amount === undefined) return { ok: false, field: 'properties.total', reason: `properties.total is not a number: ${JSON.stringify(rawAmount).slice(0, 40)}` };
+      money.amount = amount;
+    }
+    const currency = props['currency'];
+    if (currency !== undefined && currency !== null && (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency.trim()))) {
+      return { ok: false, field: 'properties.currency', reason: `properties.currency is not an ISO 4217 code: ${JSON.stringify(currency).slice(0, 40)}` };
+    }
+    money.currency = typeof currency === 'string' ? currency.trim().toUpperCase() : workspace.baseCurrency;
+  }
+  return { ok: true, money, ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
+}
