@@ -1,8 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { basename } from 'node:path';
+import { createReadStream, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
-import type { Rejection } from './log-record.js';
+import { logLineColumns, rejectionLine } from './log-record.js';
 
 export interface ImportSummary {
   file: string;
@@ -15,60 +17,97 @@ export interface ImportSummary {
 
 export type ProgressFn = (rows: number, bytes: number) => void;
 
-const chunkSize = 5000;
+const chunkRows = 5000;
+/** Staged lines per bulk write: large enough to amortize a write, small enough to report progress. */
+const writeRows = 200_000;
 
 /**
- * Imports an NDJSON file of Segment messages through the same validation, dedup and quarantine as
- * HTTP. A line that is not JSON is quarantined with its file and line; the rest still imports.
+ * Imports an NDJSON file of Segment messages with the same validation, standardization, dedup and
+ * quarantine as HTTP. Lines are staged in a private file and written in bulk, so the counts in the
+ * summary are this file's own even while a server takes traffic. A line that is not JSON is
+ * quarantined with its file and line; the rest still imports.
  */
-export async function importSegmentFile(ingestor: Ingestor, path: string, source: string, progress?: ProgressFn): Promise<ImportSummary> {
+export async function importSegmentFile(
+  store: Store,
+  ingestor: Ingestor,
+  path: string,
+  options: { source: string; tmpDir: string; timezone?: string },
+  progress?: ProgressFn,
+): Promise<ImportSummary> {
   const name = basename(path);
   const summary: ImportSummary = { file: path, rowsRead: 0, accepted: 0, written: 0, duplicates: 0, quarantined: {} };
-  const count = (code: string) => (summary.quarantined[code] = (summary.quarantined[code] ?? 0) + 1);
+  const count = (code: string, n = 1) => (summary.quarantined[code] = (summary.quarantined[code] ?? 0) + n);
+  mkdirSync(options.tmpDir, { recursive: true });
+  const staged = join(options.tmpDir, `import-${randomUUID()}.ndjson`);
+  let stagedRows = 0;
   let chunk: unknown[] = [];
   let lines: number[] = [];
   let bytes = 0;
-  const flushChunk = async () => {
+
+  const writeStagedFile = async () => {
+    if (stagedRows === 0) return;
+    const counts = await ingestor.writeBulk(store.jsonLines([staged], logLineColumns), stagedRows);
+    summary.written += counts.inserted;
+    if (counts.noRate > 0) count('no_rate', counts.noRate);
+    writeFileSync(staged, '');
+    stagedRows = 0;
+  };
+  const stageChunk = async () => {
     if (chunk.length === 0) return;
     const lineNumbers = lines;
-    const result = await ingestor.accept(chunk, { source, location: name, locate: (i) => `${name}:${lineNumbers[i]}` });
+    const result = ingestor.prepare(chunk, {
+      source: options.source,
+      location: name,
+      locate: (i) => `${name}:${lineNumbers[i]}`,
+      ...(options.timezone ? { timezone: options.timezone } : {}),
+    });
     summary.accepted += result.accepted;
     for (const r of result.rejections) count(r.error.code);
+    appendFileSync(staged, result.text);
+    stagedRows += chunk.length;
     chunk = [];
     lines = [];
+    if (stagedRows >= writeRows) await writeStagedFile();
   };
-  const reader = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let lineNo = 0;
-  const bad: Rejection[] = [];
-  for await (const line of reader) {
-    lineNo++;
-    bytes += line.length + 1;
-    if (line.trim() === '') continue;
-    summary.rowsRead++;
-    try {
-      chunk.push(JSON.parse(line));
-      lines.push(lineNo);
-    } catch (err) {
-      count('invalid_json');
-      bad.push({
-        code: 'invalid_json',
-        reason: `line is not JSON: ${(err as Error).message}`,
-        location: `${name}:${lineNo}`,
-        raw: line.slice(0, 64 * 1024),
-        receivedAt: new Date().toISOString(),
-      });
+
+  try {
+    writeFileSync(staged, '');
+    const reader = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    let lineNo = 0;
+    for await (const line of reader) {
+      lineNo++;
+      bytes += Buffer.byteLength(line) + 1;
+      if (line.trim() === '') continue;
+      summary.rowsRead++;
+      try {
+        chunk.push(JSON.parse(line));
+        lines.push(lineNo);
+      } catch (err) {
+        count('invalid_json');
+        appendFileSync(
+          staged,
+          rejectionLine(options.source, {
+            code: 'invalid_json',
+            reason: `line is not JSON: ${(err as Error).message}`,
+            location: `${name}:${lineNo}`,
+            raw: line.slice(0, 64 * 1024),
+            receivedAt: new Date().toISOString(),
+          }),
+        );
+        stagedRows++;
+      }
+      if (chunk.length >= chunkRows) {
+        await stageChunk();
+        progress?.(summary.rowsRead, bytes);
+      }
     }
-    if (chunk.length >= chunkSize) {
-      await flushChunk();
-      progress?.(summary.rowsRead, bytes);
-    }
+    await stageChunk();
+    await writeStagedFile();
+  } finally {
+    rmSync(staged, { force: true });
   }
-  await flushChunk();
-  await ingestor.quarantine(source, bad);
-  const loaded = await ingestor.flush();
-  summary.written = loaded.inserted;
-  if (loaded.noRate > 0) summary.quarantined['no_rate'] = (summary.quarantined['no_rate'] ?? 0) + loaded.noRate;
-  summary.duplicates = Math.max(0, summary.accepted - loaded.inserted - loaded.noRate);
+  const noRate = summary.quarantined['no_rate'] ?? 0;
+  summary.duplicates = Math.max(0, summary.accepted - summary.written - noRate);
   progress?.(summary.rowsRead, bytes);
   return summary;
 }

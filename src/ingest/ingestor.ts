@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { TesseraError, type IngestConfig, type MessageRejection, type MessageType, type SegmentMessage, type WorkspaceConfig } from '../contract/index.js';
-import type { Store } from '../store/index.js';
+import type { Sql, Store } from '../store/index.js';
+import { writeStaged, type StagedCounts } from './staging.js';
 import { messageLine, rejectionLine, type Rejection } from './log-record.js';
 import { SegmentLoader, type LoadResult } from './segment-loader.js';
 import { SegmentLog } from './segment-log.js';
@@ -35,7 +36,7 @@ export class Ingestor {
   private readonly backlogTimer: NodeJS.Timeout;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     dataDir: string,
     private readonly config: IngestConfig,
     private readonly workspace: WorkspaceConfig,
@@ -71,6 +72,13 @@ export class Ingestor {
   /** Validates and durably appends messages; resolves once every accepted message is on disk. */
   async accept(inputs: readonly unknown[], options: AcceptOptions): Promise<AcceptResult> {
     this.checkCapacity();
+    const { text, ...result } = this.prepare(inputs, options);
+    if (text) await this.log.append(text);
+    return result;
+  }
+
+  /** Validates, stamps and standardizes messages into log lines (accepted ones and rejections). */
+  prepare(inputs: readonly unknown[], options: AcceptOptions): AcceptResult & { text: string } {
     const receivedAt = new Date();
     const zone = options.timezone ?? this.workspace.reportingTimezone;
     let text = '';
@@ -104,8 +112,7 @@ export class Ingestor {
         });
       }
     });
-    if (text) await this.log.append(text);
-    return { accepted, rejections };
+    return { accepted, rejections, text };
   }
 
   /**
@@ -125,6 +132,17 @@ export class Ingestor {
   /** Durably quarantines records rejected before they were messages (unparseable lines). */
   async quarantine(source: string, rejections: readonly Rejection[]): Promise<void> {
     if (rejections.length > 0) await this.log.append(rejections.map((r) => rejectionLine(source, r)).join(''));
+  }
+
+  /**
+   * Writes a staged relation (bulk imports) straight to the store, standardized like the log;
+   * `maxRows` bounds the rows it can produce, to reserve sequence numbers.
+   */
+  writeBulk(relation: Sql, maxRows: number): Promise<StagedCounts> {
+    return this.loader.writeExclusive(async (seqBase) => ({
+      result: await this.store.transaction((tx) => writeStaged(tx, this.store, this.workspace, relation, seqBase)),
+      seqUsed: maxRows + 1,
+    }));
   }
 
   /** Makes everything acknowledged so far queryable now (used by imports and tests). */

@@ -48,8 +48,6 @@ export interface LoadResult {
  */
 export class SegmentLoader {
   private seqBase: number | undefined;
-  private running: Promise<LoadResult> | undefined;
-  private again = false;
 
   constructor(
     private readonly store: Store,
@@ -72,20 +70,40 @@ export class SegmentLoader {
     return total;
   }
 
-  /** Loads every closed segment; concurrent calls share one run and trigger one more after it. */
+  /**
+   * Loads every closed segment. Loads run one at a time; a call while one runs queues one more run
+   * (shared by every call until it starts), which lists the files when it starts: so when the
+   * promise resolves, everything closed before the call is loaded.
+   */
   load(): Promise<LoadResult> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.loadAll().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.load().catch((err: unknown) => this.logger.error({ err }, 'segment load failed'));
-      }
+    return this.enqueue(() => this.loadAll(), true);
+  }
+
+  /**
+   * Runs a bulk write between loads, with a private range of sequence numbers: `fn` gets the
+   * first number and returns how many it may have used.
+   */
+  writeExclusive<T>(fn: (seqBase: number) => Promise<{ result: T; seqUsed: number }>): Promise<T> {
+    return this.enqueue(async () => {
+      const base = await this.nextSeq();
+      const { result, seqUsed } = await fn(base);
+      this.seqBase = base + seqUsed;
+      return result;
+    }, false);
+  }
+
+  private queuedLoad: Promise<LoadResult> | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private enqueue<T>(fn: () => Promise<T>, shareable: boolean): Promise<T> {
+    if (shareable && this.queuedLoad) return this.queuedLoad as Promise<T>;
+    const run = this.tail.then(() => {
+      if (shareable) this.queuedLoad = undefined;
+      return fn();
     });
-    return this.running;
+    if (shareable) this.queuedLoad = run as unknown as Promise<LoadResult>;
+    this.tail = run.catch((err: unknown) => this.logger.error({ err }, 'segment load failed'));
+    return run;
   }
 
   private async nextSeq(): Promise<number> {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
 import { importSegmentFile, type ImportSummary } from '../../ingest/index.js';
@@ -26,7 +26,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .option('--timezone <tz>', 'IANA time zone of times without an offset')
     .option('--source <name>', 'source name recorded on every event', 'import')
     .option('--json', 'print JSON')
-    .action(async (files: string[], opts: { format: Format; source: string; json?: boolean }, cmd: Command) => {
+    .action(async (files: string[], opts: { format: Format; source: string; timezone?: string; json?: boolean }, cmd: Command) => {
       if (opts.format !== 'segment') {
         throw new TesseraError('invalid_argument', `--format ${opts.format} is not supported yet; only segment (NDJSON) imports today`);
       }
@@ -34,7 +34,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
       for (const p of paths) if (!existsSync(p)) throw new TesseraError('invalid_argument', `file not found: ${p}`);
       const summaries = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
         const out: ImportSummary[] = [];
-        for (const p of paths) out.push(await importSegmentFile(ws.ingestor, p, opts.source));
+        for (const p of paths) out.push(await importSegmentFile(ws.store, ws.ingestor, p, { source: opts.source, tmpDir: join(ws.config.dataDir, 'tmp'), ...(opts.timezone ? { timezone: opts.timezone } : {}) }));
         return out;
       });
       if (opts.json) printJson(ctx.io, { imports: summaries });
