@@ -106,6 +106,13 @@ export class SegmentLog {
     if (this.handle) return this.handle;
     this.current = segmentName(this.nextNumber++);
     this.handle = await open(join(this.options.dir, this.current), 'a');
+    // The new file's directory entry must be durable too, or a power cut could lose an acknowledged segment.
+    const dir = await open(this.options.dir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
     this.currentBytes = 0;
     this.openedAt = Date.now();
     return this.handle;

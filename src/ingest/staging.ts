@@ -39,7 +39,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
     SELECT ${seqBase} + row_number() OVER (), ${d.parseTimestamp(q('receivedAt'))}, s, ${q('location')}, ${q('code')}, ${q('reason')}, ${q('field')}, ${q('raw')}
     FROM staged WHERE q IS NOT NULL`);
   const noRate = await tx.run(sql`INSERT INTO quarantine (${qcols})
-    SELECT ${seqBase} + row_number() OVER (), r_utc, s, coalesce(${d.jsonText(raw('m'), ['context', 'tessera', 'location'])}, s), 'no_rate',
+    SELECT ${seqBase} + ${rejected} + row_number() OVER (), r_utc, s, coalesce(${d.jsonText(raw('m'), ['context', 'tessera', 'location'])}, s), 'no_rate',
       'no rate for ' || c || ' on ' || CAST(local_date AS VARCHAR) || ': import one with tessera rates import', 'properties.currency', CAST(m AS VARCHAR)
     FROM staged WHERE id IS NOT NULL AND e = 'Order Completed' AND v IS NOT NULL AND rate IS NULL`);
   await tx.run(sql`DROP TABLE staged`);

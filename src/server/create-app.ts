@@ -36,7 +36,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.status(404).send(new TesseraError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toBody());
   });
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => {
+  // RudderStack's Node SDK sends its gzipped JSON labelled as a form; the tracking API reads every
+  // such body as JSON (and a body that is not JSON gets invalid_json), other types get 415.
+  const jsonTypes = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'];
+  app.addContentTypeParser(jsonTypes, { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, JSON.parse(body as string));
     } catch (err) {

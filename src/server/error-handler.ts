@@ -2,9 +2,19 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TesseraError, toErrorBody, type ErrorCode } from '../contract/index.js';
 
 /** Fastify's own errors, spoken in our one error shape. */
-const fastifyCodes: Record<string, { code: ErrorCode; message: (e: FastifyError) => string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', message: () => 'request body is over the size limit' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: (e) => `unsupported content type: ${e.message}` },
+const fastifyCodes: Record<string, { code: ErrorCode; message: (e: FastifyError, r: FastifyRequest) => string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'body_too_large',
+    message: (_e, r) => {
+      const limit = r.routeOptions.bodyLimit ?? 0;
+      const what = r.url.startsWith('/v1/batch') || r.url.startsWith('/v1/import') ? 'a batch request' : 'a message';
+      return `request body is over the limit of ${Math.round(limit / 1024)} KB (${limit} bytes) ${what}`;
+    },
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    message: (_e, r) => `content type ${JSON.stringify(r.headers['content-type'] ?? '')} is not supported: send application/json`,
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', message: () => 'the body is empty; send a JSON object' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', message: () => 'content-length does not match the body' },
   FST_ERR_VALIDATION: { code: 'validation_failed', message: (e) => e.message },
@@ -16,7 +26,7 @@ export function handleError(this: unknown, err: FastifyError | Error, request: F
   if (err instanceof TesseraError) error = err;
   else {
     const known = 'code' in err && typeof err.code === 'string' ? fastifyCodes[err.code] : undefined;
-    if (known) error = new TesseraError(known.code, known.message(err as FastifyError));
+    if (known) error = new TesseraError(known.code, known.message(err as FastifyError, request));
     else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
       error = new TesseraError('bad_request', err.message);
     } else {

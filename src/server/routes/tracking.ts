@@ -1,3 +1,4 @@
+import type { Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError, messageTypes, type IngestConfig, type MessageType } from '../../contract/index.js';
@@ -23,13 +24,15 @@ function batchOf(body: unknown, max: number): unknown[] {
 
 /** Copies batch-level context onto each message, as Segment's batch endpoint does. */
 function withBatchDefaults(messages: unknown[], body: unknown): unknown[] {
-  const b = body as { context?: unknown; integrations?: unknown };
-  if (b.context === undefined && b.integrations === undefined) return messages;
+  const b = body as { context?: unknown; integrations?: unknown; sentAt?: unknown };
+  if (b.context === undefined && b.integrations === undefined && b.sentAt === undefined) return messages;
   return messages.map((m) => {
     if (!m || typeof m !== 'object') return m;
     const msg = m as Record<string, unknown>;
     if (msg['context'] === undefined && b.context !== undefined) msg['context'] = b.context;
     if (msg['integrations'] === undefined && b.integrations !== undefined) msg['integrations'] = b.integrations;
+    // Segment's SDKs stamp sentAt on the batch, not on each message; the clock-skew correction needs it.
+    if (msg['sentAt'] === undefined && b.sentAt !== undefined) msg['sentAt'] = b.sentAt;
     return msg;
   });
 }
@@ -39,9 +42,12 @@ export function registerTracking(app: FastifyInstance, deps: TrackingDeps): void
   // SDKs may compress bodies; the body limit then applies to the inflated bytes.
   app.addHook('preParsing', async (request, _reply, payload) => {
     const encoding = request.headers['content-encoding'];
-    if (encoding === 'gzip') return payload.pipe(createGunzip());
-    if (encoding === 'deflate') return payload.pipe(createInflate());
-    return payload;
+    if (encoding !== 'gzip' && encoding !== 'deflate') return payload;
+    const inflated = payload.pipe(encoding === 'gzip' ? createGunzip() : createInflate()) as unknown as Transform & { receivedEncodedLength: number };
+    // Fastify checks Content-Length against this count of the bytes as they came over the wire.
+    inflated.receivedEncodedLength = 0;
+    payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
+    return inflated;
   });
 
   const accept = async (request: FastifyRequest, messages: unknown[], location: string, impliedType?: MessageType) => {

@@ -1,0 +1,200 @@
+// The built `tessera` CLI as a user runs it (product.md, "Commands"): output on the right stream,
+// exit codes, --json documents, and the same commands with and without a server on the data directory.
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, startServe, type CliResult, type ServeProcess } from './helpers/cli.js';
+import { httpEventReader, waitForMessageIds } from './helpers/events.js';
+import { identify, page, toNdjson, track, type Message } from './helpers/messages.js';
+import { basicAuth, makeTempDir, removeDir } from './helpers/workspace.js';
+
+/** Asserts success and returns the one JSON document on stdout. */
+function jsonOf(result: CliResult): unknown {
+  expect(result.exitCode, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as unknown;
+}
+
+/** Asserts a user error: exit 1, nothing on stdout, one line on stderr naming `what`. */
+function expectUserError(result: CliResult, what: RegExp): void {
+  expect(result.exitCode).toBe(1);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(what);
+}
+
+/** NDJSON lines of `events export`, parsed. */
+const exportedMessages = (result: CliResult): Message[] =>
+  result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Message);
+
+describe('the tessera CLI without a server', () => {
+  let dir: string;
+  let dataDir: string;
+  const cli = (...args: string[]) => runCli(args, { dataDir });
+
+  beforeEach(async () => {
+    dir = await makeTempDir('tessera-cli-');
+    dataDir = join(dir, 'data');
+  });
+  afterEach(async () => {
+    await removeDir(dir);
+  });
+
+  it('prints a new write key on stdout and the notice on stderr', async () => {
+    const result = await cli('keys', 'create', '--name', 'shop');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^tsk_w_[\w-]{16,}\n$/);
+    expect(result.stderr).toMatch(/created write key "shop"/);
+  });
+
+  it('prints a read token for --kind read', async () => {
+    const result = await cli('keys', 'create', '--name', 'dashboard', '--kind', 'read');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^tsk_r_[\w-]{16,}\n$/);
+  });
+
+  it('prints exactly one JSON document on stdout for every --json command', async () => {
+    const file = join(dir, 'events.ndjson');
+    await writeFile(file, toNdjson([track(), identify()]));
+
+    const created = jsonOf(await cli('keys', 'create', '--name', 'shop', '--json')) as { key: string; kind: string; name: string };
+    expect(created).toMatchObject({ kind: 'write', name: 'shop', key: expect.stringMatching(/^tsk_w_/) });
+
+    const listed = await cli('keys', 'list', '--json');
+    expect(jsonOf(listed)).toMatchObject({ keys: [{ name: 'shop', kind: 'write' }] });
+    expect(listed.stdout).not.toContain(created.key);
+
+    expect(jsonOf(await cli('import', file, '--json'))).toMatchObject({ imports: [{ rowsRead: 2, written: 2 }] });
+    expect(jsonOf(await cli('events', 'list', '--json'))).toMatchObject({ events: [{ message: { type: 'track' } }, { message: { type: 'identify' } }] });
+    expect(jsonOf(await cli('quarantine', 'list', '--json'))).toEqual({ rejected: [] });
+  });
+
+  it('exits 1 with a one-line message on stderr and nothing on stdout for an unknown option', async () => {
+    expectUserError(await cli('events', 'list', '--bogus'), /unknown option.*--bogus/);
+  });
+
+  it('exits 1 with a one-line message naming the file when an import file is missing', async () => {
+    const missing = join(dir, 'nope.ndjson');
+    expectUserError(await cli('import', missing), /not found.*nope\.ndjson/);
+  });
+
+  it('exits 1 with a one-line message for a bad option value or a missing required option', async () => {
+    expectUserError(await cli('keys', 'create', '--name', 'x', '--kind', 'admin'), /admin/);
+    expectUserError(await cli('keys', 'create'), /--name/);
+  });
+
+  it('lists every invalid setting of the environment in one error, exit 1, nothing on stdout', async () => {
+    const result = await runCli(['keys', 'list'], { dataDir, env: { TESSERA_PORT: 'not-a-port', TESSERA_BASE_CURRENCY: 'usd' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/server\.port/);
+    expect(result.stderr).toMatch(/workspace\.baseCurrency/);
+  });
+
+  it('prints the latest events with events tail --no-follow, one JSON message per line with --json', async () => {
+    const messages = [track(), identify(), page()];
+    const file = join(dir, 'events.ndjson');
+    await writeFile(file, toNdjson(messages));
+    expect((await cli('import', file)).exitCode).toBe(0);
+    const tail = await cli('events', 'tail', '--no-follow', '-n', '2', '--json');
+    expect(tail.exitCode, tail.stderr).toBe(0);
+    expect(exportedMessages(tail).map((m) => m['messageId'])).toEqual(messages.slice(1).map((m) => m['messageId']));
+  });
+
+  it('exports one Segment message per line with messageId, type and timestamp, once per messageId', async () => {
+    const messages = [track(), identify(), page(), track({ timestamp: '2024-01-05T10:00:00Z' })];
+    const file = join(dir, 'events.ndjson');
+    // A replayed line and a line that is not JSON: the first is stored once, the second quarantined.
+    await writeFile(file, toNdjson([...messages, messages[0] as Message]) + '{"type": "track",\n');
+    const imported = await cli('import', file);
+    expect(imported.exitCode, imported.stderr).toBe(0);
+    expect(imported.stdout).toBe('');
+
+    const exported = await cli('events', 'export');
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    const lines = exportedMessages(exported);
+    expect(lines.map((m) => m['messageId'])).toEqual(messages.map((m) => m['messageId']));
+    for (const m of lines) {
+      expect(m).toMatchObject({ messageId: expect.any(String), type: expect.any(String), timestamp: expect.any(String) });
+      expect(Number.isNaN(Date.parse(m['timestamp'] as string))).toBe(false);
+    }
+    expect(lines[3]?.['timestamp']).toBe('2024-01-05T10:00:00.000Z');
+
+    const quarantined = jsonOf(await cli('quarantine', 'list', '--json')) as { rejected: { code: string; location: string }[] };
+    expect(quarantined.rejected).toMatchObject([{ code: 'invalid_json', location: 'events.ndjson:6' }]);
+  });
+});
+
+describe('the tessera CLI while tessera serve holds the data directory', () => {
+  let dir: string;
+  let dataDir: string;
+  let server: ServeProcess | undefined;
+  const cli = (...args: string[]) => runCli(args, { dataDir });
+
+  beforeEach(async () => {
+    dir = await makeTempDir('tessera-cli-served-');
+    dataDir = join(dir, 'data');
+  });
+  afterEach(async () => {
+    await server?.crash();
+    server = undefined;
+    await removeDir(dir);
+  });
+
+  it('creates keys, imports, lists and exports through the server, and works on its own once the server stops', async () => {
+    server = await startServe(dataDir);
+
+    // keys create goes through the server: the new key works there at once.
+    const started = Date.now();
+    const created = await cli('keys', 'create', '--name', 'shop');
+    expect(created.exitCode, created.stderr).toBe(0);
+    // A CLI that waited for DuckDB's lock instead of going through the server would take 15 s and fail.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const writeKey = created.stdout.trim();
+    expect(writeKey).toMatch(/^tsk_w_/);
+    const readKey = (await cli('keys', 'create', '--name', 'api', '--kind', 'read')).stdout.trim();
+    expect(readKey).toMatch(/^tsk_r_/);
+
+    const sent = track();
+    const response = await fetch(`${server.url}/v1/track`, {
+      method: 'POST',
+      body: JSON.stringify(sent),
+      headers: { 'content-type': 'application/json', authorization: basicAuth(writeKey) },
+    });
+    expect(response.status).toBe(200);
+
+    // import goes through the server: the server's read API sees the imported messages.
+    const file = join(dir, 'events.ndjson');
+    const imported = [identify(), page()];
+    await writeFile(file, toNdjson(imported));
+    const importResult = await cli('import', file, '--json');
+    expect(jsonOf(importResult)).toMatchObject({ imports: [{ rowsRead: 2, written: 2 }] });
+    const ids = [sent, ...imported].map((m) => m['messageId'] as string);
+    await waitForMessageIds(httpEventReader(server.url, readKey), ids);
+
+    const listed = jsonOf(await cli('events', 'list', '--json')) as { events: { message: Message }[] };
+    expect(listed.events.map((e) => e.message['messageId']).sort()).toEqual([...ids].sort());
+
+    const exported = await cli('events', 'export');
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    expect(exportedMessages(exported).map((m) => m['messageId']).sort()).toEqual([...ids].sort());
+
+    // User errors stay user errors through the server.
+    expectUserError(await cli('events', 'list', '--bogus'), /unknown option/);
+    expectUserError(await cli('import', join(dir, 'missing.ndjson')), /not found/);
+
+    await server.stop();
+    expect((await server.exited).exitCode).toBe(0);
+    server = undefined;
+
+    // Without a server the CLI opens the data directory itself and sees the same events.
+    const alone = jsonOf(await cli('events', 'list', '--json')) as { events: { message: Message }[] };
+    expect(alone.events.map((e) => e.message['messageId']).sort()).toEqual([...ids].sort());
+    const keys = jsonOf(await cli('keys', 'list', '--json')) as { keys: { name: string }[] };
+    expect(keys.keys.map((k) => k.name).sort()).toEqual(['api', 'shop']);
+  });
+});

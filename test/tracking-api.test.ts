@@ -1,0 +1,490 @@
+// The Segment HTTP Tracking API and the read API, driven in-process with `app.inject` (product.md, "HTTP"),
+// plus a raw HTTP client over a real socket for the edge cases a socket changes (early 413, gzip).
+
+import { gzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countByMessageId, httpEventReader, injectEventReader, waitFor, waitForMessageIds, type StoredEvent } from './helpers/events.js';
+import { batch, identify, page, track, trackOfSize, uniqueId, type Message } from './helpers/messages.js';
+import { basicAuth, createTestApp, removeDir, startTestServer, type TestApp, type TestServer } from './helpers/workspace.js';
+
+interface PostOptions {
+  /** Basic auth with this write key; `null` sends no Authorization header. */
+  writeKey?: string | null;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** POSTs a body (an object is sent as JSON; a string or Buffer as is). */
+function post(app: FastifyInstance, path: string, body: unknown, options: PostOptions & { defaultKey: string }) {
+  const key = options.writeKey === undefined ? options.defaultKey : options.writeKey;
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  return app.inject({
+    method: 'POST',
+    url: path,
+    payload,
+    headers: {
+      'content-type': options.contentType ?? 'application/json',
+      ...(key === null ? {} : { authorization: basicAuth(key) }),
+      ...options.headers,
+    },
+  });
+}
+
+/** Asserts the one error shape of the product: `{ error: { code, message, details? } }`, no stack trace. */
+function expectErrorBody(body: unknown, code: string, message: RegExp): void {
+  expect(body).toMatchObject({ error: { code, message: expect.stringMatching(message) } });
+  const error = (body as { error: Record<string, unknown> }).error;
+  expect(Object.keys(body as object)).toEqual(['error']);
+  expect(Object.keys(error).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
+  expect(JSON.stringify(body)).not.toMatch(/\bat .+:\d+:\d+/); // no stack frames
+}
+
+const stored = (events: readonly StoredEvent[], messageId: string): StoredEvent | undefined => events.find((e) => e.message.messageId === messageId);
+
+describe('the tracking API, in-process', () => {
+  let t: TestApp;
+  const send = (path: string, body: unknown, options: PostOptions = {}) => post(t.app, path, body, { ...options, defaultKey: t.writeKey });
+  const read = () => injectEventReader(t.app, t.readKey);
+
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+    await removeDir(t.dataDir);
+  });
+
+  interface BadInput {
+    name: string;
+    path: string;
+    body: () => unknown;
+    options?: PostOptions;
+    status: number;
+    code: string;
+    message: RegExp;
+  }
+
+  const noAuth = { writeKey: null };
+  const badInputs: BadInput[] = [
+    { name: 'malformed JSON', path: '/v1/track', body: () => '{"type":"track","event":', status: 400, code: 'invalid_json', message: /JSON/ },
+    {
+      name: 'a wrong content type',
+      path: '/v1/track',
+      body: () => '<track event="x"/>',
+      options: { contentType: 'application/xml' },
+      status: 415,
+      code: 'unsupported_media_type',
+      message: /content.type/i,
+    },
+    { name: 'a missing write key', path: '/v1/track', body: () => track(), options: noAuth, status: 401, code: 'unauthorized', message: /write key/ },
+    { name: 'an unknown write key', path: '/v1/track', body: () => track(), options: { writeKey: 'tsk_w_not-a-key' }, status: 401, code: 'unauthorized', message: /unknown write key/ },
+    {
+      name: 'a single message over 32 KB',
+      path: '/v1/track',
+      body: () => trackOfSize(40 * 1024),
+      status: 413,
+      code: 'body_too_large',
+      message: /32\s?KB|32,?768/i,
+    },
+    {
+      name: 'a batch body over 500 KB',
+      path: '/v1/batch',
+      body: () => batch(Array.from({ length: 20 }, () => trackOfSize(30 * 1024))),
+      status: 413,
+      code: 'body_too_large',
+      message: /500\s?KB|512,?000/i,
+    },
+    {
+      name: 'a batch of 2,501 messages',
+      path: '/v1/batch',
+      body: () => batch(Array.from({ length: 2501 }, (_, i) => ({ type: 'track', event: 'e', userId: `u${i}` }))),
+      status: 400,
+      code: 'batch_too_many_messages',
+      message: /2,?500/,
+    },
+    {
+      name: 'a message without userId or anonymousId',
+      path: '/v1/track',
+      body: () => track({ userId: undefined }),
+      status: 400,
+      code: 'validation_failed',
+      message: /userId.*anonymousId/,
+    },
+    { name: 'a track without event', path: '/v1/track', body: () => track({ event: undefined }), status: 400, code: 'validation_failed', message: /\bevent\b/ },
+    { name: 'properties that are not an object', path: '/v1/track', body: () => track({ properties: 'x' }), status: 400, code: 'validation_failed', message: /properties/ },
+    { name: 'a timestamp that is not a date', path: '/v1/track', body: () => track({ timestamp: 'yesterday-ish' }), status: 400, code: 'validation_failed', message: /timestamp/ },
+    {
+      name: 'a 10 MB body',
+      path: '/v1/batch',
+      body: () => batch([trackOfSize(10 * 1024 * 1024)]),
+      status: 413,
+      code: 'body_too_large',
+      message: /500\s?KB|512,?000/i,
+    },
+  ];
+
+  it.each(badInputs)('answers $name with $status $code naming the problem, and keeps serving', async ({ path, body, options, status, code, message }) => {
+    const response = await send(path, body(), options);
+    expect(response.statusCode).toBe(status);
+    expectErrorBody(response.json(), code, message);
+
+    const next = track();
+    const ok = await send('/v1/track', next);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ success: true });
+    await waitForMessageIds(read(), [next['messageId'] as string]);
+  });
+
+  it('stores none of the messages of a request it refuses', async () => {
+    const refused = Array.from({ length: 2501 }, () => track());
+    expect((await send('/v1/batch', batch(refused))).statusCode).toBe(400);
+    const unauthenticated = track();
+    expect((await send('/v1/track', unauthenticated, { writeKey: null })).statusCode).toBe(401);
+    const marker = track();
+    expect((await send('/v1/track', marker)).statusCode).toBe(200);
+    const events = await waitForMessageIds(read(), [marker['messageId'] as string]);
+    expect(events.map((e) => e.message.messageId)).toEqual([marker['messageId']]);
+  });
+
+  it('stores the valid messages of a batch, lists each invalid one with its index, and quarantines it with its raw body and reason', async () => {
+    const good = [track(), identify(), page()];
+    const missingEvent = track({ event: undefined });
+    const noIds = identify({ userId: undefined });
+    const badProperties = track({ properties: 'x' });
+    const oversize = trackOfSize(40 * 1024);
+    const messages = [good[0], missingEvent, noIds, good[1], badProperties, oversize, good[2]] as Message[];
+
+    const response = await send('/v1/batch', batch(messages));
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ success: boolean; errors: { index: number; error: { code: string; message: string } }[] }>();
+    expect(body).toMatchObject({ success: true });
+    expect(body.errors.map((e) => e.index)).toEqual([1, 2, 4, 5]);
+    const byIndex = new Map(body.errors.map((e) => [e.index, e.error]));
+    expect(byIndex.get(1)).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/\bevent\b/) });
+    expect(byIndex.get(2)).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/userId.*anonymousId/) });
+    expect(byIndex.get(4)).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/properties/) });
+    expect(byIndex.get(5)).toMatchObject({ code: 'message_too_large', message: expect.stringMatching(/32\s?KB|32,?768/i) });
+
+    const events = await waitForMessageIds(
+      read(),
+      good.map((m) => m['messageId'] as string),
+    );
+    for (const bad of [missingEvent, noIds, badProperties, oversize]) expect(stored(events, bad['messageId'] as string)).toBeUndefined();
+
+    const quarantine = await t.app.inject({ method: 'GET', url: '/api/v1/quarantine', headers: { authorization: `Bearer ${t.readKey}` } });
+    expect(quarantine.statusCode).toBe(200);
+    const rows = quarantine.json<{ rejected: { code: string; reason: string; location: string | null; raw: string | null }[] }>().rejected;
+    const rowFor = (m: Message) => rows.find((r) => r.raw !== null && (JSON.parse(r.raw) as Message)['messageId'] === m['messageId']);
+    const expectations: [Message, number, RegExp][] = [
+      [missingEvent, 1, /\bevent\b/],
+      [noIds, 2, /userId.*anonymousId/],
+      [badProperties, 4, /properties/],
+      [oversize, 5, /32\s?KB|32,?768/i],
+    ];
+    for (const [message, index, reason] of expectations) {
+      const row = rowFor(message);
+      expect(row, `quarantine row of batch[${index}]`).toBeDefined();
+      expect(row?.reason).toMatch(reason);
+      expect(row?.location).toContain(`[${index}]`);
+      expect(JSON.parse(row?.raw ?? 'null')).toMatchObject(JSON.parse(JSON.stringify(message)) as Message);
+    }
+  });
+
+  it('answers 400 listing every rejection when no message of a batch is valid', async () => {
+    const response = await send('/v1/batch', batch([track({ event: undefined }), page({ anonymousId: undefined })]));
+    expect(response.statusCode).toBe(400);
+    expectErrorBody(response.json(), 'validation_failed', /index 0/);
+  });
+
+  it('accepts writeKey in the body instead of Basic auth, and does not store the key', async () => {
+    const single = track();
+    const inBatch = track();
+    expect((await send('/v1/track', { ...single, writeKey: t.writeKey }, { writeKey: null })).statusCode).toBe(200);
+    expect((await send('/v1/batch', batch([inBatch], { writeKey: t.writeKey }), { writeKey: null })).statusCode).toBe(200);
+    const events = await waitForMessageIds(read(), [single['messageId'] as string, inBatch['messageId'] as string]);
+    expect(JSON.stringify(events)).not.toContain(t.writeKey);
+  });
+
+  it('refuses a read token in place of a write key', async () => {
+    const response = await send('/v1/track', track(), { writeKey: t.readKey });
+    expect(response.statusCode).toBe(401);
+    expectErrorBody(response.json(), 'unauthorized', /write key/);
+  });
+
+  it('takes a JSON body sent as text/plain, as browser SDKs send it', async () => {
+    const message = track();
+    expect((await send('/v1/track', message, { contentType: 'text/plain' })).statusCode).toBe(200);
+    await waitForMessageIds(read(), [message['messageId'] as string]);
+  });
+
+  it('accepts a gzip-compressed batch, as the RudderStack SDK sends it', async () => {
+    const message = track();
+    const response = await send('/v1/batch', gzipSync(JSON.stringify(batch([message]))), { headers: { 'content-encoding': 'gzip' } });
+    expect(response.json()).toEqual({ success: true });
+    expect(response.statusCode).toBe(200);
+    await waitForMessageIds(read(), [message['messageId'] as string]);
+  });
+
+  it('accepts a gzip-compressed batch labelled application/x-www-form-urlencoded, exactly as the RudderStack SDK sends it', async () => {
+    const message = track();
+    const response = await send('/v1/batch', gzipSync(JSON.stringify(batch([message]))), {
+      contentType: 'application/x-www-form-urlencoded',
+      headers: { 'content-encoding': 'gzip' },
+    });
+    expect(response.json()).toEqual({ success: true });
+    await waitForMessageIds(read(), [message['messageId'] as string]);
+  });
+
+  it('takes every call type on its own endpoint, the type implied by the path', async () => {
+    const calls: [string, Message][] = [
+      ['/v1/identify', { userId: 'u1', traits: { email: 'a@example.com' } }],
+      ['/v1/track', { userId: 'u1', event: 'Order Completed', properties: { order_id: 'o1', total: 10 } }],
+      ['/v1/page', { anonymousId: 'a1', name: 'Home' }],
+      ['/v1/screen', { anonymousId: 'a1', name: 'Cart' }],
+      ['/v1/group', { userId: 'u1', groupId: 'g1', traits: { name: 'Acme' } }],
+      ['/v1/alias', { userId: 'u1', previousId: 'a1' }],
+    ];
+    const ids: string[] = [];
+    for (const [path, body] of calls) {
+      const messageId = uniqueId(path.slice(4));
+      ids.push(messageId);
+      const response = await send(path, { ...body, messageId });
+      expect(response.statusCode, path).toBe(200);
+    }
+    const events = await waitForMessageIds(read(), ids);
+    expect(ids.map((id) => stored(events, id)?.message.type)).toEqual(['identify', 'track', 'page', 'screen', 'group', 'alias']);
+  });
+
+  it('stores numeric userId and anonymousId as strings, as Segment does', async () => {
+    const message = track({ userId: 42, anonymousId: 7 });
+    expect((await send('/v1/track', message)).statusCode).toBe(200);
+    const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
+    expect(event?.message).toMatchObject({ userId: '42', anonymousId: '7' });
+  });
+
+  it('answers a group without groupId and an alias without previousId with 400 naming the field', async () => {
+    const group = await send('/v1/group', { userId: 'u1' });
+    expect(group.statusCode).toBe(400);
+    expectErrorBody(group.json(), 'validation_failed', /groupId/);
+    const alias = await send('/v1/alias', { userId: 'u1' });
+    expect(alias.statusCode).toBe(400);
+    expectErrorBody(alias.json(), 'validation_failed', /previousId/);
+  });
+
+  describe('messageId', () => {
+    it('stores a message replayed with the same messageId once', async () => {
+      const message = track();
+      expect((await send('/v1/track', message)).statusCode).toBe(200);
+      expect((await send('/v1/track', message)).statusCode).toBe(200);
+      expect((await send('/v1/batch', batch([message, message]))).statusCode).toBe(200);
+      const marker = track();
+      expect((await send('/v1/track', marker)).statusCode).toBe(200);
+      const events = await waitForMessageIds(read(), [marker['messageId'] as string]);
+      expect(countByMessageId(events).get(message['messageId'] as string)).toBe(1);
+      expect(events).toHaveLength(2);
+    });
+
+    it('assigns a messageId to a message that has none, a different one each time', async () => {
+      const userId = uniqueId('no-id');
+      const { messageId: _drop, ...withoutId } = track({ userId });
+      expect((await send('/v1/track', withoutId)).statusCode).toBe(200);
+      expect((await send('/v1/track', withoutId)).statusCode).toBe(200);
+      const events = await waitFor(async () => {
+        const mine = (await read()()).filter((e) => e.message.userId === userId);
+        return mine.length >= 2 ? mine : undefined;
+      }, 'two messages of the user');
+      const ids = events.map((e) => e.message.messageId);
+      expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+      expect(new Set(ids).size).toBe(2);
+    });
+  });
+
+  describe('timestamps', () => {
+    const at = (iso: string) => Date.parse(iso);
+
+    it('removes the device clock skew when sentAt is sent: timestamp = receivedAt − (sentAt − timestamp)', async () => {
+      // A device whose clock runs an hour fast sends, now, an event it recorded three days ago.
+      const deviceNow = Date.now() + 3_600_000;
+      const sentTimestamp = new Date(deviceNow - 3 * 86_400_000).toISOString();
+      const message = track({ timestamp: sentTimestamp, sentAt: new Date(deviceNow).toISOString() });
+      expect((await send('/v1/track', message)).statusCode).toBe(200);
+      const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
+      const m = event?.message;
+      expect(m?.originalTimestamp).toBe(sentTimestamp);
+      expect(m?.timestamp).toBe(new Date(at(m?.receivedAt ?? '') - 3 * 86_400_000).toISOString());
+    });
+
+    it('applies the same correction to a message that carries originalTimestamp and sentAt (RudderStack style)', async () => {
+      const deviceNow = Date.now() - 7_200_000;
+      const original = new Date(deviceNow - 60_000).toISOString();
+      const message = track({ originalTimestamp: original, sentAt: new Date(deviceNow).toISOString() });
+      expect((await send('/v1/track', message)).statusCode).toBe(200);
+      const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
+      expect(event?.message.originalTimestamp).toBe(original);
+      expect(event?.message.timestamp).toBe(new Date(at(event?.message.receivedAt ?? '') - 60_000).toISOString());
+    });
+
+    it('applies the batch-level sentAt of a batch (Segment SDK style) to its messages', async () => {
+      const deviceNow = Date.now() + 3_600_000;
+      const sentTimestamp = new Date(deviceNow - 5 * 60_000).toISOString();
+      const message = track({ timestamp: sentTimestamp });
+      expect((await send('/v1/batch', batch([message], { sentAt: new Date(deviceNow).toISOString() }))).statusCode).toBe(200);
+      const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
+      expect(event?.message.originalTimestamp).toBe(sentTimestamp);
+      expect(event?.message.timestamp).toBe(new Date(at(event?.message.receivedAt ?? '') - 5 * 60_000).toISOString());
+    });
+
+    it('keeps the sent timestamp, in UTC, when there is no sentAt', async () => {
+      const message = track({ timestamp: '2024-03-05T12:20:30+02:00' });
+      expect((await send('/v1/track', message)).statusCode).toBe(200);
+      const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
+      expect(event?.message.timestamp).toBe('2024-03-05T10:20:30.000Z');
+      expect(event?.message.originalTimestamp).toBe('2024-03-05T12:20:30+02:00');
+    });
+
+    it('uses receivedAt, the server clock, when neither timestamp nor sentAt is sent', async () => {
+      const before = Date.now();
+      const message = track();
+      expect((await send('/v1/track', message)).statusCode).toBe(200);
+      const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
+      const m = event?.message;
+      expect(m?.timestamp).toBe(m?.receivedAt);
+      expect(at(m?.receivedAt ?? '')).toBeGreaterThanOrEqual(before - 1);
+      expect(at(m?.receivedAt ?? '')).toBeLessThanOrEqual(Date.now());
+    });
+  });
+
+  describe('the read API', () => {
+    const get = (authorization?: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/events', headers: authorization ? { authorization } : {} });
+
+    it('answers 401 without a Bearer read token', async () => {
+      const response = await get();
+      expect(response.statusCode).toBe(401);
+      expectErrorBody(response.json(), 'unauthorized', /read token/);
+    });
+
+    it('answers with the stored events for a read token', async () => {
+      const message = identify();
+      expect((await send('/v1/identify', message)).statusCode).toBe(200);
+      await waitForMessageIds(read(), [message['messageId'] as string]);
+      const response = await get(`Bearer ${t.readKey}`);
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ events: [{ message: { messageId: message['messageId'], type: 'identify', traits: message['traits'] } }] });
+    });
+
+    it('does not take a write key as a read token', async () => {
+      expect((await get(`Bearer ${t.writeKey}`)).statusCode).toBe(401);
+      expect((await get(basicAuth(t.readKey))).statusCode).toBe(401);
+      expect((await get('Bearer tsk_r_unknown')).statusCode).toBe(401);
+    });
+  });
+});
+
+describe('messageId dedup across a restart', () => {
+  it('stores a message replayed after the workspace was closed and reopened once', async () => {
+    const first = await createTestApp();
+    const { dataDir, writeKey, readKey } = first;
+    const message = track();
+    try {
+      expect((await post(first.app, '/v1/track', message, { defaultKey: writeKey })).statusCode).toBe(200);
+      await waitForMessageIds(injectEventReader(first.app, readKey), [message['messageId'] as string]);
+      await first.close();
+
+      const second = await createTestApp({ dataDir, keys: { writeKey, readKey } });
+      try {
+        const marker = track();
+        expect((await post(second.app, '/v1/track', message, { defaultKey: writeKey })).statusCode).toBe(200);
+        expect((await post(second.app, '/v1/batch', batch([message, marker]), { defaultKey: writeKey })).statusCode).toBe(200);
+        const events = await waitForMessageIds(injectEventReader(second.app, readKey), [marker['messageId'] as string]);
+        expect(countByMessageId(events).get(message['messageId'] as string)).toBe(1);
+        expect(events).toHaveLength(2);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+      await removeDir(dataDir);
+    }
+  });
+
+  it('stores a message acknowledged just before close, then replayed after reopening, once', async () => {
+    const first = await createTestApp();
+    const { dataDir, writeKey, readKey } = first;
+    const message = track();
+    try {
+      // No wait for the loader: close must carry the acknowledged message into the store.
+      expect((await post(first.app, '/v1/track', message, { defaultKey: writeKey })).statusCode).toBe(200);
+      await first.close();
+      const second = await createTestApp({ dataDir, keys: { writeKey, readKey } });
+      try {
+        expect((await post(second.app, '/v1/track', message, { defaultKey: writeKey })).statusCode).toBe(200);
+        const marker = track();
+        expect((await post(second.app, '/v1/track', marker, { defaultKey: writeKey })).statusCode).toBe(200);
+        const events = await waitForMessageIds(injectEventReader(second.app, readKey), [marker['messageId'] as string, message['messageId'] as string]);
+        expect(countByMessageId(events).get(message['messageId'] as string)).toBe(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+      await removeDir(dataDir);
+    }
+  });
+});
+
+describe('the tracking API over a real socket (raw HTTP client)', () => {
+  let s: TestServer;
+  beforeEach(async () => {
+    s = await startTestServer();
+  });
+  afterEach(async () => {
+    await s.cleanup();
+  });
+
+  const postRaw = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    fetch(`${s.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', authorization: basicAuth(s.writeKey), ...headers },
+    });
+
+  it('answers a 10 MB body with 413 in the error shape, and the next request succeeds', async () => {
+    const response = await postRaw('/v1/batch', JSON.stringify(batch([trackOfSize(10 * 1024 * 1024)])));
+    expect(response.status).toBe(413);
+    expectErrorBody(await response.json(), 'body_too_large', /500\s?KB|512,?000/i);
+    const next = track();
+    expect((await postRaw('/v1/track', JSON.stringify(next))).status).toBe(200);
+    await waitForMessageIds(httpEventReader(s.url, s.readKey), [next['messageId'] as string]);
+  });
+
+  it('answers malformed JSON with 400 invalid_json, and the next request succeeds', async () => {
+    const response = await postRaw('/v1/batch', '{"batch": [');
+    expect(response.status).toBe(400);
+    expectErrorBody(await response.json(), 'invalid_json', /JSON/);
+    const next = track();
+    expect((await postRaw('/v1/track', JSON.stringify(next))).status).toBe(200);
+    await waitForMessageIds(httpEventReader(s.url, s.readKey), [next['messageId'] as string]);
+  });
+
+  it('accepts a gzip-compressed batch with its Content-Length', async () => {
+    const messages = [track(), identify(), page()];
+    const response = await postRaw('/v1/batch', gzipSync(JSON.stringify(batch(messages))), { 'content-encoding': 'gzip' });
+    expect(await response.json()).toEqual({ success: true });
+    await waitForMessageIds(
+      httpEventReader(s.url, s.readKey),
+      messages.map((m) => m['messageId'] as string),
+    );
+  });
+
+  it('answers 200 with keep-alive to many concurrent batches and stores each message once', async () => {
+    const batches = Array.from({ length: 20 }, () => Array.from({ length: 25 }, () => track()));
+    const responses = await Promise.all(batches.map((b) => postRaw('/v1/batch', JSON.stringify(batch(b)))));
+    expect(responses.map((r) => r.status)).toEqual(batches.map(() => 200));
+    const ids = batches.flat().map((m) => m['messageId'] as string);
+    const events = await waitForMessageIds(httpEventReader(s.url, s.readKey), ids);
+    expect(events).toHaveLength(ids.length);
+    expect([...countByMessageId(events).values()].every((n) => n === 1)).toBe(true);
+  });
+});
