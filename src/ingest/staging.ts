@@ -29,7 +29,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
   const cols = eventsTable.columns.map((c) => c.name);
   const inserted = await tx.run(sql`${d.insertIgnore('events', cols)}
     SELECT ${seqBase} + row_number() OVER (), id, t, e, u, a, ts_utc, r_utc, s,
-      o, c, v, rate, CAST(v * rate AS DECIMAL(18,4)), em, ph, m
+      o, c, v, rate, CAST(v * rate AS DECIMAL(18,4)), em, ph, ${d.jsonText(raw('m'), ['context', 'channel'])}, m
     FROM staged
     WHERE id IS NOT NULL AND NOT (e IS NOT DISTINCT FROM 'Order Completed' AND v IS NOT NULL AND rate IS NULL)
     QUALIFY row_number() OVER (PARTITION BY id ORDER BY r_utc) = 1`);

@@ -25,6 +25,8 @@ export const eventsTable: TableDef = {
     // Standardized identity traits (email trimmed and lower-cased, phone in E.164).
     { name: 'email', type: 'text' },
     { name: 'phone', type: 'text' },
+    // `context.channel`: file imports of orders and CRM rows say `import`, so they make no web sessions.
+    { name: 'channel', type: 'text' },
     { name: 'message', type: 'json', nullable: false },
   ],
   primaryKey: ['message_id'],
@@ -101,4 +103,18 @@ export const importsTable: TableDef = {
     { name: 'summary', type: 'json' },
   ],
   primaryKey: ['id'],
+};
+
+/**
+ * The resolved identity of every identifier: written by identity resolution, read by everything
+ * that counts customers. An event's customer is the customer of its highest-priority identifier.
+ */
+export const customerMapTable: TableDef = {
+  name: 'customer_map',
+  columns: [
+    { name: 'type', type: 'text', nullable: false },
+    { name: 'value', type: 'text', nullable: false },
+    { name: 'customer_id', type: 'text', nullable: false },
+  ],
+  primaryKey: ['type', 'value'],
 };
