@@ -4,6 +4,8 @@ import type { CommandRunner, Workspace } from '../server/index.js';
 import { registerEvents } from './commands/events.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
+import { registerIdentity } from './commands/identity.js';
+import { registerProfiles } from './commands/profiles.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerRates } from './commands/rates.js';
 import { registerServe } from './commands/serve.js';
@@ -34,6 +36,8 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): Command {
   if (events) registerTail(events, ctx, hooks.invoke);
   registerQuarantine(program, ctx);
   registerRates(program, ctx);
+  registerProfiles(program, ctx);
+  registerIdentity(program, ctx);
   // Every subcommand inherits the error handling and output of the root.
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {

@@ -47,11 +47,26 @@ export class Ingestor {
       dir,
       segmentBytes: config.segmentBytes,
       maxSegmentAgeMs: config.loadIntervalMs,
-      onSegmentClosed: () => void this.loader.load().catch((err: unknown) => this.logger.error({ err }, 'segment load failed')),
+      onSegmentClosed: () =>
+        void this.loader.load().then(
+          (r) => this.notifyLoaded(r),
+          (err: unknown) => this.logger.error({ err }, 'segment load failed'),
+        ),
     });
     this.loader = new SegmentLoader(store, dir, workspace, logger, () => this.log.activeSegment);
     this.backlogTimer = setInterval(() => (this.backlog = this.loader.backlogBytes()), 500);
     this.backlogTimer.unref();
+  }
+
+  private readonly loadedListeners: ((result: LoadResult) => void)[] = [];
+
+  /** Calls `listener` after each background load that stored events (identity and facts follow the log). */
+  onLoaded(listener: (result: LoadResult) => void): void {
+    this.loadedListeners.push(listener);
+  }
+
+  private notifyLoaded(result: LoadResult): void {
+    if (result.inserted > 0) for (const l of this.loadedListeners) l(result);
   }
 
   /** Loads what a previous process acknowledged but did not load (crash recovery). */

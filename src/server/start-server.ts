@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { createApp, type CommandRunner } from './create-app.js';
-import { serverFile, type Workspace } from './workspace.js';
+import { followLog, serverFile, type Workspace } from './workspace.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -32,6 +32,7 @@ export async function startServer(
     localToken: token,
     ...(options.runCommand ? { runCommand: options.runCommand } : {}),
   });
+  followLog(workspace);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { TesseraConfig } from '../contract/index.js';
 import { Ingestor } from '../ingest/index.js';
+import { IdentityService } from '../identity/index.js';
 import { ApiKeyVerifier } from '../privacy/index.js';
 import { openDuckDbStore, type Store } from '../store/index.js';
 
@@ -11,6 +12,7 @@ export interface Workspace {
   store: Store;
   ingestor: Ingestor;
   keys: ApiKeyVerifier;
+  identity: IdentityService;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -23,11 +25,13 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
   if (recovered.segments > 0) logger.info(recovered, 'loaded log segments left by a previous process');
   const keys = new ApiKeyVerifier(store);
   await keys.reload();
+  const identity = new IdentityService(store);
   return {
     config,
     store,
     ingestor,
     keys,
+    identity,
     logger,
     async close() {
       await ingestor.close();
@@ -38,3 +42,31 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
 
 /** Where a running server announces itself so the CLI can go through it. */
 export const serverFile = (dataDir: string): string => join(dataDir, 'server.json');
+
+/**
+ * Keeps derived state following the log in a long-running process: after each load, identity
+ * resolution catches up (one refresh at a time, at most one waiting).
+ */
+export function followLog(ws: Workspace): void {
+  let running = false;
+  let again = false;
+  const refresh = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await ws.identity.refresh();
+      } while (again);
+    } catch (err) {
+      ws.logger.error({ err }, 'identity refresh failed');
+    } finally {
+      running = false;
+    }
+  };
+  ws.ingestor.onLoaded(() => void refresh());
+  void refresh();
+}

@@ -37,6 +37,8 @@ export interface Dialect extends Renderer {
   parseTimestamp(text: Sql): Sql;
   /** Text at a JSON path (keys as a list) of a JSON column, or NULL. */
   jsonText(column: Sql, path: readonly string[]): Sql;
+  /** Milliseconds since the epoch of a UTC timestamp, as an integer. */
+  epochMs(column: Sql): Sql;
   /** The calendar date of a UTC timestamp in time zone `tz`. */
   localDate(column: Sql, tz: string): Sql;
   /** Start of the period holding `column` (a UTC timestamp), cut in time zone `tz`, as a local timestamp. */

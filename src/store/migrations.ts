@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { apiKeysTable, customerMapTable, eventsTable, importsTable, loadedSegmentsTable, quarantineTable, ratesTable } from './schema.js';
+import { apiKeysTable, customerMapTable, eventsTable, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, quarantineTable, ratesTable } from './schema.js';
 import { sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
@@ -14,7 +14,12 @@ export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'event log, quarantine, loaded segments, api keys, rates, imports',
-    statements: (d) => [eventsTable, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTable].map((t) => d.createTable(t)),
+    statements: (d) => [eventsTable, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTable, identitySplitsTable].map((t) => d.createTable(t)),
+  },
+  {
+    version: 2,
+    name: 'metric facts: resolved events, orders, order items, sessions, per-customer facts, benchmarks',
+    statements: (d) => metricFactTables.map((t) => d.createTable(t)),
   },
 ];
 

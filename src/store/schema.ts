@@ -118,3 +118,256 @@ export const customerMapTable: TableDef = {
   ],
   primaryKey: ['type', 'value'],
 };
+
+// ---------------------------------------------------------------------------------------------
+// Metric facts (src/metrics): derived from events + customer_map by `refreshFacts`, never written
+// by anything else. Keys are integers (customer_keys) so KPI queries group and join on numbers,
+// and money stays DECIMAL; none has a primary key, since the refresh deletes and re-inserts rows
+// of affected customers in one transaction and indexes would only slow that down.
+// ---------------------------------------------------------------------------------------------
+
+/** Where the fact refresh stands: the last event folded in and what the facts were built with. */
+export const factStateTable: TableDef = {
+  name: 'fact_state',
+  columns: [
+    { name: 'name', type: 'text', nullable: false },
+    { name: 'last_seq', type: 'int', nullable: false },
+    // events folded in: fewer events up to last_seq than this means some were erased, so rebuild
+    { name: 'events_folded', type: 'int', nullable: false },
+    { name: 'map_fingerprint', type: 'text', nullable: false },
+    { name: 'timezone', type: 'text', nullable: false },
+    { name: 'first_day', type: 'date' },
+    { name: 'last_day', type: 'date' },
+    { name: 'refreshed_at', type: 'timestamp', nullable: false },
+  ],
+  primaryKey: ['name'],
+};
+
+/** Integer key of every customer id (resolved, or the raw identifier of an unresolved visitor). */
+export const customerKeysTable: TableDef = {
+  name: 'customer_keys',
+  columns: [
+    { name: 'key', type: 'int', nullable: false },
+    { name: 'id', type: 'text', nullable: false },
+  ],
+};
+
+/** Integer code of every track event name, so facts filter on numbers. */
+export const eventNamesTable: TableDef = {
+  name: 'event_names',
+  columns: [
+    { name: 'code', type: 'int', nullable: false },
+    { name: 'name', type: 'text', nullable: false },
+  ],
+};
+
+/** The customer_map the facts were last resolved with: its difference to the live map is what to re-key. */
+export const factCustomerMapTable: TableDef = {
+  name: 'fact_customer_map',
+  columns: [
+    { name: 'type', type: 'text', nullable: false },
+    { name: 'value', type: 'text', nullable: false },
+    { name: 'customer_id', type: 'text', nullable: false },
+  ],
+};
+
+/** Every event, narrowed to what KPIs read, with its resolved customer and its local day. */
+export const eventFactsTable: TableDef = {
+  name: 'event_facts',
+  columns: [
+    { name: 'seq', type: 'int', nullable: false },
+    { name: 'ts', type: 'timestamp', nullable: false },
+    { name: 'local_day', type: 'date', nullable: false },
+    { name: 'customer_key', type: 'int', nullable: false },
+    { name: 'type', type: 'text', nullable: false },
+    { name: 'event_code', type: 'int' },
+    // page/screen/track calls not imported from files: what sessions are made of
+    { name: 'web', type: 'bool', nullable: false },
+    { name: 'is_page', type: 'bool', nullable: false },
+    // campaign source, else referrer host, of a web call (a session's source is its first call's)
+    { name: 'source_hint', type: 'text' },
+    { name: 'country', type: 'text' },
+    { name: 'order_id', type: 'text' },
+    { name: 'email_id', type: 'text' },
+    { name: 'survey_type', type: 'text' },
+    { name: 'score', type: 'float' },
+  ],
+  orderBy: ['customer_key', 'ts'],
+};
+
+/** One row per order_id: its first Order Completed by time, net of refunds; removal kept for "as of" questions. */
+export const ordersTable: TableDef = {
+  name: 'orders',
+  columns: [
+    { name: 'order_id', type: 'text', nullable: false },
+    { name: 'seq', type: 'int', nullable: false },
+    { name: 'customer_key', type: 'int', nullable: false },
+    { name: 'ts', type: 'timestamp', nullable: false },
+    { name: 'local_day', type: 'date', nullable: false },
+    { name: 'currency', type: 'text' },
+    { name: 'amount', type: 'decimal' },
+    { name: 'rate', type: 'float' },
+    { name: 'gross', type: 'decimal', nullable: false },
+    // partial refunds in base currency, at the order's rate
+    { name: 'refunded', type: 'decimal', nullable: false },
+    { name: 'revenue', type: 'decimal', nullable: false },
+    // a full refund or a cancellation: the order leaves every count from this time on
+    { name: 'removed_at', type: 'timestamp' },
+    { name: 'removal', type: 'text' },
+    { name: 'channel', type: 'text' },
+    { name: 'coupon', type: 'text' },
+  ],
+  orderBy: ['local_day'],
+};
+
+/** Refunds and cancellations of orders in time order, so revenue can be read as of any date. */
+export const orderRefundsTable: TableDef = {
+  name: 'order_refunds',
+  columns: [
+    { name: 'order_id', type: 'text', nullable: false },
+    { name: 'seq', type: 'int', nullable: false },
+    { name: 'ts', type: 'timestamp', nullable: false },
+    { name: 'amount_base', type: 'decimal' },
+    { name: 'removes', type: 'bool', nullable: false },
+  ],
+};
+
+/** Line items of orders (`properties.products[]` of the order's first Order Completed). */
+export const orderItemsTable: TableDef = {
+  name: 'order_items',
+  columns: [
+    { name: 'order_id', type: 'text', nullable: false },
+    { name: 'customer_key', type: 'int', nullable: false },
+    { name: 'ts', type: 'timestamp', nullable: false },
+    { name: 'local_day', type: 'date', nullable: false },
+    { name: 'position', type: 'int', nullable: false },
+    { name: 'product_id', type: 'text' },
+    { name: 'sku', type: 'text' },
+    { name: 'name', type: 'text' },
+    { name: 'category', type: 'text' },
+    { name: 'price', type: 'decimal' },
+    { name: 'quantity', type: 'float' },
+    { name: 'revenue', type: 'decimal' },
+  ],
+};
+
+/** Sessions (events.md): a visitor's web calls with no gap over 30 minutes. `session_id` is its first call's seq. */
+export const sessionsTable: TableDef = {
+  name: 'sessions',
+  columns: [
+    { name: 'session_id', type: 'int', nullable: false },
+    { name: 'visitor_key', type: 'int', nullable: false },
+    { name: 'start_ts', type: 'timestamp', nullable: false },
+    { name: 'end_ts', type: 'timestamp', nullable: false },
+    { name: 'local_day', type: 'date', nullable: false },
+    { name: 'calls', type: 'int', nullable: false },
+    { name: 'pages', type: 'int', nullable: false },
+    { name: 'duration_ms', type: 'int', nullable: false },
+    { name: 'bounced', type: 'bool', nullable: false },
+    { name: 'has_order', type: 'bool', nullable: false },
+    { name: 'has_cart', type: 'bool', nullable: false },
+    { name: 'has_signup', type: 'bool', nullable: false },
+    { name: 'source', type: 'text', nullable: false },
+  ],
+  orderBy: ['local_day'],
+};
+
+/** The orders completed in each session, for revenue by traffic source. */
+export const sessionOrdersTable: TableDef = {
+  name: 'session_orders',
+  columns: [
+    { name: 'session_id', type: 'int', nullable: false },
+    { name: 'visitor_key', type: 'int', nullable: false },
+    { name: 'order_id', type: 'text', nullable: false },
+  ],
+};
+
+/** Per visitor: the first session, for new visitors. */
+export const visitorFactsTable: TableDef = {
+  name: 'visitor_facts',
+  columns: [
+    { name: 'visitor_key', type: 'int', nullable: false },
+    { name: 'first_session_ts', type: 'timestamp', nullable: false },
+    { name: 'local_day', type: 'date', nullable: false },
+    { name: 'sessions', type: 'int', nullable: false },
+  ],
+};
+
+/** Per customer with an order that counts: first and second order, orders and revenue. */
+export const customerOrdersTable: TableDef = {
+  name: 'customer_orders',
+  columns: [
+    { name: 'customer_key', type: 'int', nullable: false },
+    { name: 'first_order_ts', type: 'timestamp', nullable: false },
+    { name: 'local_day', type: 'date', nullable: false },
+    { name: 'second_order_ts', type: 'timestamp' },
+    { name: 'second_order_day', type: 'date' },
+    { name: 'orders', type: 'int', nullable: false },
+    { name: 'revenue', type: 'decimal', nullable: false },
+  ],
+};
+
+/** Per customer: the most recent country they were seen in (identify traits, else context.location). */
+export const customerCountryTable: TableDef = {
+  name: 'customer_country',
+  columns: [
+    { name: 'customer_key', type: 'int', nullable: false },
+    { name: 'country', type: 'text', nullable: false },
+  ],
+};
+
+/** Per (customer, email_id): when it was first delivered and whether it was opened or clicked. */
+export const emailSendsTable: TableDef = {
+  name: 'email_sends',
+  columns: [
+    { name: 'customer_key', type: 'int', nullable: false },
+    { name: 'email_id', type: 'text', nullable: false },
+    { name: 'delivered_ts', type: 'timestamp', nullable: false },
+    { name: 'local_day', type: 'date', nullable: false },
+    { name: 'opened', type: 'bool', nullable: false },
+    { name: 'clicked', type: 'bool', nullable: false },
+  ],
+};
+
+/** KPI benchmarks edited through the API; they override the config's. */
+export const metricBenchmarksTable: TableDef = {
+  name: 'metric_benchmarks',
+  columns: [
+    { name: 'metric', type: 'text', nullable: false },
+    { name: 'target', type: 'float' },
+    { name: 'direction', type: 'text' },
+    { name: 'baseline_from', type: 'date' },
+    { name: 'baseline_to', type: 'date' },
+    { name: 'updated_at', type: 'timestamp', nullable: false },
+  ],
+  primaryKey: ['metric'],
+};
+
+/** Every table of the metric facts, in creation order (migration 2). */
+export const metricFactTables: readonly TableDef[] = [
+  factStateTable,
+  customerKeysTable,
+  eventNamesTable,
+  factCustomerMapTable,
+  eventFactsTable,
+  ordersTable,
+  orderRefundsTable,
+  orderItemsTable,
+  sessionsTable,
+  sessionOrdersTable,
+  visitorFactsTable,
+  customerOrdersTable,
+  customerCountryTable,
+  emailSendsTable,
+  metricBenchmarksTable,
+];
+
+/** Splits a user made (`tessera identity split`): rules the identity graph must keep on every rebuild. */
+export const identitySplitsTable: TableDef = {
+  name: 'identity_splits',
+  columns: [
+    { name: 'identifier', type: 'text', nullable: false },
+    { name: 'from_identifier', type: 'text' },
+    { name: 'created_at', type: 'timestamp', nullable: false },
+  ],
+};

@@ -4,9 +4,13 @@ import type { Sql } from './sql.js';
 export type Row = Record<string, unknown>;
 
 /** What a transaction may do: the same reads and writes as the store, on one connection. */
+export type AppendValue = string | number | boolean | null;
+
 export interface StoreTx {
   query<T extends object = Row>(fragment: Sql): Promise<T[]>;
   run(fragment: Sql): Promise<number>;
+  /** Appends rows (values in the table's column order) in bulk; the fast path for data made in JavaScript. */
+  appendRows(table: string, rows: Iterable<readonly AppendValue[]>): Promise<number>;
 }
 
 /**

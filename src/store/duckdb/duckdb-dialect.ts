@@ -54,6 +54,9 @@ export const duckdbDialect: Dialect = {
   parseTimestamp(text) {
     return sql`CAST(CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP)`;
   },
+  epochMs(column) {
+    return sql`epoch_ms(${column})`;
+  },
   localDate(column, tz) {
     return tz === 'UTC' ? sql`CAST(${column} AS DATE)` : sql`CAST(timezone(${tz}, CAST(${column} AS TIMESTAMPTZ)) AS DATE)`;
   },

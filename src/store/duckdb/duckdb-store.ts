@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, JSDuckDBValueConverter, listValue, type DuckDBValue } from '@duckdb/node-api';
 import { TesseraError, type DuckDbConfig } from '../../contract/index.js';
-import type { Row, Store, StoreTx } from '../store.js';
+import type { AppendValue, Row, Store, StoreTx } from '../store.js';
 import { raw, renderSql, sql, type RenderedSql, type Sql } from '../sql.js';
 import type { ColumnType } from '../dialect.js';
 import { duckdbDialect } from './duckdb-dialect.js';
@@ -10,7 +10,8 @@ import { duckdbDialect } from './duckdb-dialect.js';
 function toDuckValues(rendered: RenderedSql): DuckDBValue[] {
   return rendered.params.map(({ value }) => {
     if (value instanceof Date) return value.toISOString();
-    if (Array.isArray(value)) return listValue(value as string[]);
+    // An empty list has no item type to bind; NULL cast to VARCHAR[] (the placeholder's cast) means the same to IN/unnest.
+    if (Array.isArray(value)) return value.length === 0 ? null : listValue(value as string[]);
     return value as Exclude<typeof value, readonly string[] | Date>;
   });
 }
@@ -33,6 +34,28 @@ async function runOn(conn: DuckDBConnection, fragment: Sql): Promise<number> {
   const rendered = renderSql(fragment, duckdbDialect);
   const result = await conn.run(rendered.text, toDuckValues(rendered));
   return Number(result.rowsChanged);
+}
+
+async function appendOn(conn: DuckDBConnection, table: string, rows: Iterable<readonly AppendValue[]>): Promise<number> {
+  const appender = await conn.createAppender(table);
+  let n = 0;
+  try {
+    for (const row of rows) {
+      for (const v of row) {
+        if (v === null) appender.appendNull();
+        else if (typeof v === 'string') appender.appendVarchar(v);
+        else if (typeof v === 'boolean') appender.appendBoolean(v);
+        else if (Number.isInteger(v)) appender.appendBigInt(BigInt(v));
+        else appender.appendDouble(v);
+      }
+      appender.endRow();
+      n++;
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return n;
 }
 
 /** True when DuckDB refused the file because another process holds its write lock. */
@@ -95,10 +118,18 @@ export class DuckDbStore implements Store {
     return this.serialize(() => runOn(this.writer, fragment));
   }
 
+  appendRows(table: string, rows: Iterable<readonly AppendValue[]>): Promise<number> {
+    return this.serialize(() => appendOn(this.writer, table, rows));
+  }
+
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.serialize(async () => {
       await this.writer.run('BEGIN TRANSACTION');
-      const tx: StoreTx = { query: (f) => queryOn(this.writer, f), run: (f) => runOn(this.writer, f) };
+      const tx: StoreTx = {
+        query: (f) => queryOn(this.writer, f),
+        run: (f) => runOn(this.writer, f),
+        appendRows: (table, rows) => appendOn(this.writer, table, rows),
+      };
       try {
         const result = await fn(tx);
         await this.writer.run('COMMIT');

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { TesseraError } from '../../contract/index.js';
+import { explainIdentifier } from '../../identity/index.js';
+import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+
+/** `tessera identity explain|split|unsplit|rebuild`. */
+export function registerIdentity(program: Command, ctx: CliContext): void {
+  const identity = program.command('identity').description('identity resolution: why a customer is what it is, and undoing wrong merges');
+  identity
+    .command('explain')
+    .description('show the customer of an identifier, its identifiers, and the merges (and refusals) that made it')
+    .argument('<identifier>', 'type:value, e.g. email:ann@example.com')
+    .option('--json', 'print JSON')
+    .action(async (identifier: string, opts: { json?: boolean }, cmd: Command) => {
+      const explanation = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => explainIdentifier(await ws.identity.graph(), identifier));
+      if (!explanation) throw new TesseraError('not_found', `the identifier ${identifier} was never seen`);
+      if (opts.json) return printJson(ctx.io, explanation);
+      const io = ctx.io;
+      io.out(`${explanation.identifier}: ${explanation.status}, customer ${explanation.customerId ?? '(none)'}\n\nidentifiers (earliest first)\n`);
+      for (const i of explanation.identifiers) io.out(`  ${i.key}  first seen ${new Date(i.firstSeen).toISOString()} in ${i.firstMessageId}\n`);
+      io.out('\nmerges\n');
+      for (const m of explanation.merges) io.out(`  ${new Date(m.timestamp).toISOString()}  ${m.identifiers[1]} → ${m.identifiers[0]}  (${m.rule}, message ${m.messageId})\n`);
+      if (explanation.refusals.length) io.out('\nrefused\n');
+      for (const m of explanation.refusals) io.out(`  ${new Date(m.timestamp).toISOString()}  ${m.identifiers[1]} ✗ ${m.identifiers[0]}  (${m.rule}, message ${m.messageId})\n`);
+    });
+  for (const [name, undo] of [['split', false], ['unsplit', true]] as const) {
+    identity
+      .command(name)
+      .description(undo ? 'remove a split, letting the events merge the customers again' : 'undo a wrong merge: keep an identifier apart (from one other identifier, or from everything)')
+      .argument('<identifier>', 'type:value')
+      .option('--from <identifier>', 'the other identifier of the wrong link (without it, the identifier links to nothing)')
+      .option('--json', 'print JSON')
+      .action(async (identifier: string, opts: { from?: string; json?: boolean }, cmd: Command) => {
+        const result = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) =>
+          undo ? ws.identity.unsplit(identifier, opts.from) : ws.identity.split(identifier, opts.from),
+        );
+        if (opts.json) return printJson(ctx.io, result);
+        ctx.io.err(`${name}: ${result.touchedCustomers.length} customers recomputed (${result.touchedCustomers.join(', ')})\n`);
+      });
+  }
+  identity
+    .command('rebuild')
+    .description('resolve every event again from scratch (gives the same answer as the incremental updates)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const started = Date.now();
+      const result = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) => ws.identity.rebuild());
+      if (opts.json) return printJson(ctx.io, { ...result, ms: Date.now() - started });
+      ctx.io.err(`resolved ${result.events} events in ${Date.now() - started} ms\n`);
+    });
+}

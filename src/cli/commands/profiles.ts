@@ -1,0 +1,70 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { exportProfiles, readProfile, type ExportedProfile } from '../../identity/index.js';
+import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+
+const csvCell = (v: unknown): string => {
+  const text = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+function toCsvRow(p: ExportedProfile, traitKeys: string[], computedKeys: string[]): string {
+  const ids = p.identifiers.map((i) => `${i.type}:${i.value}`).join(' ');
+  return [p.customer_id, ids, ...traitKeys.map((k) => p.traits[k]), ...computedKeys.map((k) => p.computed[k])].map(csvCell).join(',') + '\n';
+}
+
+/** `tessera profile IDENTIFIER` and `tessera profiles export`. */
+export function registerProfiles(program: Command, ctx: CliContext): void {
+  program
+    .command('profile')
+    .description('the single customer view of the customer an identifier resolves to')
+    .argument('<identifier>', 'email:…, user:…, anon:…, phone:…, another type:value, or a customer id')
+    .option('--json', 'print JSON')
+    .action(async (identifier: string, opts: { json?: boolean }, cmd: Command) => {
+      const profile = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) => readProfile(ws.store, ws.identity, identifier));
+      if (opts.json) return printJson(ctx.io, profile);
+      const io = ctx.io;
+      io.out(`customer ${profile.customer_id}  (${profile.merges} merges, ${profile.refused_merges} refused)\n\nidentifiers\n`);
+      for (const i of profile.identifiers) io.out(`  ${i.type.padEnd(6)} ${i.value}  first seen ${i.first_seen ?? '?'}\n`);
+      io.out('\ntraits\n');
+      for (const [k, v] of Object.entries(profile.traits)) io.out(`  ${k}: ${JSON.stringify(v)}  (${profile.trait_sources[k]?.source ?? '?'})\n`);
+      io.out('\ncomputed\n');
+      for (const [k, v] of Object.entries(profile.computed)) io.out(`  ${k}: ${v === null ? '—' : String(v)}\n`);
+    });
+
+  program
+    .command('profiles')
+    .description('every customer profile')
+    .command('export')
+    .description('write every profile, one a line (ndjson) or a CSV table')
+    .addOption(new Option('--format <format>', 'ndjson or csv').choices(['ndjson', 'csv']).default('ndjson'))
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (opts: { format: 'ndjson' | 'csv'; out?: string }, cmd: Command) => {
+      const out: WriteStream | undefined = opts.out ? createWriteStream(resolve(ctx.cwd, opts.out)) : undefined;
+      const write = async (text: string) => {
+        if (!out) return ctx.io.out(text);
+        if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+      };
+      const count = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
+        await ws.identity.refresh();
+        let n = 0;
+        let header: { traits: string[]; computed: string[] } | undefined;
+        for await (const batch of exportProfiles(ws.store)) {
+          for (const p of batch) {
+            if (opts.format === 'ndjson') await write(JSON.stringify(p) + '\n');
+            else {
+              // The first profile's keys name the columns; CSV is for spreadsheets, NDJSON keeps everything.
+              header ??= { traits: ['email', 'first_name', 'last_name', 'phone'], computed: Object.keys(p.computed) };
+              if (n === 0) await write(['customer_id', 'identifiers', ...header.traits, ...header.computed].join(',') + '\n');
+              await write(toCsvRow(p, header.traits, header.computed));
+            }
+            n++;
+          }
+        }
+        return n;
+      });
+      if (out) await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())));
+      ctx.io.err(`exported ${count} profiles${opts.out ? ` to ${opts.out}` : ''}\n`);
+    });
+}

@@ -1,0 +1,158 @@
+import type { Store } from '../store/index.js';
+import { sql } from '../store/index.js';
+import type { ApplyResult } from './change-tracker.js';
+import { applyObservations, createIdentityState } from './identity-graph.js';
+import type { IdentityState } from './identity-state.js';
+import type { MergeRulesInput } from './merge-rules.js';
+import { eventIdentifiersQuery, toObservation, type EventIdentifiers } from './observations-query.js';
+import { listAssignments } from './read-graph.js';
+import { removeSplit, splitIdentifier } from './split.js';
+import { normalizePhoneDigits } from './identifier.js';
+
+export interface RefreshResult {
+  /** Events read since the last refresh. */
+  events: number;
+  touchedCustomers: number;
+  removedCustomers: number;
+  rebuilt: boolean;
+}
+
+/**
+ * Keeps the identity graph of a data directory and its table `customer_map` current. The graph lives
+ * in memory (rebuilt from the event log on first use: the graph is a function of the events and the
+ * rules), then follows the log incrementally; every change is written to `customer_map`, which is
+ * what the rest of Tessera reads.
+ */
+export class IdentityService {
+  private state: IdentityState | undefined;
+  private lastSeq = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly rules: MergeRulesInput = {},
+  ) {}
+
+  /** Brings the graph and customer_map up to the latest loaded event. */
+  refresh(): Promise<RefreshResult> {
+    return this.serialize(() => this.refreshNow());
+  }
+
+  /** Throws the graph away and resolves every event again (`tessera identity rebuild`). */
+  rebuild(): Promise<RefreshResult> {
+    return this.serialize(async () => {
+      this.state = undefined;
+      this.lastSeq = 0;
+      return this.refreshNow();
+    });
+  }
+
+  /** The graph, current as of the last refresh (refreshes first). */
+  async graph(): Promise<IdentityState> {
+    await this.refresh();
+    return this.state as IdentityState;
+  }
+
+  /** Records a split (kept across rebuilds) and applies it. */
+  split(identifier: string, from?: string): Promise<ApplyResult> {
+    return this.serialize(async () => {
+      await this.refreshNow();
+      const state = this.state as IdentityState;
+      const result = splitIdentifier(state, identifier, from ? { from } : {});
+      await this.store.run(sql`INSERT INTO identity_splits VALUES (${identifier}, ${from ?? null}, ${new Date()})`);
+      await this.writeChanges(result.touchedCustomers, result.removedCustomers);
+      return result;
+    });
+  }
+
+  /** Removes a split, letting the observations merge the customers again. */
+  unsplit(identifier: string, from?: string): Promise<ApplyResult> {
+    return this.serialize(async () => {
+      await this.refreshNow();
+      const state = this.state as IdentityState;
+      const result = removeSplit(state, identifier, from ? { from } : {});
+      await this.store.run(
+        from
+          ? sql`DELETE FROM identity_splits WHERE (identifier = ${identifier} AND from_identifier = ${from}) OR (identifier = ${from} AND from_identifier = ${identifier})`
+          : sql`DELETE FROM identity_splits WHERE identifier = ${identifier} AND from_identifier IS NULL`,
+      );
+      await this.writeChanges(result.touchedCustomers, result.removedCustomers);
+      return result;
+    });
+  }
+
+  private async refreshNow(): Promise<RefreshResult> {
+    const rebuilt = this.state === undefined;
+    if (!this.state) this.state = await this.freshState();
+    const state = this.state;
+    let events = 0;
+    const touched = new Set<string>();
+    const removed = new Set<string>();
+    for await (const rows of this.store.stream<EventIdentifiers>(eventIdentifiersQuery(this.store, this.lastSeq), 50_000)) {
+      events += rows.length;
+      for (const r of rows) if (r.seq > this.lastSeq) this.lastSeq = r.seq;
+      const result = applyObservations(state, rows.map(toObservation));
+      if (!rebuilt) {
+        for (const c of result.touchedCustomers) touched.add(c);
+        for (const c of result.removedCustomers) removed.add(c);
+      }
+    }
+    if (rebuilt) await this.writeAll();
+    else if (touched.size > 0 || removed.size > 0) await this.writeChanges([...touched], [...removed]);
+    return { events, touchedCustomers: touched.size, removedCustomers: removed.size, rebuilt };
+  }
+
+  private async freshState(): Promise<IdentityState> {
+    const splits = await this.store.query<{ identifier: string; from_identifier: string | null }>(
+      sql`SELECT identifier, from_identifier FROM identity_splits ORDER BY created_at`,
+    );
+    const forbidden = {
+      identifiers: [...(this.rules.forbidden?.identifiers ?? []), ...splits.filter((s) => !s.from_identifier).map((s) => s.identifier)],
+      links: [
+        ...(this.rules.forbidden?.links ?? []),
+        ...splits.filter((s) => s.from_identifier).map((s) => [s.identifier, s.from_identifier as string] as [string, string]),
+      ],
+    };
+    // Phones arrive already in E.164 from standardization; the graph only needs to compare digits.
+    return createIdentityState({ rules: { ...this.rules, forbidden }, normalizers: { phone: normalizePhoneDigits } });
+  }
+
+  private async writeAll(): Promise<void> {
+    const state = this.state as IdentityState;
+    await this.store.transaction(async (tx) => {
+      await tx.run(sql`DELETE FROM customer_map`);
+      await tx.appendRows('customer_map', mapRows(listAssignments(state)));
+    });
+  }
+
+  /** Rewrites the map rows of the customers a change touched or removed. */
+  private async writeChanges(touched: readonly string[], removed: readonly string[]): Promise<void> {
+    const state = this.state as IdentityState;
+    const wanted = new Set(touched);
+    const gone = [...touched, ...removed];
+    const rows: [string, string, string][] = [];
+    // A scan of the assignments: simple, and linear in identifiers; an index by customer can replace it.
+    for (const a of listAssignments(state)) if (wanted.has(a.customerId)) rows.push([a.type, a.value, a.customerId]);
+    await this.store.transaction(async (tx) => {
+      for (let i = 0; i < gone.length; i += 1000) {
+        await tx.run(sql`DELETE FROM customer_map WHERE customer_id IN (SELECT unnest(${gone.slice(i, i + 1000)}))`);
+      }
+      // Identifiers that moved from an untouched customer: their old rows go by key.
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000);
+        await tx.run(sql`DELETE FROM customer_map WHERE (type || ':' || value) IN (SELECT unnest(${chunk.map((r) => `${r[0]}:${r[1]}`)}))`);
+      }
+      await tx.appendRows('customer_map', rows);
+    });
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function* mapRows(assignments: Iterable<{ type: string; value: string; customerId: string }>): Generator<[string, string, string]> {
+  for (const a of assignments) yield [a.type, a.value, a.customerId];
+}

@@ -1,0 +1,127 @@
+import { TesseraError } from '../contract/index.js';
+import { raw, sql, type Sql, type Store } from '../store/index.js';
+import { explainIdentifier } from './explain.js';
+import type { IdentityService } from './identity-service.js';
+import { customerEventsQuery } from './profile-events.js';
+
+export interface ProfileIdentifier {
+  type: string;
+  value: string;
+  first_seen: string | null;
+}
+
+/** The single customer view (product.md's JSON for `profile --json` and `/api/v1/profiles/:id`). */
+export interface Profile {
+  customer_id: string;
+  identifiers: ProfileIdentifier[];
+  traits: Record<string, unknown>;
+  /** Where each trait's current value came from: the source and the message. */
+  trait_sources: Record<string, { source: string; message_id: string; at: string }>;
+  computed: Record<string, unknown>;
+  merges: number;
+  refused_merges: number;
+  timeline: string;
+}
+
+const identifierTypes = ['user', 'email', 'phone', 'anon'] as const;
+
+/** `email:…`, `user:…`, `anon:…`, `phone:…`, any `type:value`, or a customer id. */
+export async function findCustomerId(store: Store, identifier: string): Promise<string | undefined> {
+  const colon = identifier.indexOf(':');
+  if (colon > 0) {
+    const type = identifier.slice(0, colon);
+    let value = identifier.slice(colon + 1);
+    if (type === 'email') value = value.trim().toLowerCase();
+    const rows = await store.query<{ customer_id: string }>(sql`SELECT customer_id FROM customer_map WHERE type = ${type} AND value = ${value} LIMIT 1`);
+    if (rows[0]) return rows[0].customer_id;
+  }
+  const rows = await store.query<{ customer_id: string }>(sql`SELECT customer_id FROM customer_map WHERE customer_id = ${identifier} LIMIT 1`);
+  return rows[0]?.customer_id;
+}
+
+/** Latest value of every identify trait by event time, with its source. */
+async function readTraits(store: Store, customerId: string, ids: Record<(typeof identifierTypes)[number], string[]>) {
+  const rows = await store.query<{ message: string; source: string; message_id: string; ts: Date }>(
+    customerEventsQuery(customerId, ids, raw('e.message, e.source, e.message_id, e.ts'), sql`AND e.type = ${'identify'} ORDER BY e.ts, e.seq`),
+  );
+  const acc = { traits: {} as Record<string, unknown>, sources: {} as Profile['trait_sources'] };
+  for (const r of rows) foldTraits(acc, r);
+  return acc;
+}
+
+/** Computed traits that read the event log itself, as SQL aggregates over `events AS e` (order traits come from the order facts). */
+export function eventTraitColumns(store: Store): Sql {
+  const d = store.dialect;
+  const prop = (key: string) => d.jsonText(raw('e.message'), ['properties', key]);
+  const latest = (type: string) =>
+    sql`arg_max(TRY_CAST(${prop('score')} AS DOUBLE), e.ts) FILTER (WHERE e.event = ${'Survey Responded'} AND ${prop('survey_type')} = ${type})`;
+  return sql`min(e.ts) AS first_seen, max(e.ts) AS last_seen, count(*) AS events,
+    count(*) FILTER (WHERE e.event = ${'Email Opened'}) AS email_opens,
+    count(*) FILTER (WHERE e.event = ${'Email Link Clicked'}) AS email_clicks,
+    ${latest('nps')} AS latest_nps, ${latest('csat')} AS latest_csat, ${latest('ces')} AS latest_ces`;
+}
+
+/** The computed-trait object of one aggregate row. */
+export function toComputed(r: Record<string, unknown>): Record<string, unknown> {
+  const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
+  return {
+    first_seen: iso(r['first_seen']),
+    last_seen: iso(r['last_seen']),
+    events: Number(r['events'] ?? 0),
+    email_opens: Number(r['email_opens'] ?? 0),
+    email_clicks: Number(r['email_clicks'] ?? 0),
+    latest_nps: r['latest_nps'] ?? null,
+    latest_csat: r['latest_csat'] ?? null,
+    latest_ces: r['latest_ces'] ?? null,
+  };
+}
+
+async function readEventTraits(store: Store, customerId: string, ids: Record<(typeof identifierTypes)[number], string[]>) {
+  const rows = await store.query<Record<string, unknown>>(customerEventsQuery(customerId, ids, eventTraitColumns(store)));
+  return toComputed(rows[0] ?? {});
+}
+
+/** Folds identify messages (in time order) into the latest value of each trait, with its source. */
+export function foldTraits(
+  into: { traits: Record<string, unknown>; sources: Profile['trait_sources'] },
+  row: { message: unknown; source: string; message_id: string; ts: Date },
+): void {
+  const message = (typeof row.message === 'string' ? JSON.parse(row.message) : row.message) as { traits?: Record<string, unknown> };
+  for (const [key, value] of Object.entries(message.traits ?? {})) {
+    if (value === null || value === undefined || value === '') continue;
+    into.traits[key] = value;
+    into.sources[key] = { source: row.source, message_id: row.message_id, at: row.ts.toISOString() };
+  }
+}
+
+/** Builds the single customer view of the customer an identifier resolves to. */
+export async function readProfile(store: Store, identity: IdentityService, identifier: string): Promise<Profile> {
+  const state = await identity.graph();
+  const customerId = await findCustomerId(store, identifier);
+  if (!customerId) throw new TesseraError('not_found', `no customer has the identifier ${identifier}`);
+  const members = await store.query<{ type: string; value: string }>(
+    sql`SELECT type, value FROM customer_map WHERE customer_id = ${customerId} ORDER BY type, value`,
+  );
+  const first = members[0];
+  const explanation = first ? explainIdentifier(state, `${first.type}:${first.value}`) : undefined;
+  const firstSeen = new Map((explanation?.identifiers ?? []).map((i) => [i.key, i.firstSeen]));
+  const ids = { user: [] as string[], email: [] as string[], phone: [] as string[], anon: [] as string[] };
+  for (const m of members) if ((identifierTypes as readonly string[]).includes(m.type)) ids[m.type as keyof typeof ids].push(m.value);
+  const { traits, sources } = await readTraits(store, customerId, ids);
+  const computed = await readEventTraits(store, customerId, ids);
+  return {
+    customer_id: customerId,
+    identifiers: members
+      .map((m) => {
+        const t = firstSeen.get(`${m.type}:${m.value}`);
+        return { type: m.type, value: m.value, first_seen: t === undefined ? null : new Date(t).toISOString() };
+      })
+      .sort((a, b) => (a.first_seen ?? '').localeCompare(b.first_seen ?? '')),
+    traits,
+    trait_sources: sources,
+    computed,
+    merges: explanation?.merges.length ?? 0,
+    refused_merges: explanation?.refusals.length ?? 0,
+    timeline: `/api/v1/profiles/${encodeURIComponent(customerId)}/timeline`,
+  };
+}

@@ -1,0 +1,55 @@
+import { raw, sql, type Store } from '../store/index.js';
+import { eventCustomerId, eventCustomerJoins } from './profile-events.js';
+import { eventTraitColumns, foldTraits, toComputed, type Profile } from './profile.js';
+
+/** One line of `profiles export` (product.md). */
+export interface ExportedProfile {
+  customer_id: string;
+  identifiers: { type: string; value: string }[];
+  traits: Record<string, unknown>;
+  computed: Record<string, unknown>;
+}
+
+/**
+ * Every profile, in customer-id order. Three set queries (identifiers, identify traits in time
+ * order, per-customer aggregates) instead of one query per customer.
+ */
+export async function* exportProfiles(store: Store): AsyncIterable<ExportedProfile[]> {
+  const traits = new Map<string, { traits: Record<string, unknown>; sources: Profile['trait_sources'] }>();
+  for await (const rows of store.stream<{ customer_id: string; message: unknown; source: string; message_id: string; ts: Date }>(
+    sql`SELECT ${eventCustomerId} AS customer_id, e.message, e.source, e.message_id, e.ts
+      FROM events e ${eventCustomerJoins()} WHERE e.type = ${'identify'} ORDER BY e.ts, e.seq`,
+  )) {
+    for (const r of rows) {
+      if (!r.customer_id) continue;
+      let acc = traits.get(r.customer_id);
+      if (!acc) traits.set(r.customer_id, (acc = { traits: {}, sources: {} }));
+      foldTraits(acc, r);
+    }
+  }
+  const computed = new Map<string, Record<string, unknown>>();
+  for await (const rows of store.stream<Record<string, unknown>>(
+    sql`SELECT ${eventCustomerId} AS customer_id, ${eventTraitColumns(store)} FROM events e ${eventCustomerJoins()} GROUP BY 1`,
+  )) {
+    for (const r of rows) if (typeof r['customer_id'] === 'string') computed.set(r['customer_id'], toComputed(r));
+  }
+  let batch: ExportedProfile[] = [];
+  let current: ExportedProfile | undefined;
+  for await (const rows of store.stream<{ customer_id: string; type: string; value: string }>(
+    sql`SELECT customer_id, type, value FROM customer_map ORDER BY customer_id, ${raw('type')}, value`,
+  )) {
+    for (const r of rows) {
+      if (current?.customer_id !== r.customer_id) {
+        if (current) batch.push(current);
+        current = { customer_id: r.customer_id, identifiers: [], traits: traits.get(r.customer_id)?.traits ?? {}, computed: computed.get(r.customer_id) ?? toComputed({}) };
+      }
+      current.identifiers.push({ type: r.type, value: r.value });
+    }
+    if (batch.length >= 5000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (current) batch.push(current);
+  if (batch.length) yield batch;
+}
