@@ -1,0 +1,66 @@
+import { customerIdFor } from './customer-id.js';
+import { OUTSIDE_GRAPH } from './identifier-table.js';
+import type { ChangeObserver, IdentityState } from './identity-state.js';
+import type { Assignment } from './read-graph.js';
+
+/** What a batch of observations (or a split) changed, so stored profiles can follow. */
+export interface ApplyResult {
+  /** Observations kept for replay: those with two or more identifiers. */
+  readonly stored: number;
+  /** Observations processed again because late ones landed among them (0 on the append-only fast path). */
+  readonly replayed: number;
+  /** Current ids of every customer the change touched, in no particular order: their profiles need refreshing. */
+  readonly touchedCustomers: string[];
+  /** Ids that no longer name a customer (absorbed by a merge, or renamed by an earlier identifier): drop their profiles. */
+  readonly removedCustomers: string[];
+  /**
+   * Every identifier of the touched customers with its customer id, so a stored identifier → customer map
+   * can be rewritten for just those customers. Computed on call; call it before the graph changes again.
+   */
+  readonly touchedAssignments: () => Assignment[];
+}
+
+/**
+ * Collects which customers a change renamed or touched. A customer id is a function of its component's
+ * representative identifier, so representatives are compared as numbers and only the ids reported are hashed.
+ */
+export class ChangeTracker implements ChangeObserver {
+  private readonly beforeRoots = new Set<number>();
+  private readonly beforeReprs = new Set<number>();
+  private readonly identifiers: number[] = [];
+
+  constructor(private readonly state: IdentityState) {}
+
+  /** Call before anything changes `x`'s component; later calls for a root already noted are ignored. */
+  noteBefore(x: number): void {
+    const table = this.state.table;
+    if (x < 0 || (table.flagsOf(x) & OUTSIDE_GRAPH) !== 0) return;
+    const r = table.find(x);
+    if (this.beforeRoots.has(r)) return;
+    this.beforeRoots.add(r);
+    this.beforeReprs.add(table.reprOf(r));
+  }
+
+  noteAfter(x: number): void {
+    this.identifiers.push(x);
+  }
+
+  finish(stored: number, replayed: number): ApplyResult {
+    const table = this.state.table;
+    const roots = new Set<number>();
+    for (const x of this.identifiers) if ((table.flagsOf(x) & OUTSIDE_GRAPH) === 0) roots.add(table.find(x));
+    const after = new Set<number>();
+    for (const r of roots) after.add(table.reprOf(r));
+    const customerId = (repr: number): string => customerIdFor(table.key(repr));
+    const removed = [...this.beforeReprs].filter((r) => !after.has(r)).map(customerId);
+    const touchedAssignments = (): Assignment[] => {
+      const out: Assignment[] = [];
+      for (const r of roots) {
+        const id = customerId(table.reprOf(r));
+        for (const m of table.members(r)) out.push({ type: table.typeName(m), value: table.value(m), customerId: id, firstSeen: table.firstTimeOf(m) });
+      }
+      return out;
+    };
+    return { stored, replayed, touchedCustomers: [...after].map(customerId), removedCustomers: removed, touchedAssignments };
+  }
+}

@@ -1,0 +1,68 @@
+import type { Identifier } from './identifier.js';
+import { BLOCKED, FORBIDDEN, INVALID, OUTSIDE_GRAPH } from './identifier-table.js';
+import { customerIdOfRoot, resolveIdentifier, type IdentityState } from './identity-state.js';
+import { RULE_MERGE } from './merge-log.js';
+import { logEntryAt, sortedMembers, sortLogIndices, type MergeLogEntry } from './read-graph.js';
+
+/** Why an identifier belongs to the customer it does. */
+export interface IdentifierExplanation {
+  readonly identifier: string;
+  /** `linked`: an ordinary member; `forbidden`: a split keeps it apart; `blocked`/`invalid`: its value links nothing. */
+  readonly status: 'linked' | 'forbidden' | 'blocked' | 'invalid';
+  readonly customerId: string | undefined;
+  /** The customer's identifiers, earliest first (the first names the customer). */
+  readonly identifiers: ReadonlyArray<Identifier & { readonly key: string; readonly firstSeen: number; readonly firstMessageId: string }>;
+  /** The merges that built the customer, in the order they were made. */
+  readonly merges: MergeLogEntry[];
+  /** Merges refused that involved one of the customer's identifiers. */
+  readonly refusals: MergeLogEntry[];
+  /** The splits recorded against the customer's identifiers. */
+  readonly splits: { readonly identifiers: string[]; readonly links: Array<readonly [string, string]> };
+}
+
+/** Explains an identifier's customer from the merge log; undefined if the identifier was never seen. */
+export function explainIdentifier(state: IdentityState, identifier: string | Identifier): IdentifierExplanation | undefined {
+  const x = resolveIdentifier(state, identifier);
+  if (x < 0) return undefined;
+  const { table, log } = state;
+  const flags = table.flagsOf(x);
+  const inGraph = (flags & OUTSIDE_GRAPH) === 0;
+  const root = inGraph ? table.find(x) : -1;
+  const members = inGraph ? sortedMembers(state, root) : [x];
+  const belongs = (y: number): boolean => (inGraph ? (table.flagsOf(y) & OUTSIDE_GRAPH) === 0 && table.find(y) === root : y === x);
+
+  // One pass over the log: explanations are rare, and a scan avoids keeping an index per customer.
+  const merges: number[] = [];
+  const refusals: number[] = [];
+  for (let i = 0; i < log.count; i++) {
+    if (log.obs[i]! < 0) continue;
+    const a = log.a[i]!;
+    const b = log.b[i]!;
+    if (log.rule[i] === RULE_MERGE) {
+      if (inGraph && belongs(b)) merges.push(i);
+    } else if (belongs(a) || belongs(b)) {
+      refusals.push(i);
+    }
+  }
+
+  const keys = new Set(members.map((m) => table.key(m)));
+  const rules = state.rules.forbidden;
+  return {
+    identifier: table.key(x),
+    status: (flags & BLOCKED) !== 0 ? 'blocked' : (flags & INVALID) !== 0 ? 'invalid' : (flags & FORBIDDEN) !== 0 ? 'forbidden' : 'linked',
+    customerId: inGraph ? customerIdOfRoot(state, root) : undefined,
+    identifiers: members.map((m) => ({
+      type: table.typeName(m),
+      value: table.value(m),
+      key: table.key(m),
+      firstSeen: table.firstTimeOf(m),
+      firstMessageId: state.messages.get(table.firstMessageOf(m)),
+    })),
+    merges: sortLogIndices(state, merges).map((i) => logEntryAt(state, i)),
+    refusals: sortLogIndices(state, refusals).map((i) => logEntryAt(state, i)),
+    splits: {
+      identifiers: rules.identifiers.filter((k) => keys.has(k)),
+      links: rules.links.filter(([a, b]) => keys.has(a) || keys.has(b)),
+    },
+  };
+}

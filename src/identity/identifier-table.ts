@@ -1,0 +1,409 @@
+import { assertIdentifierType, defaultNormalizers, parseIdentifierKey, type IdentifierNormalizer, type IdentifierNormalizers } from './identifier.js';
+import { ForbiddenLinks } from './forbidden-links.js';
+import { RULE_FORBIDDEN_LINK, RULE_LIMIT } from './merge-log.js';
+import type { CompiledMergeRules } from './merge-rules.js';
+import { ByteStrings, type StringArena } from './string-arena.js';
+import { ValueIndex } from './value-index.js';
+
+/** Per-identifier flag bits. */
+export const BLOCKED = 1;
+export const INVALID = 2;
+export const FORBIDDEN = 4;
+/** The identifier is one end of a forbidden link. */
+export const CONSTRAINED = 8;
+/** Meaningful on a root only: some member is CONSTRAINED, so merges must check the forbidden links. */
+export const COMPONENT_CONSTRAINED = 16;
+/** Blocked and invalid identifiers never join the graph: each stays alone and has no customer. */
+export const OUTSIDE_GRAPH = BLOCKED | INVALID;
+/** Identifiers that never link to another. */
+export const UNLINKABLE = BLOCKED | INVALID | FORBIDDEN;
+
+// Fields of an identifier's record (int32 offsets). Root-only fields are meaningful where PARENT is itself.
+const PARENT = 0;
+/** Component size, at roots. */
+const SIZE = 1;
+/** Next member in the component's circular list. */
+const NEXT = 2;
+/** The component's earliest member, which names the customer; at roots. */
+const REPR = 3;
+/** Flag bits in the low byte, type number above. */
+const FLAGS = 4;
+/** Message of the identifier's first sighting. */
+const MESSAGE = 5;
+/** Latest occurrence of the identifier in the observation log, -1 if none. */
+const HEAD = 6;
+/** Replay stamp. */
+const MARK = 7;
+/** Where the value's characters start in `values`, and their encoded length. */
+const VALUE_AT = 8;
+const VALUE_LENGTH = 9;
+/** Counts of the limited types, two 16-bit counts per int32; at roots. */
+const COUNTS = 10;
+
+interface TypeInfo {
+  readonly name: string;
+  readonly rank: number;
+  /** Index into the limit counters, -1 for a type without a limit. */
+  readonly slot: number;
+  readonly normalize: IdentifierNormalizer | undefined;
+}
+
+/**
+ * Identifiers interned to dense integers, and the union-find over them. Each identifier is one fixed-size
+ * record in a single Int32Array (parent, size, member list, representative, flags and type, first sighting,
+ * per-type counts), so a union touches two cache lines instead of a dozen parallel arrays: at five million
+ * identifiers processed in time order, memory latency is most of the cost. The earliest sighting's time is
+ * a float64 inside the record; roots also cache their representative's time, which decides most unions'
+ * representative without looking at a third record.
+ */
+export class IdentifierTable {
+  count = 0;
+  readonly types: TypeInfo[] = [];
+  /** Identifier values; each record holds where its value is. */
+  readonly values = new ByteStrings();
+  nodes = new Int32Array(0);
+  /** A float64 view of `nodes`, for the time fields. */
+  times = new Float64Array(0);
+  readonly stride: number;
+  readonly limitTypes: readonly string[];
+  readonly forbidden = new ForbiddenLinks();
+  private readonly time: number;
+  private readonly rootTime: number;
+  private readonly countInts: number;
+  /** Limits by slot, padded to whole int32s; an unused half never counts anything, so never refuses. */
+  private readonly limitValues: Int32Array;
+  private readonly typeIds = new Map<string, number>();
+  private readonly index = new ValueIndex();
+  private readonly normalizers: IdentifierNormalizers;
+
+  constructor(
+    readonly rules: CompiledMergeRules,
+    readonly messages: StringArena,
+    normalizers: IdentifierNormalizers = {},
+  ) {
+    this.normalizers = { ...defaultNormalizers, ...normalizers };
+    this.limitTypes = rules.limits.map((l) => l.type);
+    this.countInts = Math.ceil(this.limitTypes.length / 2);
+    this.limitValues = new Int32Array(this.countInts * 2).fill(0xffff);
+    rules.limits.forEach((l, s) => (this.limitValues[s] = l.limit));
+    this.time = (COUNTS + this.countInts + 1) & ~1;
+    this.rootTime = this.time + 2;
+    this.stride = Math.max(16, this.rootTime + 2);
+  }
+
+  reserve(n: number): void {
+    const have = this.nodes.length / this.stride;
+    if (n <= have) return;
+    // Whole records, and an even stride, keep the float64 view aligned.
+    const nodes = new Int32Array(Math.max(n, Math.ceil(have * 1.5), 64) * this.stride);
+    nodes.set(this.nodes);
+    this.nodes = nodes;
+    this.times = new Float64Array(nodes.buffer);
+  }
+
+  typeIdFor(name: string): number {
+    // A handful of types, mostly the same string literals: a scan beats hashing the name per identifier.
+    const types = this.types;
+    for (let t = 0; t < types.length && t < 8; t++) if (types[t]!.name === name) return t;
+    const known = this.typeIds.get(name);
+    if (known !== undefined) return known;
+    assertIdentifierType(name);
+    const id = this.types.length;
+    const slot = this.limitTypes.indexOf(name);
+    this.types.push({ name, rank: this.rules.rankOf(name), slot, normalize: this.normalizers[name] });
+    this.typeIds.set(name, id);
+    return id;
+  }
+
+  /** The identifier's number, creating it on first sight; values are normalized and checked against the blocked list once. */
+  intern(typeId: number, raw: string): number {
+    const type = this.types[typeId]!;
+    const value = type.normalize === undefined ? raw : type.normalize(raw);
+    // An unusable value is kept under its raw form: a normalizer is idempotent, so no valid value can equal it.
+    const stored = value ?? raw;
+    const h = ValueIndex.hash(typeId, stored);
+    const known = this.index.find(typeId, stored, h, this);
+    if (known >= 0) return known;
+    const flag = value === undefined ? (this.rules.isBlocked(raw) ? BLOCKED : INVALID) : this.rules.isBlocked(value) ? BLOCKED : 0;
+    const x = this.create(typeId, stored, flag);
+    this.index.insert(x, h);
+    return x;
+  }
+
+  /** The identifier's number, or -1 when it has never been seen. */
+  lookup(typeName: string, raw: string): number {
+    const typeId = this.typeIds.get(typeName);
+    if (typeId === undefined) return -1;
+    const type = this.types[typeId]!;
+    const value = (type.normalize === undefined ? raw : type.normalize(raw)) ?? raw;
+    return this.index.find(typeId, value, ValueIndex.hash(typeId, value), this);
+  }
+
+  lookupKey(key: string): number {
+    const { type, value } = parseIdentifierKey(key);
+    return this.lookup(type, value);
+  }
+
+  /** The canonical `type:value` form of a key, as interned (so `email: Ann@X.com ` names `email:ann@x.com`). */
+  canonicalKey(key: string): string {
+    const { type, value } = parseIdentifierKey(key);
+    const normalize = this.normalizers[type];
+    return `${type}:${(normalize === undefined ? value : normalize(value)) ?? value}`;
+  }
+
+  private create(typeId: number, value: string, flag: number): number {
+    const x = this.count;
+    if ((x + 1) * this.stride > this.nodes.length) this.reserve(x + 1);
+    this.count = x + 1;
+    const valueAt = this.values.append(value);
+    const type = this.types[typeId]!;
+    if (this.forbidden.pending.size > 0) flag |= this.forbidden.flagsForNew(`${type.name}:${value}`, x);
+    if ((flag & CONSTRAINED) !== 0) flag |= COMPONENT_CONSTRAINED;
+    const nodes = this.nodes;
+    const at = x * this.stride;
+    nodes[at + PARENT] = x;
+    nodes[at + SIZE] = 1;
+    nodes[at + NEXT] = x;
+    nodes[at + REPR] = x;
+    nodes[at + FLAGS] = flag | (typeId << 8);
+    nodes[at + MESSAGE] = -1;
+    nodes[at + HEAD] = -1;
+    nodes[at + MARK] = 0;
+    nodes[at + VALUE_AT] = valueAt;
+    nodes[at + VALUE_LENGTH] = this.values.lastLength;
+    for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = 0;
+    if (type.slot >= 0 && (flag & OUTSIDE_GRAPH) === 0) nodes[at + COUNTS + (type.slot >> 1)] = 1 << (16 * (type.slot & 1));
+    this.times[(at + this.time) >> 1] = Infinity;
+    this.times[(at + this.rootTime) >> 1] = Infinity;
+    return x;
+  }
+
+  flagsOf(x: number): number {
+    return this.nodes[x * this.stride + FLAGS]! & 0xff;
+  }
+
+  typeIdOf(x: number): number {
+    return this.nodes[x * this.stride + FLAGS]! >>> 8;
+  }
+
+  private setFlags(x: number, flags: number): void {
+    const at = x * this.stride + FLAGS;
+    this.nodes[at] = (this.nodes[at]! & ~0xff) | flags;
+  }
+
+  reprOf(r: number): number {
+    return this.nodes[r * this.stride + REPR]!;
+  }
+
+  isRoot(x: number): boolean {
+    return this.nodes[x * this.stride + PARENT] === x;
+  }
+
+  firstTimeOf(x: number): number {
+    return this.times[(x * this.stride + this.time) >> 1]!;
+  }
+
+  firstMessageOf(x: number): number {
+    return this.nodes[x * this.stride + MESSAGE]!;
+  }
+
+  headOf(x: number): number {
+    return this.nodes[x * this.stride + HEAD]!;
+  }
+
+  setHead(x: number, occurrence: number): void {
+    this.nodes[x * this.stride + HEAD] = occurrence;
+  }
+
+  /** Stamps `x` with `epoch`; false if it already carried it. */
+  mark(x: number, epoch: number): boolean {
+    const at = x * this.stride + MARK;
+    if (this.nodes[at] === epoch) return false;
+    this.nodes[at] = epoch;
+    return true;
+  }
+
+  isMarked(x: number, epoch: number): boolean {
+    return this.nodes[x * this.stride + MARK] === epoch;
+  }
+
+  key(x: number): string {
+    return `${this.typeName(x)}:${this.value(x)}`;
+  }
+
+  value(x: number): string {
+    const at = x * this.stride;
+    return this.values.get(this.nodes[at + VALUE_AT]! >>> 0, this.nodes[at + VALUE_LENGTH]!);
+  }
+
+  /** Whether identifier `x` has type `typeId` and value `value`. */
+  matches(x: number, typeId: number, value: string): boolean {
+    const at = x * this.stride;
+    const nodes = this.nodes;
+    return nodes[at + FLAGS]! >>> 8 === typeId && this.values.equals(nodes[at + VALUE_AT]! >>> 0, nodes[at + VALUE_LENGTH]!, value);
+  }
+
+  typeName(x: number): string {
+    return this.types[this.typeIdOf(x)]!.name;
+  }
+
+  /** Sets the FORBIDDEN and CONSTRAINED flags from the rules' forbidden identifiers and links (canonical keys). */
+  applyForbidden(identifiers: readonly string[], links: ReadonlyArray<readonly [string, string]>): void {
+    const forbidden = this.forbidden;
+    for (const x of forbidden.flagged) this.setFlags(x, this.flagsOf(x) & ~(FORBIDDEN | CONSTRAINED));
+    forbidden.flagged = [];
+    forbidden.pending.clear();
+    const mark = (key: string, flag: number): number => {
+      forbidden.pending.set(key, (forbidden.pending.get(key) ?? 0) | flag);
+      const x = this.lookupKey(key);
+      if (x >= 0) {
+        this.setFlags(x, this.flagsOf(x) | flag);
+        forbidden.flagged.push(x);
+      }
+      return x;
+    };
+    for (const key of identifiers) mark(key, FORBIDDEN);
+    forbidden.pairs = links.map(([a, b]) => ({ a, b, ia: mark(a, CONSTRAINED), ib: mark(b, CONSTRAINED) }));
+    for (const x of forbidden.flagged) {
+      if ((this.flagsOf(x) & CONSTRAINED) !== 0) {
+        const r = this.find(x);
+        this.setFlags(r, this.flagsOf(r) | COMPONENT_CONSTRAINED);
+      }
+    }
+  }
+
+  find(x: number): number {
+    const nodes = this.nodes;
+    const stride = this.stride;
+    // Path halving: every other node on the path skips to its grandparent, with no recursion or second pass.
+    let p = nodes[x * stride]!;
+    while (p !== x) {
+      const gp = nodes[p * stride]!;
+      nodes[x * stride] = gp;
+      x = gp;
+      p = nodes[x * stride]!;
+    }
+    return x;
+  }
+
+  /** 0 when roots `a` and `b` may merge, else the code of the rule that refuses it. */
+  checkMerge(a: number, b: number): number {
+    const nodes = this.nodes;
+    const at = a * this.stride;
+    const bt = b * this.stride;
+    if ((nodes[at + FLAGS]! & nodes[bt + FLAGS]! & COMPONENT_CONSTRAINED) !== 0) {
+      for (const pair of this.forbidden.pairs) {
+        if (pair.ia < 0 || pair.ib < 0) continue;
+        const ra = this.find(pair.ia);
+        const rb = this.find(pair.ib);
+        if ((ra === a && rb === b) || (ra === b && rb === a)) return RULE_FORBIDDEN_LINK;
+      }
+    }
+    const limits = this.limitValues;
+    for (let k = 0; k < this.countInts; k++) {
+      const ca = nodes[at + COUNTS + k]!;
+      const cb = nodes[bt + COUNTS + k]!;
+      if ((ca & 0xffff) + (cb & 0xffff) > limits[2 * k]!) return RULE_LIMIT + 2 * k;
+      if ((ca >>> 16) + (cb >>> 16) > limits[2 * k + 1]!) return RULE_LIMIT + 2 * k + 1;
+    }
+    return 0;
+  }
+
+  /** Merges two roots that checkMerge allowed, the larger keeping its root; returns the new root. */
+  union(a: number, b: number): number {
+    const nodes = this.nodes;
+    const stride = this.stride;
+    let at = a * stride;
+    let bt = b * stride;
+    if (nodes[at + SIZE]! < nodes[bt + SIZE]!) {
+      [a, b, at, bt] = [b, a, bt, at];
+    }
+    nodes[bt + PARENT] = a;
+    nodes[at + SIZE] = nodes[at + SIZE]! + nodes[bt + SIZE]!;
+    // Splicing two circular lists is one swap of their next pointers.
+    const next = nodes[at + NEXT]!;
+    nodes[at + NEXT] = nodes[bt + NEXT]!;
+    nodes[bt + NEXT] = next;
+    // checkMerge guaranteed every 16-bit count stays within its limit, so the packed halves cannot carry.
+    for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = nodes[at + COUNTS + k]! + nodes[bt + COUNTS + k]!;
+    const ta = this.times[(at + this.rootTime) >> 1]!;
+    const tb = this.times[(bt + this.rootTime) >> 1]!;
+    if (tb < ta || (tb === ta && this.compareSeen(nodes[bt + REPR]!, nodes[at + REPR]!) < 0)) {
+      nodes[at + REPR] = nodes[bt + REPR]!;
+      this.times[(at + this.rootTime) >> 1] = tb;
+    }
+    nodes[at + FLAGS] = nodes[at + FLAGS]! | (nodes[bt + FLAGS]! & COMPONENT_CONSTRAINED);
+    return a;
+  }
+
+  /** Makes `x` a component of its own again, ahead of a replay. */
+  reset(x: number): void {
+    const nodes = this.nodes;
+    const at = x * this.stride;
+    nodes[at + PARENT] = x;
+    nodes[at + SIZE] = 1;
+    nodes[at + NEXT] = x;
+    nodes[at + REPR] = x;
+    const flags = nodes[at + FLAGS]! & ~COMPONENT_CONSTRAINED;
+    nodes[at + FLAGS] = flags | ((flags & CONSTRAINED) !== 0 ? COMPONENT_CONSTRAINED : 0);
+    for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = 0;
+    const slot = this.types[flags >>> 8]!.slot;
+    if (slot >= 0 && (flags & OUTSIDE_GRAPH) === 0) nodes[at + COUNTS + (slot >> 1)] = 1 << (16 * (slot & 1));
+    this.times[(at + this.rootTime) >> 1] = this.times[(at + this.time) >> 1]!;
+  }
+
+  /** Whether a sighting at (time, message) is earlier than `x`'s first; the earliest decides the customer id. */
+  isEarlierSighting(x: number, time: number, messageId: string): boolean {
+    const t = this.firstTimeOf(x);
+    if (time !== t) return time < t;
+    const m = this.firstMessageOf(x);
+    return m >= 0 && this.messages.compareWith(m, messageId) > 0;
+  }
+
+  /** Records `x`'s first sighting (message number `message`), keeping its component's representative the earliest member. */
+  setFirstSeen(x: number, time: number, message: number): void {
+    const at = x * this.stride;
+    this.times[(at + this.time) >> 1] = time;
+    this.nodes[at + MESSAGE] = message;
+    const r = this.find(x);
+    const rt = r * this.stride;
+    const repr = this.nodes[rt + REPR]!;
+    if (repr === x || this.compareSeen(x, repr) < 0) {
+      this.nodes[rt + REPR] = x;
+      this.times[(rt + this.rootTime) >> 1] = time;
+    }
+  }
+
+  /** Priority order, then type name, then value: the order of identifiers within one observation. */
+  compareIdentifiers(x: number, y: number): number {
+    if (x === y) return 0;
+    const tx = this.types[this.typeIdOf(x)]!;
+    const ty = this.types[this.typeIdOf(y)]!;
+    if (tx !== ty) {
+      if (tx.rank !== ty.rank) return tx.rank - ty.rank;
+      return tx.name < ty.name ? -1 : 1;
+    }
+    const nodes = this.nodes;
+    const ax = x * this.stride;
+    const ay = y * this.stride;
+    return this.values.compare(nodes[ax + VALUE_AT]! >>> 0, nodes[ax + VALUE_LENGTH]!, nodes[ay + VALUE_AT]! >>> 0, nodes[ay + VALUE_LENGTH]!);
+  }
+
+  /** First seen (time, then message id), then identifier order: which member names the customer. */
+  compareSeen(x: number, y: number): number {
+    if (x === y) return 0;
+    const tx = this.firstTimeOf(x);
+    const ty = this.firstTimeOf(y);
+    if (tx !== ty) return tx < ty ? -1 : 1;
+    const c = this.messages.compare(this.firstMessageOf(x), this.firstMessageOf(y));
+    return c !== 0 ? c : this.compareIdentifiers(x, y);
+  }
+
+  /** The members of root `r`'s component, in no particular order. */
+  members(r: number): number[] {
+    const out = [r];
+    const stride = this.stride;
+    for (let m = this.nodes[r * stride + NEXT]!; m !== r; m = this.nodes[m * stride + NEXT]!) out.push(m);
+    return out;
+  }
+}

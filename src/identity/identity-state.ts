@@ -1,0 +1,188 @@
+import { TesseraError } from '../contract/index.js';
+import { customerIdFor } from './customer-id.js';
+import type { Identifier, IdentifierNormalizers } from './identifier.js';
+import { IdentifierTable, OUTSIDE_GRAPH } from './identifier-table.js';
+import { MergeLog } from './merge-log.js';
+import { compileMergeRules, type MergeRules, type MergeRulesInput } from './merge-rules.js';
+import { ObservationLog } from './observation-log.js';
+import { StringArena } from './string-arena.js';
+import { ensureCapacity } from './typed-buffers.js';
+
+/**
+ * The identifiers that appeared together in one message: userId and anonymousId, traits.email and
+ * traits.phone (also from context.traits), an import row's email and customer id, or an alias's previousId
+ * and userId. Identifiers that appear together are claimed to be one person; the merge rules decide.
+ */
+export interface Observation {
+  readonly messageId: string;
+  /** Event time in epoch milliseconds. */
+  readonly timestamp: number;
+  readonly identifiers: readonly Identifier[];
+}
+
+/** How a graph is set up: merge rules as data, and value normalizers by identifier type (e.g. a libphonenumber one for `phone`). */
+export interface IdentityOptions {
+  readonly rules?: MergeRulesInput | MergeRules;
+  readonly normalizers?: IdentifierNormalizers;
+}
+
+/**
+ * The identity graph: interned identifiers with their union-find, the observations that can link them, and
+ * the merge log. Opaque to callers; the functions of this folder read and update it in place.
+ */
+export class IdentityState {
+  readonly table: IdentifierTable;
+  /** Message ids, shared by the observations and the identifiers' first sightings. */
+  readonly messages = new StringArena();
+  readonly observations = new ObservationLog(this.messages);
+  readonly log = new MergeLog();
+  /** The canonically latest observation processed, -1 before any: anything later can simply be appended. */
+  lastObservation = -1;
+  /** Stamps for marking identifiers and observations during a replay without clearing arrays between replays. */
+  epoch = 0;
+  observationMark = new Int32Array(0);
+  /** Reused per observation for its identifiers' type numbers. */
+  readonly typeScratch: number[] = [];
+  private currentRules: MergeRules;
+
+  constructor(options: IdentityOptions = {}) {
+    const compiled = compileMergeRules(options.rules ?? {});
+    this.table = new IdentifierTable(compiled, this.messages, options.normalizers);
+    this.currentRules = compiled.rules;
+    this.setForbidden(compiled.rules.forbidden);
+  }
+
+  /** The merge rules in force, including the forbidden identifiers and links that splits have recorded. */
+  get rules(): MergeRules {
+    return this.currentRules;
+  }
+
+  /** Replaces the forbidden rules (keys are normalized so they match what is interned); callers then replay. */
+  setForbidden(forbidden: MergeRules['forbidden']): void {
+    const identifiers = [...new Set(forbidden.identifiers.map((k) => this.table.canonicalKey(k)))].sort();
+    const seen = new Set<string>();
+    const links: Array<[string, string]> = [];
+    for (const [a, b] of forbidden.links) {
+      const pair = [this.table.canonicalKey(a), this.table.canonicalKey(b)].sort() as [string, string];
+      const id = pair.join('\u0000');
+      if (pair[0] === pair[1] || seen.has(id)) continue;
+      seen.add(id);
+      links.push(pair);
+    }
+    links.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+    this.currentRules = { ...this.currentRules, forbidden: { identifiers, links } };
+    this.table.applyForbidden(identifiers, links);
+  }
+
+  /** A fresh stamp, with the observation marks grown to cover every observation (identifiers carry their own). */
+  nextEpoch(): number {
+    this.observationMark = ensureCapacity(this.observationMark, this.observations.count);
+    return ++this.epoch;
+  }
+}
+
+/** The identifier number named by a `type:value` key or an identifier (normalized first), -1 if never seen. */
+export function resolveIdentifier(state: IdentityState, identifier: string | Identifier): number {
+  return typeof identifier === 'string' ? state.table.lookupKey(identifier) : state.table.lookup(identifier.type, identifier.value);
+}
+
+/** Like resolveIdentifier, but an unknown identifier is the caller's mistake. */
+export function requireIdentifier(state: IdentityState, identifier: string | Identifier): number {
+  const x = resolveIdentifier(state, identifier);
+  if (x < 0) {
+    const key = typeof identifier === 'string' ? identifier : `${identifier.type}:${identifier.value}`;
+    throw new TesseraError('not_found', `no identifier ${key} in the identity graph`);
+  }
+  return x;
+}
+
+/** The customer id of the component rooted at `r`. */
+export function customerIdOfRoot(state: IdentityState, r: number): string {
+  return customerIdFor(state.table.key(state.table.reprOf(r)));
+}
+
+/** The customer id of identifier number `x`, undefined for a blocked or invalid value (which belongs to no one). */
+export function customerIdOf(state: IdentityState, x: number): string | undefined {
+  if ((state.table.flagsOf(x) & OUTSIDE_GRAPH) !== 0) return undefined;
+  return customerIdOfRoot(state, state.table.find(x));
+}
+
+/** Checks the whole observation before any of it touches the graph, leaving each identifier's type number in `types`. */
+function checkObservation(table: IdentityState['table'], observation: Observation, types: number[]): void {
+  if (typeof observation.messageId !== 'string' || observation.messageId.length === 0) {
+    throw new TesseraError('invalid_argument', 'an observation needs a messageId');
+  }
+  if (typeof observation.timestamp !== 'number' || !Number.isFinite(observation.timestamp)) {
+    throw new TesseraError('invalid_argument', `observation ${observation.messageId} needs a timestamp in epoch milliseconds`);
+  }
+  const identifiers = observation.identifiers;
+  for (let k = 0; k < identifiers.length; k++) {
+    const identifier = identifiers[k]!;
+    if (typeof identifier.value !== 'string') {
+      throw new TesseraError('invalid_argument', `observation ${observation.messageId}: the ${identifier.type} identifier's value must be a string`);
+    }
+    types[k] = table.typeIdFor(identifier.type);
+  }
+}
+
+/** Told of every identifier a change involves: before the change touches it, and to read it afterwards. */
+export interface ChangeObserver {
+  noteBefore(x: number): void;
+  noteAfter(x: number): void;
+}
+
+/**
+ * Interns an observation's identifiers and records when each was first seen; stores the observation if it
+ * can link anything and returns its number, else -1.
+ */
+export function ingestObservation(state: IdentityState, observation: Observation, scratch: number[], observer?: ChangeObserver): number {
+  const table = state.table;
+  const types = state.typeScratch;
+  checkObservation(table, observation, types);
+  const time = observation.timestamp;
+  const messageId = observation.messageId;
+  let n = 0;
+  // The message id is stored once, and only if an identifier is first seen in it or the observation is kept.
+  let message = -1;
+  const identifiers = observation.identifiers;
+  for (let k = 0; k < identifiers.length; k++) {
+    const known = table.count;
+    const x = table.intern(types[k]!, identifiers[k]!.value);
+    if (observer !== undefined) {
+      // Before the first sighting moves: that can rename the customer.
+      if (x < known) observer.noteBefore(x);
+      observer.noteAfter(x);
+    }
+    if (table.isEarlierSighting(x, time, messageId)) {
+      if (message < 0) message = state.messages.add(messageId);
+      table.setFirstSeen(x, time, message);
+    }
+    let duplicate = false;
+    for (let k = 0; k < n; k++) {
+      if (scratch[k] === x) {
+        duplicate = true;
+        break;
+      }
+    }
+    if (duplicate) continue;
+    scratch[n++] = x;
+  }
+  if (n < 2) return -1;
+  // Insertion sort (observations hold a handful of ids): linkable ones by priority, then the blocked ones.
+  for (let i = 1; i < n; i++) {
+    const x = scratch[i]!;
+    const xOut = table.flagsOf(x) & OUTSIDE_GRAPH;
+    let j = i - 1;
+    while (j >= 0) {
+      const y = scratch[j]!;
+      const yOut = table.flagsOf(y) & OUTSIDE_GRAPH;
+      const before = xOut !== yOut ? xOut === 0 : table.compareIdentifiers(x, y) < 0;
+      if (!before) break;
+      scratch[j + 1] = y;
+      j--;
+    }
+    scratch[j + 1] = x;
+  }
+  if (message < 0) message = state.messages.add(messageId);
+  return state.observations.append(time, message, scratch, n, table);
+}

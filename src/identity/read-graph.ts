@@ -1,0 +1,100 @@
+import type { Identifier } from './identifier.js';
+import { OUTSIDE_GRAPH } from './identifier-table.js';
+import { customerIdOf, customerIdOfRoot, resolveIdentifier, type IdentityState } from './identity-state.js';
+import { RULE_MERGE, ruleName } from './merge-log.js';
+
+/** One identifier and the customer it resolves to. */
+export interface Assignment {
+  readonly type: string;
+  readonly value: string;
+  readonly customerId: string;
+  /** Earliest time (epoch ms) the identifier appeared in any observation. */
+  readonly firstSeen: number;
+}
+
+/** One customer and all its identifiers, earliest first (the first one names the customer). */
+export interface CustomerIdentifiers {
+  readonly customerId: string;
+  readonly identifiers: Identifier[];
+}
+
+/** One merge made or refused: which identifiers, which message, and the rule that decided. */
+export interface MergeLogEntry {
+  readonly kind: 'merge' | 'refusal';
+  /** `same-message` for a merge; for a refusal `limit:<type>`, `blocked-value`, `invalid-value`, `forbidden-identifier` or `forbidden-link`. */
+  readonly rule: string;
+  readonly messageId: string;
+  readonly timestamp: number;
+  /** The message's anchor (its highest-priority identifier) and the identifier merged into or refused from its customer. */
+  readonly identifiers: readonly [string, string];
+}
+
+/** The customer an identifier (a `type:value` key or an identifier) resolves to; undefined if unknown, blocked or invalid. */
+export function customerOf(state: IdentityState, identifier: string | Identifier): string | undefined {
+  const x = resolveIdentifier(state, identifier);
+  return x < 0 ? undefined : customerIdOf(state, x);
+}
+
+/** Every identifier in the graph with its customer, in no particular order (blocked and invalid values left out). */
+export function* listAssignments(state: IdentityState): Generator<Assignment> {
+  const table = state.table;
+  const cache: Array<string | undefined> = [];
+  for (let x = 0; x < table.count; x++) {
+    if ((table.flagsOf(x) & OUTSIDE_GRAPH) !== 0) continue;
+    const r = table.find(x);
+    let customerId = cache[r];
+    if (customerId === undefined) {
+      customerId = customerIdOfRoot(state, r);
+      cache[r] = customerId;
+    }
+    yield { type: table.typeName(x), value: table.value(x), customerId, firstSeen: table.firstTimeOf(x) };
+  }
+}
+
+/** Identifier numbers of root `r`'s component, earliest first. */
+export function sortedMembers(state: IdentityState, r: number): number[] {
+  const table = state.table;
+  return table.members(r).sort((x, y) => table.compareSeen(x, y));
+}
+
+/** Every customer with its identifiers, in no particular order. */
+export function* listCustomers(state: IdentityState): Generator<CustomerIdentifiers> {
+  const table = state.table;
+  for (let r = 0; r < table.count; r++) {
+    if (!table.isRoot(r) || (table.flagsOf(r) & OUTSIDE_GRAPH) !== 0) continue;
+    const identifiers = sortedMembers(state, r).map((x) => ({ type: table.typeName(x), value: table.value(x) }));
+    yield { customerId: customerIdOfRoot(state, r), identifiers };
+  }
+}
+
+/** The log entry at index `i`, readable. */
+export function logEntryAt(state: IdentityState, i: number): MergeLogEntry {
+  const { log, table, observations } = state;
+  const o = log.obs[i]!;
+  const rule = log.rule[i]!;
+  return {
+    kind: rule === RULE_MERGE ? 'merge' : 'refusal',
+    rule: ruleName(rule, table.limitTypes),
+    messageId: state.messages.get(observations.message[o]!),
+    timestamp: observations.time[o]!,
+    identifiers: [table.key(log.a[i]!), table.key(log.b[i]!)],
+  };
+}
+
+/** Sorts log entry indices into canonical order (by observation, then order within it), as a rebuild writes them. */
+export function sortLogIndices(state: IdentityState, indices: number[]): number[] {
+  const { log, observations, table } = state;
+  return indices.sort((i, j) => observations.compare(log.obs[i]!, log.obs[j]!, table) || i - j);
+}
+
+/** The whole merge log in canonical order; identical for a rebuild and for any sequence of incremental updates. */
+export function readMergeLog(state: IdentityState, filter?: { kind?: 'merge' | 'refusal' }): MergeLogEntry[] {
+  const log = state.log;
+  const indices: number[] = [];
+  for (let i = 0; i < log.count; i++) {
+    if (log.obs[i]! < 0) continue;
+    if (filter?.kind !== undefined && (log.rule[i] === RULE_MERGE) !== (filter.kind === 'merge')) continue;
+    indices.push(i);
+  }
+  return sortLogIndices(state, indices).map((i) => logEntryAt(state, i));
+}
