@@ -1,0 +1,62 @@
+import { basename } from 'node:path';
+import { TesseraError, type WorkspaceConfig } from '../contract/index.js';
+import type { Store } from '../store/index.js';
+import type { Ingestor } from './ingestor.js';
+import { customersMapping, ordersMapping, shopifyOrdersMapping } from './import-formats.js';
+import type { FileImportSummary } from './import-record.js';
+import { importMappedFile, type ImportProgressFn } from './import-run.js';
+import { inspectSource } from './import-source.js';
+import { isTimeZone, loadMapping, parseMapping, type Mapping } from './mapping.js';
+
+export const fileFormats = ['orders', 'customers', 'shopify-orders', 'csv', 'parquet'] as const;
+export type FileFormat = (typeof fileFormats)[number];
+
+export interface ImportFileOptions {
+  format: FileFormat;
+  /** Mapping file (YAML) or an already parsed mapping; required for csv and parquet. */
+  mapping?: string | Mapping;
+  /** Source name (default: the mapping's, else the format's: orders, customers, shopify). */
+  source?: string;
+  /** IANA zone of times without an offset (default: the mapping's, else the workspace's reporting zone). */
+  timezone?: string;
+  workspace: WorkspaceConfig;
+  chunkRows?: number;
+  progress?: ImportProgressFn;
+}
+
+async function mappingFor(store: Store, path: string, options: ImportFileOptions): Promise<Mapping> {
+  const { format } = options;
+  if (format === 'csv' || format === 'parquet') {
+    if (!options.mapping) throw new TesseraError('invalid_argument', `--format ${format} needs --mapping FILE (a YAML mapping, see examples/mappings/)`);
+    return typeof options.mapping === 'string' ? loadMapping(options.mapping) : options.mapping;
+  }
+  if (format === 'orders') return parseMapping(ordersMapping(), 'the orders format');
+  const source = await inspectSource(store, path, { format: 'csv', delimiter: ',', header: true, quote: '"' });
+  return format === 'customers'
+    ? parseMapping(customersMapping(source.columns), 'the customers format')
+    : parseMapping(shopifyOrdersMapping(source.columns), 'the shopify-orders format');
+}
+
+/**
+ * Imports an orders, customers, Shopify orders, or mapped CSV/Parquet file into the event log, with
+ * the same standardization, dedup and quarantine as HTTP. Times without an offset are read in
+ * `timezone`, else the mapping's zone, else the workspace's reporting zone.
+ */
+export async function importFile(store: Store, ingestor: Ingestor, path: string, options: ImportFileOptions): Promise<FileImportSummary> {
+  if (options.timezone !== undefined && !isTimeZone(options.timezone)) {
+    throw new TesseraError('invalid_argument', `--timezone ${options.timezone} is not an IANA time zone (for example America/New_York)`);
+  }
+  if (options.source !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(options.source)) {
+    throw new TesseraError('invalid_argument', `--source ${options.source}: use letters, digits, _ . - (at most 64)`);
+  }
+  const mapping = await mappingFor(store, path, options);
+  const zone = options.timezone ?? mapping.time_zone ?? options.workspace.reportingTimezone;
+  return importMappedFile(store, ingestor, path, mapping, {
+    format: options.format,
+    source: options.source ?? mapping.source ?? basename(path),
+    zone,
+    workspace: options.workspace,
+    ...(options.chunkRows ? { chunkRows: options.chunkRows } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import type { WorkspaceConfig } from '../contract/index.js';
+import { ident, raw, sql, type Sql, type Store } from '../store/index.js';
+import type { Ingestor } from './ingestor.js';
+import { createRejectsIndex, readerRejections, skipReason, type ChunkRange, type StagedContext } from './import-lines.js';
+import { compileOrders } from './import-orders.js';
+import { createPhoneTable, normalizePhones } from './import-phones.js';
+import { recordImportEnd, recordImportStart, type FileImportSummary } from './import-record.js';
+import { compileRows } from './import-rows.js';
+import { importTables, inspectSource, loadSource, type ImportTables, type SourceFile } from './import-source.js';
+import type { Mapping } from './mapping.js';
+import { ColumnScope } from './mapping-sql.js';
+
+/** Progress of one file: the load (rows unknown yet), then chunks written. */
+export type ImportProgressFn = (p: { file: string; phase: 'load' | 'write'; rows: number; total?: number }) => void;
+
+export interface MappedImportOptions {
+  format: string;
+  source: string;
+  /** Zone of times without an offset, already resolved (--timezone, the mapping's, the workspace's). */
+  zone: string;
+  workspace: WorkspaceConfig;
+  /** Rows per bulk write: bounds the memory of a write, and how often progress is reported. */
+  chunkRows?: number;
+  progress?: ImportProgressFn;
+}
+
+const defaultChunkRows = 500_000;
+
+interface Plan {
+  grouping: boolean;
+  anchorKey?: Sql;
+  skip: Sql;
+  prepare(range: ChunkRange, anchored: boolean): Sql[];
+  phones(): Sql;
+  staged(range: ChunkRange): Sql;
+  counts(range: ChunkRange): Sql;
+  used: ReadonlySet<string>;
+}
+
+function compile(source: SourceFile, mapping: Mapping, hasRejects: boolean, tables: ImportTables, ctx: StagedContext, zone: string, origin: string): Plan {
+  const scope = new ColumnScope(source.columns, origin, 'r', raw(''));
+  const lineScope = scope.with('r', hasRejects ? sql`(r.rowid + ${1 + source.headerLines} + coalesce(x.n, 0))` : sql`(r.rowid + ${1 + source.headerLines})`);
+  const common = { scope: lineScope, mapping, spec: { source, hasRejects }, zone, tables, ctx };
+  const skip = skipReason(lineScope, mapping);
+  if (mapping.kind === 'orders') {
+    const p = compileOrders(common);
+    return { grouping: true, anchorKey: p.anchorKey, skip, prepare: p.prepare, phones: p.phones, staged: p.staged, counts: p.counts, used: lineScope.used };
+  }
+  const p = compileRows(common);
+  return { grouping: false, skip, prepare: (r) => p.prepare(r), phones: p.phones, staged: p.staged, counts: p.counts, used: lineScope.used };
+}
+
+const add = (into: Record<string, number>, key: string, n: number) => {
+  if (n > 0) into[key] = (into[key] ?? 0) + n;
+};
+
+/**
+ * Imports one CSV or Parquet file through a mapping. DuckDB reads the file into a temp table in one
+ * pass; then, chunk by chunk, SQL builds the chunk's messages and rejections and the ingestor
+ * writes them like the log loader does (rates, dedup on messageId, quarantine). No row passes
+ * through JavaScript except distinct phone numbers.
+ */
+export async function importMappedFile(store: Store, ingestor: Ingestor, path: string, mapping: Mapping, options: MappedImportOptions): Promise<FileImportSummary> {
+  const started = performance.now();
+  const importId = randomUUID();
+  const tables = importTables(importId.replaceAll('-', ''));
+  const fileName = basename(path);
+  const ctx: StagedContext = { source: options.source, fileName, receivedAt: new Date().toISOString() };
+  const summary: FileImportSummary = {
+    importId, file: path, format: options.format, source: options.source, rowsRead: 0, rowsImported: 0,
+    accepted: 0, written: 0, duplicates: 0, quarantined: {}, skipped: {}, messages: {}, seconds: 0,
+  };
+  const chunkRows = Math.max(1, options.chunkRows ?? defaultChunkRows);
+  await recordImportStart(store, { id: importId, file: path, format: options.format, source: options.source, startedAt: new Date() });
+  const temp = Object.values(tables).flatMap((t) => [t, `${t}_idx`]);
+  try {
+    const layout = { format: mapping.file.format ?? (options.format === 'parquet' ? 'parquet' : 'csv'), ...mapping.file } as const;
+    const source = await inspectSource(store, path, { ...layout, format: options.format === 'parquet' ? 'parquet' : layout.format });
+    // First pass only learns which columns the mapping reads (and checks they exist): only those are loaded.
+    const dry = compile(source, mapping, false, tables, ctx, options.zone, `mapping of ${fileName}`);
+    options.progress?.({ file: path, phase: 'load', rows: 0 });
+    let T=performance.now(); const lap=(n:string)=>{const t=performance.now(); process.stderr.write(`${n} ${(t-T).toFixed(0)}ms\n`); T=t;};
+    const loaded = await loadSource(store, source, dry.used, tables); lap('load');
+    const plan = loaded.rejected > 0 ? compile(source, mapping, true, tables, ctx, options.zone, `mapping of ${fileName}`) : dry;
+    if (loaded.rejected > 0) await store.run(createRejectsIndex(tables, source));
+    summary.rowsRead = loaded.rows + loaded.rejected;
+    await createPhoneTable(store, tables.phones);
+
+    const chunks = await planChunks(store, tables, plan, loaded.rows, chunkRows); lap('chunks');
+    let first = true;
+    for (const range of chunks) {
+      for (const statement of plan.prepare(range, chunks.length > 1 && plan.grouping)) { if (process.env.PROFILE) { const r = await store.transaction((tx) => tx.query<{explain_value: string}>(sql`EXPLAIN ANALYZE ${statement}`)); process.stderr.write((r[0]?.explain_value ?? '') + '\n'); } await store.run(statement); lap('prepare'); }
+      await normalizePhones(store, tables.phones, plan.phones(), options.workspace.defaultRegion);
+      lap('phones'); const counts = await store.transaction((tx) => tx.query<{ kind: string; key: string | null; n: number | null }>(plan.counts(range))); lap('counts');
+      let messages = 0;
+      for (const c of counts) {
+        const n = Number(c.n ?? 0);
+        if (c.kind === 'skip') add(summary.skipped, c.key ?? 'skipped', n);
+        else if (c.kind === 'error') add(summary.quarantined, c.key ?? 'invalid_row', n);
+        else if (c.kind === 'imported') summary.rowsImported += n;
+        else if (c.kind === 'event' && c.key) {
+          add(summary.messages, c.key, n);
+          messages += n;
+        }
+      }
+      let relation = plan.staged(range);
+      let extra = 0;
+      if (first && loaded.rejected > 0) {
+        relation = sql`(${relation} UNION ALL ${readerRejections(tables, source, ctx)})`;
+        const byCode = await store.transaction((tx) =>
+          tx.query<{ code: string; n: number }>(sql`SELECT json_extract_string(q, '$.code') AS code, count(*) AS n FROM (${readerRejections(tables, source, ctx)}) GROUP BY 1`),
+        );
+        for (const r of byCode) add(summary.quarantined, r.code, Number(r.n));
+        extra = loaded.rejected;
+      }
+      first = false;
+      await store.run(sql`CREATE OR REPLACE TEMP TABLE zz AS SELECT * FROM ${relation}`); lap('materialize'); const written = await ingestor.writeBulk(sql`(SELECT * FROM zz)`, 4 * (range.readTo - range.from) + extra); lap('write');
+      summary.accepted += messages;
+      summary.written += written.inserted;
+      add(summary.quarantined, 'no_rate', written.noRate);
+      options.progress?.({ file: path, phase: 'write', rows: range.to, total: loaded.rows });
+    }
+    summary.duplicates = Math.max(0, summary.accepted - summary.written - (summary.quarantined['no_rate'] ?? 0));
+    summary.seconds = (performance.now() - started) / 1000;
+    await recordImportEnd(store, importId, summary);
+    return summary;
+  } catch (err) {
+    await recordImportEnd(store, importId, { error: (err as Error).message }).catch(() => undefined);
+    throw err;
+  } finally {
+    for (const t of temp) await store.run(sql`DROP TABLE IF EXISTS ${ident(t)}`).catch(() => undefined);
+  }
+}
+
+/**
+ * Chunks of rows. Orders may spread over the file, so each order is anchored to the chunk of its
+ * first row, and a chunk reads on to the last row of the orders it owns; one row is reported (as
+ * skipped or quarantined) only by the chunk that holds it.
+ */
+async function planChunks(store: Store, tables: ImportTables, plan: Plan, rows: number, chunkRows: number): Promise<ChunkRange[]> {
+  const count = Math.max(1, Math.ceil(rows / chunkRows));
+  const ranges: ChunkRange[] = [];
+  for (let i = 0; i < count; i++) ranges.push({ from: i * chunkRows, to: Math.min(rows, (i + 1) * chunkRows), readTo: Math.min(rows, (i + 1) * chunkRows) });
+  if (count === 1 || !plan.grouping || !plan.anchorKey) return ranges;
+  await store.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(tables.anchors)} AS
+    SELECT _k, min(rn) AS _first, max(rn) AS _last FROM (
+      SELECT r.rowid AS rn, ${plan.anchorKey} AS _k, ${plan.skip} AS _skip FROM ${ident(tables.rows)} r
+    ) WHERE _k IS NOT NULL AND _skip IS NULL GROUP BY _k`);
+  const reach = await store.transaction((tx) =>
+    tx.query<{ c: number; last: number }>(sql`SELECT CAST(_first // ${chunkRows} AS BIGINT) AS c, max(_last) AS last FROM ${ident(tables.anchors)} GROUP BY 1`),
+  );
+  for (const r of reach) {
+    const range = ranges[Number(r.c)];
+    if (range) range.readTo = Math.max(range.readTo, Number(r.last) + 1);
+  }
+  return ranges;
+}

@@ -1,0 +1,83 @@
+import { join, raw, sql, type Sql } from '../store/index.js';
+
+/**
+ * Small SQL builders shared by the file formats. Messages are assembled as JSON text inside
+ * DuckDB, so a million rows never pass through JavaScript: keys are ours (or bound parameters when
+ * a mapping names them) and every value goes through to_json, which escapes it.
+ */
+
+/** A cell as trimmed text, NULL when empty. */
+export function cellText(value: Sql): Sql {
+  return sql`nullif(trim(CAST(${value} AS VARCHAR)), '')`;
+}
+
+/** Text as a number, NULL when it is not a finite one ('nan' and 'inf' parse, but are not amounts). */
+export function asNumber(text: Sql): Sql {
+  const d = sql`try_cast(${text} AS DOUBLE)`;
+  return sql`CASE WHEN isfinite(${d}) THEN ${d} END`;
+}
+
+/** A JSON string of a text value (NULL stays NULL). */
+export function jsonString(value: Sql): Sql {
+  return sql`to_json(CAST(${value} AS VARCHAR))`;
+}
+
+/** A JSON number (NULL stays NULL); whole numbers without a fraction (`2`, not `2.0`). */
+export function jsonNumber(value: Sql): Sql {
+  const x = sql`CAST(${value} AS DOUBLE)`;
+  return sql`CASE WHEN ${x} = trunc(${x}) AND abs(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) ELSE CAST(${x} AS VARCHAR) END`;
+}
+
+export interface JsonEntry {
+  /** Our own key (code constant) or, for keys a user wrote, a bound parameter. */
+  key: string;
+  userKey?: boolean;
+  /** JSON text of the value; NULL omits the entry. */
+  value: Sql;
+}
+
+const ourKey = (key: string): Sql => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`jsonObject: ${key} is not a plain key; pass it as userKey`);
+  return raw(`'"${key}":'`);
+};
+
+/** A JSON object as text; entries whose value is NULL are left out (concat_ws skips NULLs). */
+export function jsonObject(entries: readonly JsonEntry[]): Sql {
+  if (entries.length === 0) return raw(`'{}'`);
+  const parts = entries.map((e) => (e.userKey ? sql`(to_json(${e.key}::VARCHAR) || ':' || ${e.value})` : sql`(${ourKey(e.key)} || ${e.value})`));
+  return sql`('{' || concat_ws(',', ${join(parts)}) || '}')`;
+}
+
+/** An instant (TIMESTAMPTZ) as ISO-8601 UTC text with milliseconds, like Date.toISOString. */
+export function isoUtc(instant: Sql): Sql {
+  // Through the epoch: strftime on a TIMESTAMPTZ converts zones per row through ICU, which costs more than the rest.
+  return sql`strftime(make_timestamp(epoch_us(${instant})), '%Y-%m-%dT%H:%M:%S.%gZ')`;
+}
+
+const offsetPattern = String.raw`[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$`;
+
+/**
+ * Parses time text to an instant. Text with an offset (`Z`, `+01:00`, Shopify's `-0500`) keeps it;
+ * text without one is local time in `zone` (IANA, DST-correct through ICU: a time in the
+ * spring-forward gap moves forward an hour, the repeated fall-back hour reads as standard time,
+ * as Luxon does on the HTTP path). With `format` (strptime), the format decides.
+ */
+export function parseTime(text: Sql, zone: string, format?: string): Sql {
+  const local = (naive: Sql) => (isUtc(zone) ? sql`CAST(${naive} AS TIMESTAMPTZ)` : sql`timezone(${zone}, ${naive})`);
+  if (format !== undefined) {
+    if (/%[zZ]/.test(format)) return sql`CAST(try_strptime(${text}, ${format}) AS TIMESTAMPTZ)`;
+    return local(sql`CAST(try_strptime(${text}, ${format}) AS TIMESTAMP)`);
+  }
+  return sql`CASE WHEN regexp_matches(${text}, ${raw(`'${offsetPattern}'`)})
+    THEN try_cast(regexp_replace(${text}, ${raw(String.raw`'\s*([+-]\d{2}):?(\d{2})$'`)}, ${raw(String.raw`'\1:\2'`)}) AS TIMESTAMPTZ)
+    ELSE ${local(sql`try_cast(${text} AS TIMESTAMP)`)} END`;
+}
+
+export function isUtc(zone: string): boolean {
+  return zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Etc/GMT' || zone === 'GMT';
+}
+
+/** Emails match case- and space-insensitively (the SQL twin of normalizeEmail). */
+export function normalizedEmail(text: Sql): Sql {
+  return sql`nullif(lower(trim(${text})), '')`;
+}

@@ -1,0 +1,139 @@
+import { TesseraError } from '../contract/index.js';
+import { ident, join, raw, sql, type Sql } from '../store/index.js';
+import { asNumber, cellText, jsonNumber, jsonString, parseTime } from './import-sql.js';
+import type { Condition, FieldSpec, TimeSpec } from './mapping.js';
+
+/**
+ * Compiles the parts of a mapping (fields, row tests, times) to SQL over the loaded rows of a file.
+ * Every value a mapping holds becomes a bound parameter; column names are quoted identifiers.
+ * A column the file lacks is an error naming the mapping key, unless the field is optional.
+ */
+export class ColumnScope {
+  /** Columns the mapping reads, in first-use order: the only ones loaded from the file. */
+  readonly used = new Set<string>();
+
+  constructor(
+    private readonly columns: readonly string[],
+    private readonly origin: string,
+    /** Table alias the columns are read through. */
+    private readonly alias = 'r',
+    /** The row's line number, for `{row}` in templates. */
+    readonly line: Sql = raw('_line'),
+  ) {}
+
+  /** A scope over the same columns with another alias and line expression. */
+  with(alias: string, line: Sql): ColumnScope {
+    const scope = new ColumnScope(this.columns, this.origin, alias, line);
+    for (const c of this.used) scope.used.add(c);
+    return scope;
+  }
+
+  has(name: string): boolean {
+    return this.columns.includes(name);
+  }
+
+  /** The column's SQL, or undefined when the file lacks an optional column. */
+  column(name: string, key: string, optional = false): Sql | undefined {
+    if (!this.columns.includes(name)) {
+      if (optional) return undefined;
+      const known = this.columns.slice(0, 40).join(', ');
+      throw new TesseraError('invalid_argument', `${this.origin}: ${key}: the file has no column ${JSON.stringify(name)} (columns: ${known})`);
+    }
+    this.used.add(name);
+    return sql`${ident(this.alias)}.${ident(name)}`;
+  }
+
+  /** A field as trimmed text, NULL when empty or absent. */
+  text(spec: FieldSpec | undefined, key: string): Sql {
+    if (spec === undefined) return raw('CAST(NULL AS VARCHAR)');
+    if ('value' in spec) return sql`${String(spec.value)}`;
+    if ('template' in spec) return this.template(spec.template, key);
+    const col = this.column(spec.column, key, spec.optional);
+    return col ? cellText(col) : raw('CAST(NULL AS VARCHAR)');
+  }
+
+  /** A field as a number (DOUBLE), NULL when empty or not a number. */
+  number(spec: FieldSpec | undefined, key: string): Sql {
+    if (spec !== undefined && 'value' in spec && typeof spec.value === 'number') return sql`CAST(${spec.value} AS DOUBLE)`;
+    return asNumber(this.text(spec, key));
+  }
+
+  /** A field as JSON text for a message property: text unless the mapping typed it (or its constant is a number). */
+  json(spec: FieldSpec, key: string): Sql {
+    if ('value' in spec) {
+      if (typeof spec.value === 'number') return jsonNumber(sql`${spec.value}`);
+      if (typeof spec.value === 'boolean') return raw(spec.value ? `'true'` : `'false'`);
+      return jsonString(sql`${spec.value}`);
+    }
+    const type = 'column' in spec ? spec.type : undefined;
+    if (type === 'number') return jsonNumber(this.number(spec, key));
+    if (type === 'boolean') {
+      const t = sql`lower(${this.text(spec, key)})`;
+      return sql`CASE WHEN ${t} IN ('true', 'yes', 'y', '1') THEN 'true' WHEN ${t} IN ('false', 'no', 'n', '0') THEN 'false' END`;
+    }
+    return jsonString(this.text(spec, key));
+  }
+
+  /** Name of the column a field reads, for error messages (`field` of a rejection). */
+  fieldName(spec: FieldSpec | TimeSpec | undefined, fallback: string): string {
+    return spec && 'column' in spec ? spec.column : fallback;
+  }
+
+  /** `{Column}` parts read columns, `{row}` is the line number, the rest is literal text. */
+  private template(template: string, key: string): Sql {
+    const parts: Sql[] = [];
+    const re = /\{([^{}]+)\}/g;
+    let last = 0;
+    for (let m = re.exec(template); m; m = re.exec(template)) {
+      if (m.index > last) parts.push(sql`${template.slice(last, m.index)}`);
+      const name = m[1] as string;
+      if (name === 'row') parts.push(sql`CAST(${this.line} AS VARCHAR)`);
+      else parts.push(cellText(this.column(name, key) as Sql));
+      last = m.index + m[0].length;
+    }
+    if (last < template.length) parts.push(sql`${template.slice(last)}`);
+    // `||` propagates NULL: a template with an empty part is missing, not half a key.
+    return sql`(${join(parts, ' || ')})`;
+  }
+
+  /** A row test; never NULL (an empty cell fails every test but is_empty). */
+  condition(cond: Condition, key: string): Sql {
+    if ('all' in cond) return sql`(${join(cond.all.map((c, i) => this.condition(c, `${key}.all.${i}`)), ' AND ')})`;
+    if ('any' in cond) return sql`(${join(cond.any.map((c, i) => this.condition(c, `${key}.any.${i}`)), ' OR ')})`;
+    if ('not' in cond) return sql`(NOT ${this.condition(cond.not, `${key}.not`)})`;
+    const col = this.column(cond.column, `${key}.column`);
+    const text = col ? cellText(col) : raw('CAST(NULL AS VARCHAR)');
+    const num = asNumber(text);
+    const test = (): Sql => {
+      if (cond.is_empty !== undefined) return cond.is_empty ? sql`${text} IS NULL` : sql`${text} IS NOT NULL`;
+      if (cond.is_not_empty !== undefined) return cond.is_not_empty ? sql`${text} IS NOT NULL` : sql`${text} IS NULL`;
+      if (cond.equals !== undefined) return equals(text, num, cond.equals);
+      if (cond.not_equals !== undefined) return sql`NOT ${equals(text, num, cond.not_equals)}`;
+      if (cond.in !== undefined) return sql`(${join(cond.in.map((v) => equals(text, num, v)), ' OR ')})`;
+      if (cond.starts_with !== undefined) return sql`starts_with(${text}, ${cond.starts_with})`;
+      if (cond.ends_with !== undefined) return sql`suffix(${text}, ${cond.ends_with})`;
+      if (cond.contains !== undefined) return sql`contains(${text}, ${cond.contains})`;
+      if (cond.matches !== undefined) return sql`regexp_matches(${text}, ${cond.matches})`;
+      if (cond.less_than !== undefined) return sql`${num} < ${cond.less_than}`;
+      if (cond.at_most !== undefined) return sql`${num} <= ${cond.at_most}`;
+      if (cond.greater_than !== undefined) return sql`${num} > ${cond.greater_than}`;
+      if (cond.at_least !== undefined) return sql`${num} >= ${cond.at_least}`;
+      throw new Error('unreachable: the schema allows one test per column');
+    };
+    const isEmptyTest = cond.is_empty !== undefined || cond.is_not_empty !== undefined;
+    return isEmptyTest ? sql`(${test()})` : sql`coalesce(${test()}, false)`;
+  }
+
+  /** A time field: its text (to tell "empty" from "not a date") and its instant. */
+  time(spec: TimeSpec | undefined, key: string, zone: string): { text: Sql; instant: Sql; column: string } {
+    if (spec === undefined) return { text: raw('CAST(NULL AS VARCHAR)'), instant: raw('CAST(NULL AS TIMESTAMPTZ)'), column: key };
+    const text = this.text({ column: spec.column, optional: spec.optional }, key);
+    return { text, instant: parseTime(text, zone, spec.format), column: spec.column };
+  }
+}
+
+/** Numbers compare as numbers (so `0` matches `0.00`), everything else as text. */
+function equals(text: Sql, num: Sql, value: string | number | boolean): Sql {
+  if (typeof value === 'number') return sql`${num} = ${value}`;
+  return sql`${text} = ${String(value)}`;
+}
