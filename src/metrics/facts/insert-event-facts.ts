@@ -1,0 +1,57 @@
+import { ident, raw, sql, type Dialect, type Sql, type StoreTx } from '../../store/index.js';
+import { engineFunctions } from '../sql/engine-functions.js';
+import { inList } from '../sql/in-list.js';
+import { eventName } from './fact-tables.js';
+
+const webTypes = ['page', 'screen', 'track'];
+const pageTypes = ['page', 'screen'];
+const emailEvents = [eventName.emailDelivered, eventName.emailOpened, eventName.emailClicked];
+
+/** Text at a JSON path of the message, NULL when missing or blank. */
+function text(d: Dialect, path: readonly string[]): Sql {
+  return sql`nullif(trim(${d.jsonText(raw('e.message'), path)}), '')`;
+}
+
+/**
+ * The narrow, typed row of each event that KPIs read, keyed by its resolved customer (from the
+ * temp table `resolved (seq, customer_id)`) and dated by its local day in the reporting zone.
+ * JSON is read here once per event, so no KPI query parses a message.
+ */
+export function insertEventFacts(d: Dialect, resolved: string, timezone: string): Sql {
+  const f = engineFunctions(d);
+  const web = sql`(${inList(raw('e.type'), webTypes)} AND e.channel IS DISTINCT FROM ${'import'})`;
+  const referrer = sql`coalesce(${text(d, ['properties', 'referrer'])}, ${text(d, ['context', 'page', 'referrer'])}, ${text(d, ['context', 'referrer', 'url'])})`;
+  const country = sql`upper(coalesce(
+      CASE WHEN e.type = ${'identify'} THEN coalesce(${text(d, ['traits', 'address', 'country'])}, ${text(d, ['traits', 'country'])}) END,
+      ${text(d, ['context', 'traits', 'address', 'country'])},
+      ${text(d, ['context', 'location', 'country'])}))`;
+  const isSurvey = sql`e.event = ${eventName.surveyResponded}`;
+  return sql`INSERT INTO event_facts (seq, ts, local_day, customer_key, type, event_code, web, is_page, source_hint, country, order_id, email_id, survey_type, score)
+    SELECT e.seq, e.ts, ${d.localDate(raw('e.ts'), timezone)}, k.key, e.type, en.code,
+      ${web}, ${inList(raw('e.type'), pageTypes)},
+      CASE WHEN ${web} THEN coalesce(${text(d, ['context', 'campaign', 'source'])}, ${f.urlHost(referrer)}) END,
+      ${country},
+      CASE WHEN e.event = ${eventName.orderCompleted} THEN e.order_id END,
+      CASE WHEN ${inList(raw('e.event'), emailEvents)} THEN coalesce(${text(d, ['properties', 'email_id'])}, ${text(d, ['properties', 'campaign_id'])}) END,
+      CASE WHEN ${isSurvey} THEN lower(${text(d, ['properties', 'survey_type'])}) END,
+      CASE WHEN ${isSurvey} THEN ${f.tryNumber(d.jsonText(raw('e.message'), ['properties', 'score']))} END
+    FROM ${ident(resolved)} r
+    JOIN events e ON e.seq = r.seq
+    JOIN customer_keys k ON k.id = r.customer_id
+    LEFT JOIN event_names en ON en.name = e.event`;
+}
+
+/** Re-keys event facts (and the orders and items dated by them) whose events now resolve to another customer. */
+export async function rekeyEventFacts(tx: StoreTx, resolved: string): Promise<number> {
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE rekeyed AS
+    SELECT r.seq, k.key AS new_key, ef.customer_key AS old_key
+    FROM ${ident(resolved)} r JOIN customer_keys k ON k.id = r.customer_id JOIN event_facts ef ON ef.seq = r.seq
+    WHERE ef.customer_key <> k.key`);
+  await tx.run(sql`INSERT INTO affected_keys SELECT old_key FROM rekeyed UNION SELECT new_key FROM rekeyed`);
+  const changed = await tx.run(sql`UPDATE event_facts SET customer_key = rekeyed.new_key FROM rekeyed WHERE event_facts.seq = rekeyed.seq`);
+  await tx.run(sql`UPDATE orders SET customer_key = rekeyed.new_key FROM rekeyed WHERE orders.seq = rekeyed.seq`);
+  await tx.run(sql`UPDATE order_items SET customer_key = orders.customer_key FROM orders
+    WHERE order_items.order_id = orders.order_id AND order_items.customer_key <> orders.customer_key`);
+  await tx.run(sql`DROP TABLE rekeyed`);
+  return changed;
+}
