@@ -81,19 +81,18 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
     // First pass only learns which columns the mapping reads (and checks they exist): only those are loaded.
     const dry = compile(source, mapping, false, tables, ctx, options.zone, `mapping of ${fileName}`);
     options.progress?.({ file: path, phase: 'load', rows: 0 });
-    let T=performance.now(); const lap=(n:string)=>{const t=performance.now(); process.stderr.write(`${n} ${(t-T).toFixed(0)}ms\n`); T=t;};
-    const loaded = await loadSource(store, source, dry.used, tables); lap('load');
+    const loaded = await loadSource(store, source, dry.used, tables);
     const plan = loaded.rejected > 0 ? compile(source, mapping, true, tables, ctx, options.zone, `mapping of ${fileName}`) : dry;
     if (loaded.rejected > 0) await store.run(createRejectsIndex(tables, source));
     summary.rowsRead = loaded.rows + loaded.rejected;
     await createPhoneTable(store, tables.phones);
 
-    const chunks = await planChunks(store, tables, plan, loaded.rows, chunkRows); lap('chunks');
+    const chunks = await planChunks(store, tables, plan, loaded.rows, chunkRows);
     let first = true;
     for (const range of chunks) {
-      for (const statement of plan.prepare(range, chunks.length > 1 && plan.grouping)) { if (process.env.PROFILE) { const r = await store.transaction((tx) => tx.query<{explain_value: string}>(sql`EXPLAIN ANALYZE ${statement}`)); process.stderr.write((r[0]?.explain_value ?? '') + '\n'); } await store.run(statement); lap('prepare'); }
+      for (const statement of plan.prepare(range, chunks.length > 1 && plan.grouping)) await store.run(statement);
       await normalizePhones(store, tables.phones, plan.phones(), options.workspace.defaultRegion);
-      lap('phones'); const counts = await store.transaction((tx) => tx.query<{ kind: string; key: string | null; n: number | null }>(plan.counts(range))); lap('counts');
+      const counts = await store.transaction((tx) => tx.query<{ kind: string; key: string | null; n: number | null }>(plan.counts(range)));
       let messages = 0;
       for (const c of counts) {
         const n = Number(c.n ?? 0);
@@ -116,7 +115,7 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
         extra = loaded.rejected;
       }
       first = false;
-      await store.run(sql`CREATE OR REPLACE TEMP TABLE zz AS SELECT * FROM ${relation}`); lap('materialize'); const written = await ingestor.writeBulk(sql`(SELECT * FROM zz)`, 4 * (range.readTo - range.from) + extra); lap('write');
+      const written = await ingestor.writeBulk(relation, 4 * (range.readTo - range.from) + extra);
       summary.accepted += messages;
       summary.written += written.inserted;
       add(summary.quarantined, 'no_rate', written.noRate);
