@@ -75,13 +75,16 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `tessera serve --port 0 --data DIR` and resolves once it prints
+ * Starts `tessera serve --port 0 --data DIR` (or another serving command) and resolves once it prints
  * `Tessera is listening on URL` on stderr.
  */
-export function startServe(dataDir: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ServeProcess> {
+export function startServe(
+  dataDir: string,
+  options: { timeoutMs?: number; env?: Record<string, string>; /** The command and its flags (default `serve`). */ command?: readonly string[] } = {},
+): Promise<ServeProcess> {
   assertCliBuilt();
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--data', dataDir], {
+  const child = spawn(process.execPath, [cliPath, ...(options.command ?? ['serve']), '--port', '0', '--data', dataDir], {
     cwd: tmpdir(),
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

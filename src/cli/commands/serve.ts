@@ -5,13 +5,32 @@ import { createLogger } from '../create-logger.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { parseCount } from '../parse-int.js';
 
+export interface ServeHooks {
+  /** Runs on the open workspace before the server listens (the demo loads its shop here). */
+  prepare?: (ws: Workspace) => Promise<void>;
+  /** Runs once the server listens, with its URL. */
+  ready?: (ws: Workspace, url: string) => Promise<void>;
+}
+
 /** Runs the server until SIGINT/SIGTERM; resolves after a clean shutdown. */
-export async function serveUntilSignal(ctx: CliContext, global: GlobalOptions & { port?: number }, serverRunner: (ws: Workspace) => CommandRunner): Promise<void> {
+export async function serveUntilSignal(
+  ctx: CliContext,
+  global: GlobalOptions & { port?: number },
+  serverRunner: (ws: Workspace) => CommandRunner,
+  hooks: ServeHooks = {},
+): Promise<void> {
   const config = ctx.config(global);
   const logger = createLogger(config.logLevel);
   const ws = await openWorkspace(config, logger);
+  try {
+    await hooks.prepare?.(ws);
+  } catch (err) {
+    await ws.close();
+    throw err;
+  }
   const server = await startServer(ws, { host: config.server.host, port: global.port ?? config.server.port, runCommand: serverRunner(ws) });
   ctx.io.err(`Tessera is listening on ${server.url} (data: ${config.dataDir})\n`);
+  await hooks.ready?.(ws, server.url);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
