@@ -56,6 +56,7 @@ export async function importFile(store: Store, ingestor: Ingestor, path: string,
     source: options.source ?? mapping.source ?? basename(path),
     zone,
     workspace: options.workspace,
+    mappingName: typeof options.mapping === 'string' ? basename(options.mapping) : `the ${options.format} format`,
     ...(options.chunkRows ? { chunkRows: options.chunkRows } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
   });

@@ -94,7 +94,7 @@ export function shopifyOrdersMapping(columns: readonly string[]): MappingInput {
   return {
     source: 'shopify',
     kind: 'orders',
-    identity: { email: optional('Email'), phone: columns.includes('Phone') ? optional('Phone') : optional('Billing Phone') },
+    identity: { email: optional('Email'), phone: { first_of: ['Phone', 'Billing Phone', 'Shipping Phone'] } },
     time: 'Created at',
     order: {
       group_by: 'Name',

@@ -8,6 +8,8 @@ export interface FileImportSummary extends ImportSummary {
   source: string;
   /** Rows that became (part of) a message; the messages then were written, duplicates or no_rate. */
   rowsImported: number;
+  /** Orders kind: distinct orders (order ids, or group_by values) among the rows the reader could read. */
+  ordersRead?: number;
   /** Rows left out on purpose by the mapping's skip rules, by reason. */
   skipped: Record<string, number>;
   /** Messages built from the imported rows, by event name (`identify` for identify calls). */

@@ -6,6 +6,7 @@ import type { Ingestor } from './ingestor.js';
 import { createRejectsIndex, readerRejections, skipReason, type ChunkRange, type StagedContext } from './import-lines.js';
 import { compileOrders } from './import-orders.js';
 import { createPhoneTable, normalizePhones } from './import-phones.js';
+import { dropRepeatedRejections } from './import-rejections.js';
 import { recordImportEnd, recordImportStart, type FileImportSummary } from './import-record.js';
 import { compileRows } from './import-rows.js';
 import { importTables, inspectSource, loadSource, type ImportTables, type SourceFile } from './import-source.js';
@@ -24,6 +25,8 @@ export interface MappedImportOptions {
   /** Rows per bulk write: bounds the memory of a write, and how often progress is reported. */
   chunkRows?: number;
   progress?: ImportProgressFn;
+  /** What the mapping is, for errors: its file name, or the built-in format. */
+  mappingName?: string;
 }
 
 const defaultChunkRows = 500_000;
@@ -79,15 +82,22 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
     const layout = { format: mapping.file.format ?? (options.format === 'parquet' ? 'parquet' : 'csv'), ...mapping.file } as const;
     const source = await inspectSource(store, path, { ...layout, format: options.format === 'parquet' ? 'parquet' : layout.format });
     // First pass only learns which columns the mapping reads (and checks they exist): only those are loaded.
-    const dry = compile(source, mapping, false, tables, ctx, options.zone, `mapping of ${fileName}`);
+    const origin = `${options.mappingName ?? 'mapping'} on ${fileName}`;
+    const dry = compile(source, mapping, false, tables, ctx, options.zone, origin);
     options.progress?.({ file: path, phase: 'load', rows: 0 });
     const loaded = await loadSource(store, source, dry.used, tables);
-    const plan = loaded.rejected > 0 ? compile(source, mapping, true, tables, ctx, options.zone, `mapping of ${fileName}`) : dry;
+    const plan = loaded.rejected > 0 ? compile(source, mapping, true, tables, ctx, options.zone, origin) : dry;
     if (loaded.rejected > 0) await store.run(createRejectsIndex(tables, source));
     summary.rowsRead = loaded.rows + loaded.rejected;
+    const key = plan.anchorKey;
+    if (key) {
+      const [o] = await store.transaction((tx) => tx.query<{ n: number }>(sql`SELECT count(DISTINCT ${key}) AS n FROM ${ident(tables.rows)} r`));
+      summary.ordersRead = Number(o?.n ?? 0);
+    }
     await createPhoneTable(store, tables.phones);
 
     const chunks = await planChunks(store, tables, plan, loaded.rows, chunkRows);
+    options.progress?.({ file: path, phase: 'write', rows: 0, total: loaded.rows });
     let first = true;
     for (const range of chunks) {
       for (const statement of plan.prepare(range, chunks.length > 1 && plan.grouping)) await store.run(statement);
@@ -122,6 +132,7 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
       options.progress?.({ file: path, phase: 'write', rows: range.to, total: loaded.rows });
     }
     summary.duplicates = Math.max(0, summary.accepted - summary.written - (summary.quarantined['no_rate'] ?? 0));
+    await dropRepeatedRejections(store, options.source, new Date(ctx.receivedAt));
     summary.seconds = (performance.now() - started) / 1000;
     await recordImportEnd(store, importId, summary);
     return summary;

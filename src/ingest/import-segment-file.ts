@@ -4,6 +4,8 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
+import { dropRepeatedRejections } from './import-rejections.js';
+import { decodeLatin1Line } from './import-utf8.js';
 import { logLineColumns, rejectionLine } from './log-record.js';
 
 export interface ImportSummary {
@@ -35,6 +37,7 @@ export async function importSegmentFile(
   progress?: ProgressFn,
 ): Promise<ImportSummary> {
   const name = basename(path);
+  const started = new Date();
   const summary: ImportSummary = { file: path, rowsRead: 0, accepted: 0, written: 0, duplicates: 0, quarantined: {} };
   const count = (code: string, n = 1) => (summary.quarantined[code] = (summary.quarantined[code] ?? 0) + n);
   mkdirSync(options.tmpDir, { recursive: true });
@@ -72,13 +75,31 @@ export async function importSegmentFile(
 
   try {
     writeFileSync(staged, '');
-    const reader = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    // latin1 keeps every byte (one char each), so a line that is not UTF-8 is caught with its column, not silently mended.
+    const reader = createInterface({ input: createReadStream(path, { encoding: 'latin1' }), crlfDelay: Infinity });
     let lineNo = 0;
-    for await (const line of reader) {
+    for await (const bytesLine of reader) {
       lineNo++;
-      bytes += Buffer.byteLength(line) + 1;
-      if (line.trim() === '') continue;
+      bytes += bytesLine.length + 1;
+      if (bytesLine.trim() === '') continue;
       summary.rowsRead++;
+      const decoded = decodeLatin1Line(bytesLine);
+      if ('badColumn' in decoded) {
+        count('invalid_encoding');
+        appendFileSync(
+          staged,
+          rejectionLine(options.source, {
+            code: 'invalid_encoding',
+            reason: `line ${lineNo}, column ${decoded.badColumn}: bytes that are not UTF-8`,
+            location: `${name}:${lineNo}`,
+            raw: Buffer.from(bytesLine.slice(0, 64 * 1024), 'latin1').toString('utf8'),
+            receivedAt: new Date().toISOString(),
+          }),
+        );
+        stagedRows++;
+        continue;
+      }
+      const line = decoded.text;
       try {
         chunk.push(JSON.parse(line));
         lines.push(lineNo);
@@ -106,6 +127,7 @@ export async function importSegmentFile(
   } finally {
     rmSync(staged, { force: true });
   }
+  await dropRepeatedRejections(store, options.source, started);
   const noRate = summary.quarantined['no_rate'] ?? 0;
   summary.duplicates = Math.max(0, summary.accepted - summary.written - noRate);
   progress?.(summary.rowsRead, bytes);

@@ -155,10 +155,11 @@ export async function loadSource(store: Store, source: SourceFile, used: Readonl
   } catch (err) {
     throw new TesseraError('import_failed', `${source.path}: cannot be read: ${(err as Error).message.split('\n')[0]}`);
   }
+  // The reader may report several errors on one line (bad bytes and a missing column): a line counts once.
   const [counts] = await store.transaction((tx) =>
     tx.query<{ n: number; rejected: number }>(
       source.layout.format === 'csv'
-        ? sql`SELECT (SELECT count(*) FROM ${rows}) AS n, (SELECT count(*) FROM ${ident(tables.rejects)}) AS rejected`
+        ? sql`SELECT (SELECT count(*) FROM ${rows}) AS n, (SELECT count(DISTINCT line) FROM ${ident(tables.rejects)}) AS rejected`
         : sql`SELECT (SELECT count(*) FROM ${rows}) AS n, 0 AS rejected`,
     ),
   );

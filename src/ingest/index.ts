@@ -10,3 +10,4 @@ export { logLineColumns, type Rejection } from './log-record.js';
 export { retryNoRate } from './retry-quarantine.js';
 export { importFile, fileFormats, type FileFormat, type ImportFileOptions } from './import-file.js';
 export type { FileImportSummary } from './import-record.js';
+export { formatProgress, type ImportProgressState } from './import-progress.js';

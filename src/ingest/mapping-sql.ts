@@ -48,6 +48,13 @@ export class ColumnScope {
     if (spec === undefined) return raw('CAST(NULL AS VARCHAR)');
     if ('value' in spec) return sql`${String(spec.value)}`;
     if ('template' in spec) return this.template(spec.template, key);
+    if ('first_of' in spec) {
+      const cells = spec.first_of.flatMap((c, i) => {
+        const col = this.column(c, `${key}.first_of.${i}`, true);
+        return col ? [cellText(col)] : [];
+      });
+      return cells.length > 0 ? sql`coalesce(${join(cells)})` : raw('CAST(NULL AS VARCHAR)');
+    }
     const col = this.column(spec.column, key, spec.optional);
     return col ? cellText(col) : raw('CAST(NULL AS VARCHAR)');
   }

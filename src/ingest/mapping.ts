@@ -21,6 +21,8 @@ export const FieldSpec = z.union([
   z.object({ column: name, optional: z.boolean().default(false), type: z.enum(['text', 'number', 'boolean']).optional() }).strict(),
   z.object({ value: scalar }).strict(),
   z.object({ template: name }).strict(),
+  /** The first non-empty cell of these columns (columns the file lacks are passed over): `Phone`, else `Billing Phone`. */
+  z.object({ first_of: z.array(name).min(1) }).strict(),
 ]);
 export type FieldSpec = z.infer<typeof FieldSpec>;
 

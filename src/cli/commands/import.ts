@@ -1,25 +1,57 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { importFile, importSegmentFile, type FileImportSummary, type ImportSummary } from '../../ingest/index.js';
-import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+import { formatProgress, importFile, importSegmentFile, type FileImportSummary, type ImportProgressState, type ImportSummary } from '../../ingest/index.js';
+import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 
 const formats = ['segment', 'orders', 'customers', 'shopify-orders', 'csv', 'parquet'] as const;
 type Format = (typeof formats)[number];
 
 function counts(record: Record<string, number>): string {
   return Object.entries(record)
-    .map(([code, n]) => `${n} ${code}`)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, n]) => `${n.toLocaleString('en-US')} ${code}`)
     .join(', ');
 }
 
+/** The summary of one file: what became of every row. */
 function describe(s: ImportSummary | FileImportSummary): string {
-  const rejected = Object.values(s.quarantined).reduce((n, c) => n + c, 0);
+  const n = (x: number) => x.toLocaleString('en-US');
+  const rejected = Object.values(s.quarantined).reduce((a, c) => a + c, 0);
   const reasons = counts(s.quarantined);
-  const skipped = 'skipped' in s ? Object.values(s.skipped).reduce((n, c) => n + c, 0) : 0;
-  const skippedText = 'skipped' in s && skipped > 0 ? `, ${skipped} skipped by the mapping (${counts(s.skipped)})` : '';
-  return `${s.file}: ${s.rowsRead} rows read, ${s.written} events written, ${s.duplicates} duplicates skipped, ${rejected} quarantined${reasons ? ` (${reasons})` : ''}${skippedText}\n`;
+  const file = 'skipped' in s ? s : undefined;
+  const skipped = file ? Object.values(file.skipped).reduce((a, c) => a + c, 0) : 0;
+  const orders = file?.ordersRead !== undefined ? ` (${n(file.ordersRead)} orders)` : '';
+  const skippedText = file ? `, ${n(skipped)} skipped by the mapping${skipped > 0 ? ` (${counts(file.skipped)})` : ''}` : '';
+  const seconds = file ? ` in ${file.seconds.toFixed(1)}s` : '';
+  return `${s.file}: ${n(s.rowsRead)} rows read${orders}, ${n(s.written)} events written, ${n(s.duplicates)} duplicates skipped, ${n(rejected)} quarantined${reasons ? ` (${reasons})` : ''}${skippedText}${seconds}\n`;
+}
+
+interface ProgressLine {
+  update(patch: Partial<ImportProgressState>): void;
+  /** Clears the line (the summary follows on its own line). */
+  end(): void;
+}
+
+/** A progress line redrawn in place on a terminal (every 250 ms and on each report); nothing elsewhere. */
+function progressLine(io: CliIo, live: boolean, file: string, totalBytes?: number): ProgressLine {
+  if (!live) return { update: () => undefined, end: () => undefined };
+  const state: ImportProgressState = { file: basename(file), phase: 'read', rows: 0, startedMs: Date.now(), ...(totalBytes !== undefined ? { totalBytes } : {}) };
+  const draw = () => io.err(`\r\x1b[K${formatProgress(state, Date.now())}`);
+  const timer = setInterval(draw, 250);
+  timer.unref();
+  draw();
+  return {
+    update(patch) {
+      Object.assign(state, patch);
+      draw();
+    },
+    end() {
+      clearInterval(timer);
+      io.err('\r\x1b[K');
+    },
+  };
 }
 
 /** `tessera import FILE... --format F`. */
@@ -38,27 +70,35 @@ export function registerImport(program: Command, ctx: CliContext): void {
       for (const p of paths) if (!existsSync(p)) throw new TesseraError('invalid_argument', `file not found: ${p}`);
       const mapping = opts.mapping === undefined ? undefined : resolve(ctx.cwd, opts.mapping);
       if (mapping !== undefined && !existsSync(mapping)) throw new TesseraError('invalid_argument', `mapping file not found: ${mapping}`);
+      // Progress only where a person watches: this process's own stderr, a terminal (not inside a server, not a pipe).
+      const live = !ctx.inServer && Boolean(process.stderr.isTTY);
       const summaries = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
         const out: (ImportSummary | FileImportSummary)[] = [];
         for (const p of paths) {
-          if (opts.format === 'segment') {
-            const tmpDir = join(ws.config.dataDir, 'tmp');
-            out.push(await importSegmentFile(ws.store, ws.ingestor, p, { source: opts.source ?? 'import', tmpDir, ...(opts.timezone ? { timezone: opts.timezone } : {}) }));
-          } else {
-            out.push(
-              await importFile(ws.store, ws.ingestor, p, {
+          const line = progressLine(ctx.io, live, p, opts.format === 'segment' ? statSync(p).size : undefined);
+          try {
+            if (opts.format === 'segment') {
+              const tmpDir = join(ws.config.dataDir, 'tmp');
+              const options = { source: opts.source ?? 'import', tmpDir, ...(opts.timezone ? { timezone: opts.timezone } : {}) };
+              out.push(await importSegmentFile(ws.store, ws.ingestor, p, options, (rows, bytes) => line.update({ phase: 'write', rows, bytes })));
+            } else {
+              const summary = await importFile(ws.store, ws.ingestor, p, {
                 format: opts.format,
                 workspace: ws.config.workspace,
                 ...(mapping ? { mapping } : {}),
                 ...(opts.source ? { source: opts.source } : {}),
                 ...(opts.timezone ? { timezone: opts.timezone } : {}),
-              }),
-            );
+                progress: (e) => line.update(e.phase === 'load' ? { phase: 'read' } : { phase: 'write', rows: e.rows, ...(e.total !== undefined ? { total: e.total } : {}) }),
+              });
+              out.push(summary);
+            }
+          } finally {
+            line.end();
           }
+          if (!opts.json) ctx.io.err(describe(out[out.length - 1] as ImportSummary));
         }
         return out;
       });
       if (opts.json) printJson(ctx.io, { imports: summaries });
-      else for (const s of summaries) ctx.io.err(describe(s));
     });
 }

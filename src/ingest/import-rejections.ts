@@ -1,0 +1,17 @@
+import { raw, sql, type Store } from '../store/index.js';
+
+/**
+ * A re-import meets the same bad rows again. Its rejections are written like any others (so the
+ * counts of the write stay exact), then the ones the quarantine already held are removed: importing
+ * a file twice adds nothing to the quarantine either. The same rejection is the same source,
+ * location, code and row; for an order waiting for a rate, the same message id (its receivedAt differs).
+ */
+export async function dropRepeatedRejections(store: Store, source: string, since: Date): Promise<number> {
+  const d = store.dialect;
+  const sameRow = sql`CASE WHEN q.code = 'no_rate'
+      THEN ${d.jsonText(raw('o.raw'), ['messageId'])} = ${d.jsonText(raw('q.raw'), ['messageId'])}
+      ELSE o.raw IS NOT DISTINCT FROM q.raw END`;
+  return store.run(sql`DELETE FROM quarantine q WHERE q.source = ${source} AND q.received_at >= ${since}
+    AND EXISTS (SELECT 1 FROM quarantine o WHERE o.source = q.source AND o.seq < q.seq AND o.code = q.code
+      AND o.location IS NOT DISTINCT FROM q.location AND ${sameRow})`);
+}

@@ -1,0 +1,98 @@
+// `tessera import` and `tessera rates import` as a user runs them (the built CLI in dist/): one JSON
+// document with --json, the summary on stderr, a live progress line only on a terminal, exit 1 with
+// one line for what the user must fix.
+
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assertCliBuilt, cliPath, runCli, type CliResult } from './helpers/cli.js';
+import { fixture } from './helpers/imports.js';
+import { makeTempDir, removeDir } from './helpers/workspace.js';
+
+function jsonOf(result: CliResult): unknown {
+  expect(result.exitCode, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as unknown;
+}
+
+function expectUserError(result: CliResult, what: RegExp): void {
+  expect(result.exitCode, result.stderr).toBe(1);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(what);
+}
+
+/** Runs the CLI with stdin/stdout/stderr on a pseudo-terminal (util-linux `script`); returns what the terminal showed. */
+function runOnTerminal(args: readonly string[], cwd: string): Promise<{ output: string; exitCode: number | null }> {
+  assertCliBuilt();
+  const command = [process.execPath, cliPath, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ output, exitCode }));
+  });
+}
+
+describe('tessera import', () => {
+  let dir: string;
+  let dataDir: string;
+  const cli = (...args: string[]) => runCli(args, { dataDir });
+
+  beforeEach(async () => {
+    dir = await makeTempDir('tessera-import-cli-');
+    dataDir = join(dir, 'data');
+  });
+  afterEach(async () => {
+    await removeDir(dir);
+  });
+
+  it('prints one JSON document with --json and, off a terminal, nothing else', async () => {
+    const result = await cli('import', fixture('orders.csv'), fixture('orders-dst.csv'), '--format', 'orders', '--timezone', 'America/New_York', '--json');
+    expect(result.stderr).not.toContain('\r');
+    const doc = jsonOf(result) as { imports: { file: string; rowsRead: number }[] };
+    expect(doc.imports.map((s) => [s.file, s.rowsRead])).toEqual([
+      [fixture('orders.csv'), 4],
+      [fixture('orders-dst.csv'), 7],
+    ]);
+  });
+
+  it('ends with a summary of what became of every row, and no progress line off a terminal', async () => {
+    const result = await cli('import', fixture('orders-malformed.csv'), '--format', 'orders');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^\S+orders-malformed\.csv: 8 rows read \(5 orders\), 2 events written, 0 duplicates skipped, 6 quarantined \(1 invalid_date, 1 invalid_encoding, 1 invalid_value, 1 rejected_by_mapping, 2 wrong_column_count\), 0 skipped by the mapping in \d+\.\ds\n$/,
+    );
+  });
+
+  it('shows a progress line with rows/s on a terminal, redrawn in place', async () => {
+    const { output, exitCode } = await runOnTerminal(['import', fixture('orders.csv'), '--format', 'orders', '--data', dataDir], dir);
+    expect(exitCode, output).toBe(0);
+    expect(output).toMatch(/\r\x1b\[Korders\.csv: 4 \/ 4 rows · [\d,]+ rows\/s · ETA 0s/);
+    expect(output).toMatch(/orders\.csv: 4 rows read \(3 orders\), 5 events written/);
+  });
+
+  it('quarantines orders without a rate and imports them when rates import brings the rate', async () => {
+    const first = jsonOf(await cli('import', fixture('orders-rates.csv'), '--format', 'orders', '--json')) as { imports: { quarantined: Record<string, number> }[] };
+    expect(first.imports[0]?.quarantined).toEqual({ no_rate: 1 });
+    expect(jsonOf(await cli('quarantine', 'list', '--json'))).toMatchObject({ rejected: [{ code: 'no_rate', location: 'orders-rates.csv:2' }] });
+
+    const rates = jsonOf(await cli('rates', 'import', fixture('rates.csv'), '--json'));
+    expect(rates).toMatchObject({ rows: 1, currencies: ['EUR'], retried: { retried: 1, stillQuarantined: 0 } });
+    expect(jsonOf(await cli('quarantine', 'list', '--json'))).toEqual({ rejected: [] });
+    const events = jsonOf(await cli('events', 'list', '--json')) as { events: { message: { properties: { order_id: string } } }[] };
+    expect(events.events.map((e) => e.message.properties.order_id).sort()).toEqual(['R1', 'R2']);
+  });
+
+  it('exits 1 with one line naming the mapping key that is wrong', async () => {
+    const mapping = join(dir, 'bad.yaml');
+    await writeFile(mapping, 'file: { delimiter: ";" }\nkind: orders\nidentity: { email: Subscriber }\ntime: Time\norder: { order_id: Invoice }\n');
+    expectUserError(await cli('import', fixture('email-events.csv'), '--format', 'csv', '--mapping', mapping), /^error: bad\.yaml on email-events\.csv: order\.order_id: the file has no column "Invoice"/);
+    expectUserError(await cli('import', fixture('email-events.csv'), '--format', 'csv'), /--format csv needs --mapping FILE/);
+    expectUserError(await cli('import', fixture('orders.csv'), '--format', 'orders', '--timezone', 'Mars/Olympus'), /--timezone Mars\/Olympus is not an IANA time zone/);
+  });
+});
