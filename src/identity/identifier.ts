@@ -1,4 +1,4 @@
-import { TesseraError } from '../contract/index.js';
+import { IDENTIFIER_TYPE_PATTERN, TesseraError } from '../contract/index.js';
 
 /** One identifier a person leaves: its type (`user`, `anon`, `email`, `phone` or a source-declared type) and value. */
 export interface Identifier {
@@ -15,8 +15,7 @@ export type IdentifierNormalizers = Readonly<Record<string, IdentifierNormalizer
 /** The identifier types every source shares; any other valid type name is a source-declared external id. */
 export const BUILTIN_IDENTIFIER_TYPES = ['user', 'anon', 'email', 'phone'] as const;
 
-// No colon, so `type:value` splits unambiguously at its first colon whatever the value holds.
-const TYPE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+const TYPE_NAME = IDENTIFIER_TYPE_PATTERN;
 
 /** Whether `type` may name an identifier type (lower-case, starts with a letter, no colon). */
 export function isIdentifierType(type: string): boolean {

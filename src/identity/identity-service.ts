@@ -3,8 +3,8 @@ import { sql } from '../store/index.js';
 import type { ApplyResult } from './change-tracker.js';
 import { applyObservations, createIdentityState } from './identity-graph.js';
 import type { IdentityState } from './identity-state.js';
-import type { MergeRulesInput } from './merge-rules.js';
-import { eventIdentifiersQuery, toObservation, type EventIdentifiers } from './observations-query.js';
+import { MergeRules, type MergeRulesInput } from './merge-rules.js';
+import { eventIdentifiersQuery, toObservation, type EventIdentifiers, type ObservationOptions } from './observations-query.js';
 import { listAssignments } from './read-graph.js';
 import { removeSplit, splitIdentifier } from './split.js';
 import { normalizePhoneDigits } from './identifier.js';
@@ -28,10 +28,14 @@ export class IdentityService {
   private lastSeq = 0;
   private chain: Promise<unknown> = Promise.resolve();
 
+  private readonly observationOptions: ObservationOptions;
+
   constructor(
     private readonly store: Store,
     private readonly rules: MergeRulesInput = {},
-  ) {}
+  ) {
+    this.observationOptions = { subaddress: MergeRules.parse(rules).subaddress };
+  }
 
   /** Brings the graph and customer_map up to the latest loaded event. */
   refresh(): Promise<RefreshResult> {
@@ -60,7 +64,7 @@ export class IdentityService {
       const state = this.state as IdentityState;
       const result = splitIdentifier(state, identifier, from ? { from } : {});
       await this.store.run(sql`INSERT INTO identity_splits VALUES (${identifier}, ${from ?? null}, ${new Date()})`);
-      await this.writeChanges(result.touchedCustomers, result.removedCustomers);
+      await this.writeChanges(result.touchedCustomers, result.removedCustomers, assignmentMap(result));
       return result;
     });
   }
@@ -76,7 +80,7 @@ export class IdentityService {
           ? sql`DELETE FROM identity_splits WHERE (identifier = ${identifier} AND from_identifier = ${from}) OR (identifier = ${from} AND from_identifier = ${identifier})`
           : sql`DELETE FROM identity_splits WHERE identifier = ${identifier} AND from_identifier IS NULL`,
       );
-      await this.writeChanges(result.touchedCustomers, result.removedCustomers);
+      await this.writeChanges(result.touchedCustomers, result.removedCustomers, assignmentMap(result));
       return result;
     });
   }
@@ -88,17 +92,21 @@ export class IdentityService {
     let events = 0;
     const touched = new Set<string>();
     const removed = new Set<string>();
+    // Identifier key → customer as of the latest chunk that touched it: a later chunk that changes a
+    // customer touches its whole component, so the last report of every identifier is its final customer.
+    const assignments = new Map<string, string>();
     for await (const rows of this.store.stream<EventIdentifiers>(eventIdentifiersQuery(this.store, this.lastSeq), 50_000)) {
       events += rows.length;
       for (const r of rows) if (r.seq > this.lastSeq) this.lastSeq = r.seq;
-      const result = applyObservations(state, rows.map(toObservation));
+      const result = applyObservations(state, rows.map((r) => toObservation(r, this.observationOptions)));
       if (!rebuilt) {
         for (const c of result.touchedCustomers) touched.add(c);
         for (const c of result.removedCustomers) removed.add(c);
+        for (const a of result.touchedAssignments()) assignments.set(`${a.type}:${a.value}`, a.customerId);
       }
     }
     if (rebuilt) await this.writeAll();
-    else if (touched.size > 0 || removed.size > 0) await this.writeChanges([...touched], [...removed]);
+    else if (touched.size > 0 || removed.size > 0) await this.writeChanges(touched, removed, assignments);
     return { events, touchedCustomers: touched.size, removedCustomers: removed.size, rebuilt };
   }
 
@@ -125,14 +133,14 @@ export class IdentityService {
     });
   }
 
-  /** Rewrites the map rows of the customers a change touched or removed. */
-  private async writeChanges(touched: readonly string[], removed: readonly string[]): Promise<void> {
-    const state = this.state as IdentityState;
-    const wanted = new Set(touched);
-    const gone = [...touched, ...removed];
+  /** Rewrites the map rows of the customers a change touched or removed, from the touched identifiers' final customers. */
+  private async writeChanges(touched: Iterable<string>, removed: Iterable<string>, assignments: ReadonlyMap<string, string>): Promise<void> {
+    const gone = [...new Set([...touched, ...removed])];
     const rows: [string, string, string][] = [];
-    // A scan of the assignments: simple, and linear in identifiers; an index by customer can replace it.
-    for (const a of listAssignments(state)) if (wanted.has(a.customerId)) rows.push([a.type, a.value, a.customerId]);
+    for (const [key, customerId] of assignments) {
+      const colon = key.indexOf(':');
+      rows.push([key.slice(0, colon), key.slice(colon + 1), customerId]);
+    }
     await this.store.transaction(async (tx) => {
       for (let i = 0; i < gone.length; i += 1000) {
         await tx.run(sql`DELETE FROM customer_map WHERE customer_id IN (SELECT unnest(${gone.slice(i, i + 1000)}))`);
@@ -151,6 +159,10 @@ export class IdentityService {
     this.chain = next.catch(() => undefined);
     return next;
   }
+}
+
+function assignmentMap(result: ApplyResult): Map<string, string> {
+  return new Map(result.touchedAssignments().map((a) => [`${a.type}:${a.value}`, a.customerId]));
 }
 
 function* mapRows(assignments: Iterable<{ type: string; value: string; customerId: string }>): Generator<[string, string, string]> {

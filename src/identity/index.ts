@@ -79,7 +79,17 @@ export { customerIdFor } from './customer-id.js';
 /** The identity graph of a data directory, kept current and written to customer_map. */
 export { IdentityService, type RefreshResult } from './identity-service.js';
 
-/** The single customer view and the export of every profile. */
-export { readProfile, findCustomerId, type Profile } from './profile.js';
+/** The single customer view of the customer an identifier (or a customer id) resolves to. */
+export { readProfile, type Profile } from './profile.js';
+/** Why a customer is what it is, for an identifier or a customer id (not_found if unknown). */
+export { explainProfile } from './profile.js';
+/** The customer id an identifier (`type:value`) or a customer id names, if any. */
+export { findCustomerId } from './profile.js';
+/** Every profile, in batches, for `profiles export`. */
 export { exportProfiles, type ExportedProfile } from './profiles-export.js';
+/** A customer's events, newest first, a page at a time. */
+export { readTimeline, type Timeline, type TimelineOptions } from './profile-timeline.js';
+/** Customers whose name, email or phone contains a query. */
+export { searchProfiles, type ProfileSearch, type ProfileMatch } from './profile-search.js';
+/** Joins and expression that give each event of `events AS e` its resolved customer. */
 export { eventCustomerJoins, eventCustomerId, customerEventsQuery } from './profile-events.js';

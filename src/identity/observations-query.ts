@@ -17,15 +17,16 @@ export interface EventIdentifiers {
 
 /**
  * Every identifier an event carries, in canonical order (time, then messageId) so a rebuild takes
- * the graph's append-only path. External ids (`context.externalIds`) are read only where they occur:
- * file imports and identify calls, sparing a JSON parse of every event.
+ * the graph's append-only path. External ids (`context.externalIds`) are parsed only where the text
+ * holds them: a substring test is far cheaper than a JSON parse of every event, and it does not
+ * depend on how a source labels itself (imports, identify calls and server-side tracks all carry them).
  */
 export function eventIdentifiersQuery(store: Store, afterSeq: number): Sql {
   const d = store.dialect;
   const m = raw('message');
   return sql`SELECT seq, message_id, ${d.epochMs(raw('ts'))} AS t, user_id, anonymous_id, email, phone,
       CASE WHEN type = 'alias' THEN ${d.jsonText(m, ['previousId'])} END AS previous_id,
-      CASE WHEN channel = 'import' OR type = 'identify' THEN CAST(${d.jsonValue(m, ['context', 'externalIds'])} AS VARCHAR) END AS external_ids
+      CASE WHEN CAST(message AS VARCHAR) LIKE ${'%"externalIds"%'} THEN CAST(${d.jsonValue(m, ['context', 'externalIds'])} AS VARCHAR) END AS external_ids
     FROM events WHERE seq > ${afterSeq}
     ORDER BY ts, message_id`;
 }
@@ -51,11 +52,28 @@ function externalIds(text: string | null): Identifier[] {
   return out;
 }
 
+/** The address without its `+tag` (`ann+shop@x.com` → `ann@x.com`), undefined when there is no tag. */
+export function mailboxOf(email: string): string | undefined {
+  const plus = email.indexOf('+');
+  const at = email.lastIndexOf('@');
+  if (plus <= 0 || at < plus) return undefined;
+  return email.slice(0, plus) + email.slice(at);
+}
+
+/** How events become observations: whether a sub-addressed email also links its plain address. */
+export interface ObservationOptions {
+  subaddress?: boolean;
+}
+
 /** One event's identifiers as an observation of the identity graph. */
-export function toObservation(row: EventIdentifiers): Observation {
+export function toObservation(row: EventIdentifiers, options: ObservationOptions = {}): Observation {
   const ids: Identifier[] = [];
   if (row.user_id) ids.push({ type: 'user', value: row.user_id });
-  if (row.email) ids.push({ type: 'email', value: row.email });
+  if (row.email) {
+    ids.push({ type: 'email', value: row.email });
+    const mailbox = options.subaddress ? mailboxOf(row.email) : undefined;
+    if (mailbox !== undefined) ids.push({ type: 'email', value: mailbox });
+  }
   if (row.phone) ids.push({ type: 'phone', value: row.phone });
   ids.push(...externalIds(row.external_ids));
   if (row.anonymous_id) ids.push({ type: 'anon', value: row.anonymous_id });

@@ -1,8 +1,10 @@
 import { TesseraError } from '../contract/index.js';
-import { raw, sql, type Sql, type Store } from '../store/index.js';
-import { explainIdentifier } from './explain.js';
+import { raw, sql, type Store } from '../store/index.js';
+import { explainIdentifier, type IdentifierExplanation } from './explain.js';
 import type { IdentityService } from './identity-service.js';
 import { customerEventsQuery } from './profile-events.js';
+import { readComputedTraits, toComputed, type CustomerIdentifierLists } from './profile-traits.js';
+import { normalizePhoneDigits } from './identifier.js';
 
 export interface ProfileIdentifier {
   type: string;
@@ -32,6 +34,7 @@ export async function findCustomerId(store: Store, identifier: string): Promise<
     const type = identifier.slice(0, colon);
     let value = identifier.slice(colon + 1);
     if (type === 'email') value = value.trim().toLowerCase();
+    if (type === 'phone') value = normalizePhoneDigits(value) ?? value;
     const rows = await store.query<{ customer_id: string }>(sql`SELECT customer_id FROM customer_map WHERE type = ${type} AND value = ${value} LIMIT 1`);
     if (rows[0]) return rows[0].customer_id;
   }
@@ -39,46 +42,24 @@ export async function findCustomerId(store: Store, identifier: string): Promise<
   return rows[0]?.customer_id;
 }
 
+/** A customer's identifiers of the types that events carry in columns, to narrow scans of its events. */
+export async function customerIdentifierLists(store: Store, customerId: string): Promise<CustomerIdentifierLists> {
+  const members = await store.query<{ type: string; value: string }>(
+    sql`SELECT type, value FROM customer_map WHERE customer_id = ${customerId} AND type IN (SELECT unnest(${[...identifierTypes]}))`,
+  );
+  const ids: CustomerIdentifierLists = { user: [], email: [], phone: [], anon: [] };
+  for (const m of members) ids[m.type as keyof CustomerIdentifierLists].push(m.value);
+  return ids;
+}
+
 /** Latest value of every identify trait by event time, with its source. */
-async function readTraits(store: Store, customerId: string, ids: Record<(typeof identifierTypes)[number], string[]>) {
+async function readTraits(store: Store, customerId: string, ids: CustomerIdentifierLists) {
   const rows = await store.query<{ message: string; source: string; message_id: string; ts: Date }>(
     customerEventsQuery(customerId, ids, raw('e.message, e.source, e.message_id, e.ts'), sql`AND e.type = ${'identify'} ORDER BY e.ts, e.seq`),
   );
   const acc = { traits: {} as Record<string, unknown>, sources: {} as Profile['trait_sources'] };
   for (const r of rows) foldTraits(acc, r);
   return acc;
-}
-
-/** Computed traits that read the event log itself, as SQL aggregates over `events AS e` (order traits come from the order facts). */
-export function eventTraitColumns(store: Store): Sql {
-  const d = store.dialect;
-  const prop = (key: string) => d.jsonText(raw('e.message'), ['properties', key]);
-  const latest = (type: string) =>
-    sql`arg_max(TRY_CAST(${prop('score')} AS DOUBLE), e.ts) FILTER (WHERE e.event = ${'Survey Responded'} AND ${prop('survey_type')} = ${type})`;
-  return sql`min(e.ts) AS first_seen, max(e.ts) AS last_seen, count(*) AS events,
-    count(*) FILTER (WHERE e.event = ${'Email Opened'}) AS email_opens,
-    count(*) FILTER (WHERE e.event = ${'Email Link Clicked'}) AS email_clicks,
-    ${latest('nps')} AS latest_nps, ${latest('csat')} AS latest_csat, ${latest('ces')} AS latest_ces`;
-}
-
-/** The computed-trait object of one aggregate row. */
-export function toComputed(r: Record<string, unknown>): Record<string, unknown> {
-  const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
-  return {
-    first_seen: iso(r['first_seen']),
-    last_seen: iso(r['last_seen']),
-    events: Number(r['events'] ?? 0),
-    email_opens: Number(r['email_opens'] ?? 0),
-    email_clicks: Number(r['email_clicks'] ?? 0),
-    latest_nps: r['latest_nps'] ?? null,
-    latest_csat: r['latest_csat'] ?? null,
-    latest_ces: r['latest_ces'] ?? null,
-  };
-}
-
-async function readEventTraits(store: Store, customerId: string, ids: Record<(typeof identifierTypes)[number], string[]>) {
-  const rows = await store.query<Record<string, unknown>>(customerEventsQuery(customerId, ids, eventTraitColumns(store)));
-  return toComputed(rows[0] ?? {});
 }
 
 /** Folds identify messages (in time order) into the latest value of each trait, with its source. */
@@ -105,10 +86,10 @@ export async function readProfile(store: Store, identity: IdentityService, ident
   const first = members[0];
   const explanation = first ? explainIdentifier(state, `${first.type}:${first.value}`) : undefined;
   const firstSeen = new Map((explanation?.identifiers ?? []).map((i) => [i.key, i.firstSeen]));
-  const ids = { user: [] as string[], email: [] as string[], phone: [] as string[], anon: [] as string[] };
-  for (const m of members) if ((identifierTypes as readonly string[]).includes(m.type)) ids[m.type as keyof typeof ids].push(m.value);
+  const ids: CustomerIdentifierLists = { user: [], email: [], phone: [], anon: [] };
+  for (const m of members) if ((identifierTypes as readonly string[]).includes(m.type)) ids[m.type as keyof CustomerIdentifierLists].push(m.value);
   const { traits, sources } = await readTraits(store, customerId, ids);
-  const computed = await readEventTraits(store, customerId, ids);
+  const computed = (await readComputedTraits(store, { customerId, ids })).get(customerId) ?? toComputed();
   return {
     customer_id: customerId,
     identifiers: members
@@ -124,4 +105,22 @@ export async function readProfile(store: Store, identity: IdentityService, ident
     refused_merges: explanation?.refusals.length ?? 0,
     timeline: `/api/v1/profiles/${encodeURIComponent(customerId)}/timeline`,
   };
+}
+
+/**
+ * Why a customer is what it is, for an identifier or a customer id (which stands for the customer's
+ * identifiers: any one of them explains the same component).
+ */
+export async function explainProfile(store: Store, identity: IdentityService, identifier: string): Promise<IdentifierExplanation> {
+  const state = await identity.graph();
+  let key = identifier;
+  if (!identifier.includes(':')) {
+    const rows = await store.query<{ type: string; value: string }>(sql`SELECT type, value FROM customer_map WHERE customer_id = ${identifier} ORDER BY type, value LIMIT 1`);
+    const first = rows[0];
+    if (!first) throw new TesseraError('not_found', `no customer ${identifier}: pass a customer id or an identifier written type:value`);
+    key = `${first.type}:${first.value}`;
+  }
+  const explanation = explainIdentifier(state, key);
+  if (!explanation) throw new TesseraError('not_found', `the identifier ${identifier} was never seen`);
+  return explanation;
 }

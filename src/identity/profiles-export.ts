@@ -1,6 +1,7 @@
 import { raw, sql, type Store } from '../store/index.js';
 import { eventCustomerId, eventCustomerJoins } from './profile-events.js';
-import { eventTraitColumns, foldTraits, toComputed, type Profile } from './profile.js';
+import { foldTraits, type Profile } from './profile.js';
+import { readComputedTraits, toComputed } from './profile-traits.js';
 
 /** One line of `profiles export` (product.md). */
 export interface ExportedProfile {
@@ -11,8 +12,8 @@ export interface ExportedProfile {
 }
 
 /**
- * Every profile, in customer-id order. Three set queries (identifiers, identify traits in time
- * order, per-customer aggregates) instead of one query per customer.
+ * Every profile, in customer-id order. A few set queries (identifiers, identify traits in time
+ * order, per-customer aggregates) instead of queries per customer.
  */
 export async function* exportProfiles(store: Store): AsyncIterable<ExportedProfile[]> {
   const traits = new Map<string, { traits: Record<string, unknown>; sources: Profile['trait_sources'] }>();
@@ -27,12 +28,7 @@ export async function* exportProfiles(store: Store): AsyncIterable<ExportedProfi
       foldTraits(acc, r);
     }
   }
-  const computed = new Map<string, Record<string, unknown>>();
-  for await (const rows of store.stream<Record<string, unknown>>(
-    sql`SELECT ${eventCustomerId} AS customer_id, ${eventTraitColumns(store)} FROM events e ${eventCustomerJoins()} GROUP BY 1`,
-  )) {
-    for (const r of rows) if (typeof r['customer_id'] === 'string') computed.set(r['customer_id'], toComputed(r));
-  }
+  const computed = await readComputedTraits(store, 'all');
   let batch: ExportedProfile[] = [];
   let current: ExportedProfile | undefined;
   for await (const rows of store.stream<{ customer_id: string; type: string; value: string }>(

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { TesseraError } from '../../contract/index.js';
-import { explainIdentifier } from '../../identity/index.js';
+import { explainProfile } from '../../identity/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
 
 /** `tessera identity explain|split|unsplit|rebuild`. */
@@ -9,11 +8,10 @@ export function registerIdentity(program: Command, ctx: CliContext): void {
   identity
     .command('explain')
     .description('show the customer of an identifier, its identifiers, and the merges (and refusals) that made it')
-    .argument('<identifier>', 'type:value, e.g. email:ann@example.com')
+    .argument('<identifier>', 'type:value, e.g. email:ann@example.com, or a customer id')
     .option('--json', 'print JSON')
     .action(async (identifier: string, opts: { json?: boolean }, cmd: Command) => {
-      const explanation = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => explainIdentifier(await ws.identity.graph(), identifier));
-      if (!explanation) throw new TesseraError('not_found', `the identifier ${identifier} was never seen`);
+      const explanation = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) => explainProfile(ws.store, ws.identity, identifier));
       if (opts.json) return printJson(ctx.io, explanation);
       const io = ctx.io;
       io.out(`${explanation.identifier}: ${explanation.status}, customer ${explanation.customerId ?? '(none)'}\n\nidentifiers (earliest first)\n`);

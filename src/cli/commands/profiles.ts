@@ -1,7 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { exportProfiles, readProfile, type ExportedProfile } from '../../identity/index.js';
+import { TesseraError } from '../../contract/index.js';
+import { exportProfiles, readProfile, searchProfiles, type ExportedProfile } from '../../identity/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
 
 const csvCell = (v: unknown): string => {
@@ -30,12 +31,30 @@ export function registerProfiles(program: Command, ctx: CliContext): void {
       io.out('\ntraits\n');
       for (const [k, v] of Object.entries(profile.traits)) io.out(`  ${k}: ${JSON.stringify(v)}  (${profile.trait_sources[k]?.source ?? '?'})\n`);
       io.out('\ncomputed\n');
-      for (const [k, v] of Object.entries(profile.computed)) io.out(`  ${k}: ${v === null ? '—' : String(v)}\n`);
+      for (const [k, v] of Object.entries(profile.computed)) io.out(`  ${k}: ${v === null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
+      io.out(`\ntimeline: ${profile.timeline}\n`);
     });
 
-  program
-    .command('profiles')
-    .description('every customer profile')
+  const profiles = program.command('profiles').description('every customer profile: export, search');
+  profiles
+    .command('search')
+    .description('customers whose name, email or phone contains the text')
+    .argument('<text>', 'part of a name, an email or a phone number')
+    .option('--limit <n>', 'at most this many (1-100)', '20')
+    .option('--json', 'print JSON')
+    .action(async (text: string, opts: { limit: string; json?: boolean }, cmd: Command) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new TesseraError('invalid_argument', `--limit ${opts.limit}: give a whole number from 1 to 100`);
+      const result = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
+        await ws.identity.refresh();
+        return searchProfiles(ws.store, text, limit);
+      });
+      if (opts.json) return printJson(ctx.io, result);
+      for (const p of result.profiles) ctx.io.out(`${p.customer_id}  ${p.name ?? '—'}  ${[...p.emails, ...p.phones].join(' ')}\n`);
+      ctx.io.err(`${result.profiles.length} profiles match "${text}"\n`);
+    });
+
+  profiles
     .command('export')
     .description('write every profile, one a line (ndjson) or a CSV table')
     .addOption(new Option('--format <format>', 'ndjson or csv').choices(['ndjson', 'csv']).default('ndjson'))

@@ -1,0 +1,151 @@
+import { raw, sql, type Sql, type Store } from '../store/index.js';
+import { eventCustomerId, eventCustomerJoins } from './profile-events.js';
+
+/** The identifiers of one customer, by the event column each narrows (user_id, email, phone, anonymous_id). */
+export interface CustomerIdentifierLists {
+  user: string[];
+  email: string[];
+  phone: string[];
+  anon: string[];
+}
+
+/** Which customers a computed-trait query covers: one (its identifiers narrow the scan) or all. */
+export type TraitScope = { customerId: string; ids: CustomerIdentifierLists } | 'all';
+
+const SESSION_GAP_MS = 30 * 60 * 1000;
+/** Sent by the shop, not done by the person: they do not make the person "seen". */
+const SENT_TO_PERSON = ['Email Delivered', 'Email Bounced'];
+
+/** `SELECT customer_id, e.<columns> FROM events e …` for the scope: every event with its resolved customer. */
+export function scopedEvents(scope: TraitScope, columns: Sql, filter: Sql = raw('TRUE')): Sql {
+  if (scope === 'all') {
+    return sql`SELECT ${eventCustomerId} AS customer_id, ${columns} FROM events e ${eventCustomerJoins()}
+      WHERE ${eventCustomerId} IS NOT NULL AND ${filter}`;
+  }
+  const { ids, customerId } = scope;
+  return sql`SELECT ${eventCustomerId} AS customer_id, ${columns} FROM events e ${eventCustomerJoins()}
+    WHERE (e.user_id IN (SELECT unnest(${ids.user})) OR e.email IN (SELECT unnest(${ids.email}))
+        OR e.phone IN (SELECT unnest(${ids.phone})) OR e.anonymous_id IN (SELECT unnest(${ids.anon})))
+      AND ${eventCustomerId} = ${customerId} AND ${filter}`;
+}
+
+/**
+ * Activity aggregates per customer: first and last seen, events, email opens and clicks, the latest
+ * NPS/CSAT/CES, and what consent says (unsubscribes, the latest Segment consent preferences).
+ */
+export function activityTraitsQuery(store: Store, scope: TraitScope): Sql {
+  const d = store.dialect;
+  const m = raw('message');
+  const prop = (key: string) => d.jsonText(m, ['properties', key]);
+  const latest = (type: string) => sql`arg_max(TRY_CAST(${prop('score')} AS DOUBLE), ts) FILTER (WHERE event = ${'Survey Responded'} AND ${prop('survey_type')} = ${type})`;
+  // Only messages whose text mentions consent are parsed for it: a substring test is cheap, a JSON parse is not.
+  const preferences = sql`CASE WHEN CAST(message AS VARCHAR) LIKE ${'%"categoryPreferences"%'} THEN CAST(${d.jsonValue(m, ['context', 'consent', 'categoryPreferences'])} AS VARCHAR) END`;
+  return sql`SELECT customer_id, min(ts) AS first_seen,
+      max(ts) FILTER (WHERE event IS NULL OR event NOT IN (SELECT unnest(${SENT_TO_PERSON}))) AS last_seen,
+      count(*) AS events,
+      count(*) FILTER (WHERE event = ${'Email Delivered'}) AS emails_delivered,
+      count(*) FILTER (WHERE event = ${'Email Opened'}) AS email_opens,
+      count(*) FILTER (WHERE event = ${'Email Link Clicked'}) AS email_clicks,
+      max(ts) FILTER (WHERE event = ${'Unsubscribed'}) AS unsubscribed_at,
+      ${latest('nps')} AS latest_nps, ${latest('csat')} AS latest_csat, ${latest('ces')} AS latest_ces,
+      arg_max(preferences, ts) FILTER (WHERE preferences IS NOT NULL) AS consent_preferences
+    FROM (${scopedEvents(scope, sql`e.event, e.ts, e.message, ${preferences} AS preferences`)}) GROUP BY customer_id`;
+}
+
+/**
+ * Order aggregates per customer (events.md): an order counts once by order_id, its first Order
+ * Completed by time; a cancelled or fully refunded order leaves counts and revenue, a partial refund
+ * leaves revenue (in base currency at the order's rate). The favourite category is the one bought most
+ * (by quantity) in the orders that count, ties to the first name.
+ */
+export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
+  const d = store.dialect;
+  const m = raw('message');
+  const orderEvents = ['Order Completed', 'Order Refunded', 'Order Cancelled'];
+  const events = scopedEvents(scope, raw('e.event, e.order_id, e.ts, e.amount, e.amount_base, e.rate, e.message'), sql`e.order_id IS NOT NULL AND e.event IN (SELECT unnest(${orderEvents}))`);
+  return sql`WITH ce AS (${events}),
+    completed AS (
+      SELECT customer_id, order_id, min(ts) AS ts, arg_min(amount, ts) AS amount, arg_min(amount_base, ts) AS gross,
+        arg_min(rate, ts) AS rate, arg_min(message, ts) AS message
+      FROM ce WHERE event = ${'Order Completed'} GROUP BY customer_id, order_id),
+    after_sale AS (
+      SELECT order_id, sum(amount) FILTER (WHERE event = ${'Order Refunded'}) AS refunded, bool_or(event = ${'Order Cancelled'}) AS cancelled
+      FROM ce WHERE event <> ${'Order Completed'} GROUP BY order_id),
+    kept AS (
+      SELECT c.customer_id, c.order_id, c.ts, c.message, c.gross - coalesce(a.refunded, 0) * coalesce(c.rate, 1) AS revenue
+      FROM completed c LEFT JOIN after_sale a ON a.order_id = c.order_id
+      WHERE NOT coalesce(a.cancelled, FALSE) AND coalesce(a.refunded, 0) < coalesce(c.amount, 0) - 0.005),
+    items AS (
+      SELECT customer_id, unnest(CAST(${d.jsonValue(m, ['properties', 'products'])} AS JSON[])) AS item FROM kept),
+    categories AS (
+      SELECT customer_id, json_extract_string(item, '$.category') AS category,
+        sum(coalesce(TRY_CAST(json_extract_string(item, '$.quantity') AS DOUBLE), 1)) AS quantity
+      FROM items GROUP BY ALL HAVING category IS NOT NULL),
+    favourite AS (
+      SELECT customer_id, category FROM (
+        SELECT customer_id, category, row_number() OVER (PARTITION BY customer_id ORDER BY quantity DESC, category) AS k FROM categories)
+      WHERE k = 1)
+    SELECT k.customer_id, count(*) AS orders, CAST(sum(k.revenue) AS DOUBLE) AS revenue, min(k.ts) AS first_order_at,
+      max(k.ts) AS last_order_at, any_value(f.category) AS favourite_category
+    FROM kept k LEFT JOIN favourite f ON f.customer_id = k.customer_id GROUP BY k.customer_id`;
+}
+
+/** Sessions per customer (events.md): runs of web calls (page, screen, track not imported from files) with no gap over 30 minutes. */
+export function sessionsQuery(store: Store, scope: TraitScope): Sql {
+  const d = store.dialect;
+  const web = sql`e.type IN (${'page'}, ${'screen'}, ${'track'}) AND e.channel IS DISTINCT FROM ${'import'}`;
+  return sql`SELECT customer_id, count(*) FILTER (WHERE gap IS NULL OR gap > ${SESSION_GAP_MS}) AS sessions
+    FROM (SELECT customer_id, t - lag(t) OVER (PARTITION BY customer_id ORDER BY t) AS gap
+      FROM (${scopedEvents(scope, sql`${d.epochMs(raw('e.ts'))} AS t`, web)}))
+    GROUP BY customer_id`;
+}
+
+const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Email consent as the events tell it: unsubscribed, receiving emails, or nothing known. */
+function consentOf(activity: Record<string, unknown>): Record<string, unknown> {
+  const unsubscribedAt = iso(activity['unsubscribed_at']);
+  const preferences = typeof activity['consent_preferences'] === 'string' ? (JSON.parse(activity['consent_preferences']) as unknown) : null;
+  const email = unsubscribedAt ? 'unsubscribed' : Number(activity['emails_delivered'] ?? 0) > 0 ? 'subscribed' : 'unknown';
+  return { email, unsubscribed_at: unsubscribedAt, preferences };
+}
+
+/** The computed-trait object of a customer from its three aggregate rows (any may be missing). */
+export function toComputed(activity: Record<string, unknown> = {}, orders: Record<string, unknown> = {}, sessions: Record<string, unknown> = {}): Record<string, unknown> {
+  const count = Number(orders['orders'] ?? 0);
+  const revenue = count > 0 ? Math.round(Number(orders['revenue'] ?? 0) * 100) / 100 : 0;
+  return {
+    first_seen: iso(activity['first_seen']),
+    last_seen: iso(activity['last_seen']),
+    events: Number(activity['events'] ?? 0),
+    sessions: Number(sessions['sessions'] ?? 0),
+    first_order_at: iso(orders['first_order_at']),
+    last_order_at: iso(orders['last_order_at']),
+    orders: count,
+    revenue,
+    aov: count > 0 ? Math.round((revenue / count) * 100) / 100 : null,
+    favourite_category: orders['favourite_category'] ?? null,
+    email_opens: Number(activity['email_opens'] ?? 0),
+    email_clicks: Number(activity['email_clicks'] ?? 0),
+    latest_nps: num(activity['latest_nps']),
+    latest_csat: num(activity['latest_csat']),
+    latest_ces: num(activity['latest_ces']),
+    consent: consentOf(activity),
+  };
+}
+
+/** Computed traits of every customer in the scope, by customer id. */
+export async function readComputedTraits(store: Store, scope: TraitScope): Promise<Map<string, Record<string, unknown>>> {
+  const byCustomer = async (query: Sql) => {
+    const rows = new Map<string, Record<string, unknown>>();
+    for await (const chunk of store.stream<Record<string, unknown>>(query)) for (const r of chunk) rows.set(String(r['customer_id']), r);
+    return rows;
+  };
+  const activity = await byCustomer(activityTraitsQuery(store, scope));
+  const orders = await byCustomer(orderTraitsQuery(store, scope));
+  const sessions = await byCustomer(sessionsQuery(store, scope));
+  const out = new Map<string, Record<string, unknown>>();
+  for (const id of new Set([...activity.keys(), ...orders.keys(), ...sessions.keys()])) out.set(id, toComputed(activity.get(id), orders.get(id), sessions.get(id)));
+  return out;
+}

@@ -1,0 +1,84 @@
+// `tessera identity explain|split|unsplit` and `tessera profile` as a user runs them, with merge
+// rules from the `identity:` section of tessera.config.yaml.
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from './helpers/cli.js';
+import { identify, page, toNdjson } from './helpers/messages.js';
+import { makeTempDir, removeDir } from './helpers/workspace.js';
+
+let dir: string;
+const cli = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, dataDir: join(dir, 'data') });
+const at = (minute: number): string => new Date(Date.UTC(2025, 4, 1, 9, minute)).toISOString();
+
+function jsonOf<T>(result: CliResult): T {
+  expect(result.exitCode, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+interface ProfileJson {
+  customer_id: string;
+  identifiers: { type: string; value: string }[];
+}
+const keysOf = (p: ProfileJson): string[] => p.identifiers.map((i) => `${i.type}:${i.value}`).sort();
+
+beforeAll(async () => {
+  dir = await makeTempDir('tessera-identity-cli-');
+  await writeFile(join(dir, 'tessera.config.yaml'), 'identity:\n  limits:\n    email: 2\n  blocked:\n    values: [test@test.com]\n');
+  const messages = [
+    page({ messageId: 'm1', anonymousId: 'a1', timestamp: at(0) }),
+    identify({ messageId: 'm2', anonymousId: 'a1', userId: 'u-1', traits: { email: 'one@example.com' }, timestamp: at(1) }),
+    identify({ messageId: 'm3', anonymousId: 'a1', userId: 'u-1', traits: { email: 'two@example.com' }, timestamp: at(2) }),
+    identify({ messageId: 'm4', anonymousId: 'a1', userId: 'u-1', traits: { email: 'three@example.com' }, timestamp: at(3) }),
+    identify({ messageId: 'm5', anonymousId: 'b1', userId: 'u-2', traits: { email: 'test@test.com' }, timestamp: at(4) }),
+    identify({ messageId: 'm6', anonymousId: 'b2', userId: 'u-3', traits: { email: 'test@test.com' }, timestamp: at(5) }),
+  ];
+  await writeFile(join(dir, 'events.ndjson'), toNdjson(messages));
+  const imported = await cli('import', 'events.ndjson', '--format', 'segment');
+  expect(imported.exitCode, imported.stderr).toBe(0);
+}, 60_000);
+
+afterAll(async () => {
+  if (dir) await removeDir(dir);
+});
+
+describe('tessera identity', () => {
+  it('explains a refused merge with the rule from the config file, in JSON and in text', async () => {
+    const explanation = jsonOf<{ refusals: { rule: string; messageId: string; identifiers: string[] }[]; merges: unknown[] }>(await cli('identity', 'explain', 'user:u-1', '--json'));
+    expect(explanation.refusals).toEqual([expect.objectContaining({ rule: 'limit:email', messageId: 'm4', identifiers: ['user:u-1', 'email:three@example.com'] })]);
+    const text = await cli('identity', 'explain', 'email:one@example.com');
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/refused\n.*email:three@example\.com ✗ user:u-1 {2}\(limit:email, message m4\)/);
+    const blocked = jsonOf<{ status: string; customerId: string | null }>(await cli('identity', 'explain', 'email:test@test.com', '--json'));
+    expect(blocked.status).toBe('blocked');
+  });
+
+  it('splits a wrong merge and undoes the split, the profile following each step', async () => {
+    const before = keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')));
+    expect(before).toEqual(['anon:a1', 'email:one@example.com', 'email:two@example.com', 'user:u-1']);
+    expect((await cli('identity', 'split', 'email:two@example.com', '--from', 'user:u-1', '--json')).exitCode).toBe(0);
+    expect(keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')))).toEqual(['anon:a1', 'email:one@example.com', 'email:three@example.com', 'user:u-1']);
+    expect((await cli('identity', 'unsplit', 'email:two@example.com', '--from', 'user:u-1', '--json')).exitCode).toBe(0);
+    expect(keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')))).toEqual(before);
+  });
+
+  it('exports every profile, one JSON line a customer, placeholders linking nobody', async () => {
+    const result = await cli('profiles', 'export', '--format', 'ndjson');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { customer_id: string; identifiers: { type: string; value: string }[]; traits: object; computed: object });
+    // u-1 (with a1 and two emails), three@example.com refused by the limit, u-2 with b1, u-3 with b2.
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(Object.keys(line)).toEqual(['customer_id', 'identifiers', 'traits', 'computed']);
+    expect(lines.flatMap((l) => l.identifiers).filter((i) => i.value === 'test@test.com')).toEqual([]);
+  });
+
+  it('refuses invalid merge rules at start-up, naming the setting', async () => {
+    await writeFile(join(dir, 'bad.yaml'), 'identity:\n  limits:\n    email: 0\n  blocked:\n    patterns: ["("]\n');
+    const result = await runCli(['identity', 'explain', 'user:u-1', '--config', 'bad.yaml'], { cwd: dir, dataDir: join(dir, 'data') });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/identity\.limits\.email/);
+    expect(result.stderr).toMatch(/identity\.blocked\.patterns\.0: a valid regular expression/);
+  });
+});

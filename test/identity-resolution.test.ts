@@ -1,0 +1,231 @@
+// Identity resolution through the real parts (issue 4): messages go through the ingestor into DuckDB,
+// files through the importers, and IdentityService keeps customer_map current; the assertions read
+// customer_map, profiles and explanations as the CLI and API do.
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TesseraConfig, type MergeRulesInput } from '../src/contract/index.js';
+import { explainProfile, findCustomerId, readProfile } from '../src/identity/index.js';
+import { importFile } from '../src/ingest/index.js';
+import { openWorkspace, type Workspace } from '../src/server/index.js';
+import { sql } from '../src/store/index.js';
+import { identify, page, track, type Message } from './helpers/messages.js';
+import { makeTempDir, removeDir } from './helpers/workspace.js';
+
+const opened: { ws: Workspace; dir: string }[] = [];
+
+async function openWs(identity: MergeRulesInput = {}): Promise<Workspace> {
+  const dir = await makeTempDir('tessera-identity-');
+  const ws = await openWorkspace(TesseraConfig.parse({ dataDir: dir, logLevel: 'silent', identity }), pino({ level: 'silent' }));
+  opened.push({ ws, dir });
+  return ws;
+}
+
+afterEach(async () => {
+  for (const { ws, dir } of opened.splice(0)) {
+    await ws.close();
+    await removeDir(dir);
+  }
+});
+
+/** Sends messages the way HTTP does, makes them queryable, and lets identity catch up. */
+async function send(ws: Workspace, messages: Message[]): Promise<void> {
+  const result = await ws.ingestor.accept(messages, { source: 'web', location: 'test' });
+  expect(result.rejections).toEqual([]);
+  await ws.ingestor.flush();
+  await ws.identity.refresh();
+}
+
+const at = (minute: number): string => new Date(Date.UTC(2025, 0, 1, 12, minute)).toISOString();
+const customerOf = (ws: Workspace, key: string): Promise<string | undefined> => findCustomerId(ws.store, key);
+
+async function customerMap(ws: Workspace): Promise<string[]> {
+  const rows = await ws.store.query<{ type: string; value: string; customer_id: string }>(sql`SELECT type, value, customer_id FROM customer_map ORDER BY type, value`);
+  return rows.map((r) => `${r.type}:${r.value} → ${r.customer_id}`);
+}
+
+async function identifiersOf(ws: Workspace, key: string): Promise<string[]> {
+  const profile = await readProfile(ws.store, ws.identity, key);
+  return profile.identifiers.map((i) => `${i.type}:${i.value}`).sort();
+}
+
+describe('identity resolution through the store', () => {
+  it('joins anonymous browsing to the customer once the visitor identifies', async () => {
+    const ws = await openWs();
+    await send(ws, [page({ anonymousId: 'anon-a', userId: undefined, timestamp: at(0) }), page({ anonymousId: 'anon-a', timestamp: at(2) })]);
+    expect(await customerOf(ws, 'anon:anon-a')).toBeDefined();
+    await send(ws, [identify({ anonymousId: 'anon-a', userId: 'u-1', traits: { email: 'ada@example.com' }, timestamp: at(5) })]);
+    const customer = await customerOf(ws, 'email:ada@example.com');
+    expect(await customerOf(ws, 'anon:anon-a')).toBe(customer);
+    const profile = await readProfile(ws.store, ws.identity, 'anon:anon-a');
+    expect(profile.computed['events']).toBe(3);
+    expect(profile.computed['first_seen']).toBe(at(0));
+  });
+
+  it('merges two devices of one user into one customer', async () => {
+    const ws = await openWs();
+    await send(ws, [identify({ anonymousId: 'laptop', userId: 'u-1', timestamp: at(0) })]);
+    await send(ws, [page({ anonymousId: 'phone-browser', timestamp: at(10) }), identify({ anonymousId: 'phone-browser', userId: 'u-1', traits: {}, timestamp: at(11) })]);
+    expect(await identifiersOf(ws, 'user:u-1')).toEqual(['anon:laptop', 'anon:phone-browser', 'email:ada@example.com', 'user:u-1']);
+  });
+
+  it('matches emails whatever their case and surrounding spaces', async () => {
+    const ws = await openWs();
+    await send(ws, [identify({ anonymousId: 'a1', userId: undefined, traits: { email: '  Ada.Lovelace@Example.COM ' }, timestamp: at(0) })]);
+    await send(ws, [identify({ anonymousId: 'a2', userId: 'u-7', traits: { email: 'ada.lovelace@example.com' }, timestamp: at(1) })]);
+    const customer = await customerOf(ws, 'email:ADA.LOVELACE@example.com ');
+    expect(customer).toBeDefined();
+    expect(await customerOf(ws, 'anon:a1')).toBe(customer);
+    expect(await customerOf(ws, 'user:u-7')).toBe(customer);
+  });
+
+  it('gives a guest order known only by its email to the customer with that email', async () => {
+    const ws = await openWs();
+    await send(ws, [identify({ anonymousId: 'a1', userId: 'u-1', traits: { email: 'Guest@Example.com' }, timestamp: at(0) })]);
+    const csv = join(ws.config.dataDir, 'orders.csv');
+    await writeFile(
+      csv,
+      'order_id,email,customer_id,created_at,currency,total,status,sku,product_name,category,quantity,price\n' +
+        'G-1,guest@example.com,,2025-01-02 10:00:00,USD,50.00,completed,SKU-1,Tent,camping,1,50.00\n' +
+        'G-2, GUEST@example.com ,,2025-01-03 10:00:00,USD,30.00,completed,SKU-2,Socks,socks,3,10.00\n' +
+        'G-3,guest@example.com,,2025-01-04 10:00:00,USD,20.00,cancelled,SKU-2,Socks,socks,2,10.00\n',
+    );
+    const summary = await importFile(ws.store, ws.ingestor, csv, { format: 'orders', timezone: 'America/New_York', workspace: ws.config.workspace });
+    expect(summary.written).toBe(4);
+    await ws.identity.refresh();
+    const profile = await readProfile(ws.store, ws.identity, 'user:u-1');
+    expect(profile.computed).toMatchObject({ orders: 2, revenue: 80, aov: 40, favourite_category: 'socks', first_order_at: '2025-01-02T15:00:00.000Z', last_order_at: '2025-01-03T15:00:00.000Z' });
+  });
+
+  it('keeps two user ids on one shared device as two customers, and logs the refusal', async () => {
+    const ws = await openWs();
+    await send(ws, [identify({ anonymousId: 'family-tablet', userId: 'mum', traits: { email: 'mum@example.com' }, timestamp: at(0) })]);
+    await send(ws, [identify({ anonymousId: 'family-tablet', userId: 'son', traits: { email: 'son@example.com' }, timestamp: at(30) })]);
+    const mum = await customerOf(ws, 'user:mum');
+    const son = await customerOf(ws, 'user:son');
+    expect(mum).toBeDefined();
+    expect(son).not.toBe(mum);
+    expect(await customerOf(ws, 'anon:family-tablet')).toBe(mum);
+    const explanation = await explainProfile(ws.store, ws.identity, 'user:son');
+    expect(explanation.refusals.map((r) => r.rule)).toContain('limit:user');
+  });
+
+  it('never links on the placeholder values of a buggy client, built in or from config', async () => {
+    const ws = await openWs({ blocked: { values: ['test@test.com'] } });
+    await send(ws, [
+      identify({ anonymousId: 'x1', userId: 'undefined', traits: { email: 'test@test.com' }, timestamp: at(0) }),
+      identify({ anonymousId: 'x2', userId: 'undefined', traits: { email: 'TEST@test.com' }, timestamp: at(1) }),
+      identify({ anonymousId: 'x3', userId: 'null', traits: { email: 'test@test.com' }, timestamp: at(2) }),
+    ]);
+    const customers = new Set(await Promise.all(['anon:x1', 'anon:x2', 'anon:x3'].map((k) => customerOf(ws, k))));
+    expect(customers.size).toBe(3);
+    expect(await customerOf(ws, 'user:undefined')).toBeUndefined();
+    expect(await customerOf(ws, 'email:test@test.com')).toBeUndefined();
+    const explanation = await explainProfile(ws.store, ws.identity, 'anon:x1');
+    expect(explanation.refusals.map((r) => r.rule).sort()).toEqual(['blocked-value', 'blocked-value']);
+  });
+
+  it('follows an alias from the previous anonymous id to the user id', async () => {
+    const ws = await openWs();
+    await send(ws, [page({ anonymousId: 'before-login', timestamp: at(0) })]);
+    await send(ws, [{ type: 'alias', messageId: 'alias-1', previousId: 'before-login', userId: 'u-9', timestamp: at(1) }]);
+    expect(await customerOf(ws, 'anon:before-login')).toBe(await customerOf(ws, 'user:u-9'));
+  });
+
+  it('links a plus-addressed email to its plain address, unless the rules turn it off', async () => {
+    const messages = () => [
+      identify({ anonymousId: 'a1', userId: 'u-1', traits: { email: 'ann@example.com' }, timestamp: at(0) }),
+      identify({ anonymousId: 'a2', userId: undefined, traits: { email: 'Ann+Shop@example.com' }, timestamp: at(1) }),
+    ];
+    const on = await openWs();
+    await send(on, messages());
+    expect(await customerOf(on, 'email:ann+shop@example.com')).toBe(await customerOf(on, 'user:u-1'));
+    const off = await openWs({ subaddress: false });
+    await send(off, messages());
+    expect(await customerOf(off, 'email:ann+shop@example.com')).not.toBe(await customerOf(off, 'user:u-1'));
+  });
+
+  it('refuses a merge that would exceed a per-type limit and says why', async () => {
+    const ws = await openWs({ limits: { email: 2 } });
+    await send(ws, [
+      identify({ anonymousId: 'a1', userId: 'u-1', traits: { email: 'one@example.com' }, timestamp: at(0) }),
+      identify({ anonymousId: 'a1', userId: 'u-1', traits: { email: 'two@example.com' }, timestamp: at(1) }),
+      identify({ anonymousId: 'a1', userId: 'u-1', traits: { email: 'three@example.com' }, timestamp: at(2), messageId: 'third-email' }),
+    ]);
+    expect(await identifiersOf(ws, 'user:u-1')).toEqual(['anon:a1', 'email:one@example.com', 'email:two@example.com', 'user:u-1']);
+    expect(await customerOf(ws, 'email:three@example.com')).not.toBe(await customerOf(ws, 'user:u-1'));
+    const explanation = await explainProfile(ws.store, ws.identity, 'user:u-1');
+    expect(explanation.refusals).toContainEqual(expect.objectContaining({ rule: 'limit:email', messageId: 'third-email', identifiers: ['user:u-1', 'email:three@example.com'] }));
+    expect((await readProfile(ws.store, ws.identity, 'user:u-1')).refused_merges).toBe(1);
+  });
+
+  it('splits a wrong merge, keeps it split across a rebuild, and merges again when the split is removed', async () => {
+    const ws = await openWs();
+    await send(ws, [identify({ anonymousId: 'a1', userId: 'u-1', traits: { email: 'ann@example.com' }, timestamp: at(0) }), page({ anonymousId: 'a1', timestamp: at(1) })]);
+    const before = await customerMap(ws);
+    await ws.identity.split('anon:a1', 'user:u-1');
+    expect(await customerOf(ws, 'anon:a1')).not.toBe(await customerOf(ws, 'user:u-1'));
+    const split = await customerMap(ws);
+    await ws.identity.rebuild();
+    expect(await customerMap(ws)).toEqual(split);
+    // Later events cannot undo a split either.
+    await send(ws, [page({ anonymousId: 'a1', userId: 'u-1', timestamp: at(5) })]);
+    expect(await customerOf(ws, 'anon:a1')).not.toBe(await customerOf(ws, 'user:u-1'));
+    await ws.identity.unsplit('anon:a1', 'user:u-1');
+    expect(await customerMap(ws)).toEqual(before);
+  });
+});
+
+/** A small history with every kind of link and refusal: devices, alias, shared device, blocked and late values. */
+function history(): Message[] {
+  return [
+    page({ messageId: 'h01', anonymousId: 'd1', timestamp: at(0) }),
+    identify({ messageId: 'h02', anonymousId: 'd1', userId: 'u-1', traits: { email: 'ann@example.com' }, timestamp: at(1) }),
+    identify({ messageId: 'h03', anonymousId: 'd2', userId: undefined, traits: { email: ' ANN@example.com', phone: '+1 415 555 0101' }, timestamp: at(2) }),
+    { type: 'alias', messageId: 'h04', previousId: 'd3', userId: 'u-1', timestamp: at(3) },
+    identify({ messageId: 'h05', anonymousId: 'tablet', userId: 'u-1', traits: {}, timestamp: at(4) }),
+    identify({ messageId: 'h06', anonymousId: 'tablet', userId: 'u-2', traits: { email: 'bob@example.com' }, timestamp: at(5) }),
+    identify({ messageId: 'h07', anonymousId: 'd4', userId: 'u-2', traits: { phone: '+1 (415) 555-0101' }, timestamp: at(6) }),
+    identify({ messageId: 'h08', anonymousId: 'd5', userId: 'undefined', traits: { email: 'carol@example.com' }, timestamp: at(7) }),
+    track({ messageId: 'h09', anonymousId: 'd6', userId: 'undefined', event: 'Product Viewed', timestamp: at(8) }),
+    identify({ messageId: 'h10', anonymousId: 'd6', userId: 'u-3', traits: { email: 'carol@example.com' }, timestamp: at(9) }),
+  ];
+}
+
+/** Deterministic permutations of a list (a seeded shuffle), so the test is the same on every run. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+describe('order independence', () => {
+  it('gives the same customer_map whatever order and batches late events arrive in', async () => {
+    const reference = await openWs();
+    await send(reference, history());
+    const expected = await customerMap(reference);
+    expect(new Set(expected.map((l) => l.split(' → ')[1])).size).toBeGreaterThan(2);
+    for (const seed of [1, 7, 42]) {
+      const ws = await openWs();
+      const messages = shuffled(history(), seed);
+      // Three batches, each loaded and resolved before the next arrives: the later ones hold earlier events.
+      for (const part of [messages.slice(0, 3), messages.slice(3, 7), messages.slice(7)]) await send(ws, part);
+      expect(await customerMap(ws), `seed ${seed}`).toEqual(expected);
+    }
+  });
+
+  it('gives after incremental refreshes the same customer_map as a full rebuild', async () => {
+    const ws = await openWs();
+    for (const message of shuffled(history(), 3)) await send(ws, [message]);
+    const incremental = await customerMap(ws);
+    await ws.identity.rebuild();
+    expect(await customerMap(ws)).toEqual(incremental);
+  });
+});
