@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TesseraError } from '../../contract/index.js';
 import { MetricDefinition } from '../catalog/metric-definition.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2024-01-31');
@@ -44,13 +45,35 @@ export const MetricsConfig = z
 export type MetricsConfig = z.infer<typeof MetricsConfig>;
 export type MetricsConfigInput = z.input<typeof MetricsConfig>;
 
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  errors?: Issue[][];
+}
+
 /**
- * The metrics section of a parsed config. TesseraConfig does not declare `metrics` yet; until it
- * does, a config object that carries one (tests, embedders) is still honoured.
+ * The issues worth showing: a union (a custom KPI is a series or a table) reports the branch that
+ * came closest, so the user reads "numerator: required", not "invalid input".
+ */
+function leafIssues(issue: Issue, prefix: PropertyKey[]): Issue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
+    const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    if (closest.length > 0) return closest.flatMap((i) => leafIssues(i, path));
+  }
+  return [{ path, message: issue.message }];
+}
+
+/**
+ * The `metrics` section of a parsed config, validated with the catalog's schema. TesseraConfig
+ * (contract/) cannot import this schema, so it carries the section unparsed and it is validated
+ * here, listing every invalid setting the way the config loader does.
  */
 export function metricsConfigOf(config: object): MetricsConfig {
   const section = (config as { metrics?: unknown }).metrics;
-  return section instanceof Object && 'custom' in section && 'benchmarks' in section && 'activation' in section
-    ? (section as MetricsConfig)
-    : MetricsConfig.parse(section ?? {});
+  const parsed = MetricsConfig.safeParse(section ?? {});
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.flatMap((i) => leafIssues(i, [])).map((i) => `  metrics${i.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('')}: ${i.message}`);
+  throw new TesseraError('invalid_config', `invalid configuration:\n${lines.join('\n')}`);
 }

@@ -32,3 +32,17 @@ export const eventName = {
 
 /** A session ends after a gap of more than this (events.md). */
 export const sessionGapMinutes = 30;
+
+/** `context.library.name` of Segment's server-side libraries (RudderStack's Node SDK names itself analytics-node too): their track calls make no sessions. */
+export const serverLibraries = [
+  'analytics-node',
+  '@segment/analytics-node',
+  'analytics-python',
+  'analytics-ruby',
+  'analytics-go',
+  'analytics-java',
+  'analytics-php',
+  'analytics.NET',
+  'analytics-dotnet',
+  'rudder-sdk-python',
+] as const;

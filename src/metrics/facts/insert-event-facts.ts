@@ -1,7 +1,7 @@
 import { ident, raw, sql, type Dialect, type Sql, type StoreTx } from '../../store/index.js';
 import { engineFunctions } from '../sql/engine-functions.js';
 import { inList } from '../sql/in-list.js';
-import { eventName } from './fact-tables.js';
+import { eventName, serverLibraries } from './fact-tables.js';
 
 const webTypes = ['page', 'screen', 'track'];
 const pageTypes = ['page', 'screen'];
@@ -19,7 +19,11 @@ function text(d: Dialect, path: readonly string[]): Sql {
  */
 export function insertEventFacts(d: Dialect, resolved: string, timezone: string): Sql {
   const f = engineFunctions(d);
-  const web = sql`(${inList(raw('e.type'), webTypes)} AND e.channel IS DISTINCT FROM ${'import'})`;
+  // A track call sent by a back end (emails, surveys, tickets through a server library) is not a
+  // visit: only calls from client libraries, or from sources that do not say, make sessions.
+  const library = text(d, ['context', 'library', 'name']);
+  const web = sql`(${inList(raw('e.type'), webTypes)} AND coalesce(e.channel, '') NOT IN (${'import'}, ${'server'})
+    AND (e.type <> ${'track'} OR ${library} IS NULL OR ${library} NOT IN (SELECT unnest(${[...serverLibraries]}))))`;
   const referrer = sql`coalesce(${text(d, ['properties', 'referrer'])}, ${text(d, ['context', 'page', 'referrer'])}, ${text(d, ['context', 'referrer', 'url'])})`;
   const country = sql`upper(coalesce(
       CASE WHEN e.type = ${'identify'} THEN coalesce(${text(d, ['traits', 'address', 'country'])}, ${text(d, ['traits', 'country'])}) END,

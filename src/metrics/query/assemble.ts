@@ -14,6 +14,8 @@ export interface Figures {
   numerator: number | null;
   denominator: number | null;
   dropped: number;
+  /** The value before rounding, so a change is computed from exact values. */
+  exact: number | null;
 }
 
 /** Rounds away floating-point noise (4 decimals: cents of money, hundredths of a percent). */
@@ -53,7 +55,7 @@ export class PartValues {
       else dropped += v;
     }
     const value = denominator === null ? numerator * scale : denominator === 0 ? null : (scale * numerator) / denominator;
-    return { value: round(value), numerator: round(numerator), denominator: round(denominator), dropped };
+    return { value: round(value), numerator: round(numerator), denominator: round(denominator), dropped, exact: value !== null && Number.isFinite(value) ? value : null };
   }
 }
 

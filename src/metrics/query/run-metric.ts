@@ -129,11 +129,12 @@ export async function queryMetric(deps: MetricsDeps, query: MetricQuery): Promis
     const fig = (wid: number) => values.figures(compiled.parts, 'value', def.scale, wid, group);
     const series = windows.periods.map((p, i): SeriesPoint => {
       const now = fig(windows.main[i] as number);
-      const previous = fig(windows.compared[i] as number).value;
-      return { period: p.label, start: p.start, end: p.end, value: now.value, numerator: now.numerator, denominator: now.denominator, previous, change: changeOf(now.value, previous) };
+      const previous = fig(windows.compared[i] as number);
+      return { period: p.label, start: p.start, end: p.end, value: now.value, numerator: now.numerator, denominator: now.denominator, previous: previous.value, change: changeOf(now.exact, previous.exact) };
     });
     const total = windows.total === null ? null : fig(windows.total);
-    const totalPrevious = windows.totalCompared === null ? null : fig(windows.totalCompared).value;
+    const totalCompared = windows.totalCompared === null ? null : fig(windows.totalCompared);
+    const totalPrevious = totalCompared?.value ?? null;
     const value = total?.value ?? null;
     const baselineValue = windows.baseline ? fig(windows.baseline.wid).value : null;
     return {
@@ -145,7 +146,7 @@ export async function queryMetric(deps: MetricsDeps, query: MetricQuery): Promis
         numerator: total?.numerator ?? null,
         denominator: total?.denominator ?? null,
         previous: totalPrevious,
-        change: changeOf(value, totalPrevious),
+        change: changeOf(total?.exact ?? null, totalCompared?.exact ?? null),
         compare: { mode: compare, start: windows.compareTotal?.start ?? null, end: windows.compareTotal?.end ?? null },
         benchmark: benchmark ? benchmarkStatus(value, benchmark, def.better, baselineValue) : null,
         ...(def.valid.length > 0 ? { dropped: { count: total?.dropped ?? 0, reason: def.dropReason ?? 'outside the valid range' } } : {}),

@@ -1,0 +1,45 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { compareModes, grains, loadCatalog, openMetrics, reportCsv, reportMetrics, runReport } from '../../metrics/index.js';
+import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+
+interface ReportOptions {
+  metrics: string;
+  grain: string;
+  from?: string;
+  to?: string;
+  compare?: string;
+  format: 'csv' | 'json';
+  json?: boolean;
+  out?: string;
+}
+
+/** `tessera report --metrics a,b,c`: several KPIs over the same periods, as CSV or JSON. */
+export function registerReport(program: Command, ctx: CliContext): void {
+  program
+    .command('report')
+    .description('several KPIs over the same periods, for a spreadsheet (csv) or a program (json)')
+    .requiredOption('--metrics <ids>', 'comma-separated KPI ids, such as revenue,orders,aov')
+    .addOption(new Option('--grain <grain>', 'period of the series').choices(grains).default('month'))
+    .option('--from <day>', 'first local day, inclusive (YYYY-MM-DD)')
+    .option('--to <day>', 'the day after the last, exclusive')
+    .addOption(new Option('--compare <mode>', 'what each period is compared with').choices(compareModes).default('previous'))
+    .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
+    .option('--json', 'the same as --format json')
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (opts: ReportOptions, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      reportMetrics(loadCatalog(ctx.config(global)), opts.metrics);
+      const report = await ctx.withWorkspace(global, async (ws) => {
+        await ws.identity.refresh();
+        return runReport(openMetrics(ws.store, ws.config), { metrics: opts.metrics, grain: opts.grain, from: opts.from, to: opts.to, compare: opts.compare });
+      });
+      const json = opts.json === true || opts.format === 'json';
+      if (opts.out) {
+        await writeFile(resolve(ctx.cwd, opts.out), json ? JSON.stringify(report, null, 2) + '\n' : reportCsv(report));
+        ctx.io.err(`wrote ${report.metrics.length} metrics to ${opts.out}\n`);
+      } else if (json) printJson(ctx.io, report);
+      else ctx.io.out(reportCsv(report));
+    });
+}
