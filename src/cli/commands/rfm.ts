@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { computeRfm, parseDay, type RfmReport } from '../../segments/index.js';
+import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
+
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+function printTables(io: CliIo, report: RfmReport): void {
+  io.out(`RFM as of ${report.as_of}: ${report.customers.length} customers\n\n`);
+  io.out(`${'segment'.padEnd(22)}${'customers'.padStart(10)}${'share %'.padStart(9)}${'revenue'.padStart(14)}\n`);
+  for (const s of report.segments) io.out(`${s.name.padEnd(22)}${String(s.customers).padStart(10)}${String(s.share ?? '—').padStart(9)}${fmt(s.revenue).padStart(14)}\n`);
+  io.out(`\nrecency × frequency${' '.repeat(5)}customers (revenue)\n${''.padEnd(10)}${['1', '2', '3+'].map((h) => h.padStart(22)).join('')}\n`);
+  for (const band of ['active', 'churning', 'lapsed'] as const) {
+    const cells = report.matrix.filter((c) => c.recency === band).map((c) => `${c.customers} (${fmt(c.revenue)})`.padStart(22));
+    io.out(`${band.padEnd(10)}${cells.join('')}\n`);
+  }
+  const y = report.movement.year;
+  const stayed = y.cells.filter((c) => c.from_recency === c.to_recency && c.from_frequency === c.to_frequency).reduce((s, c) => s + c.customers, 0);
+  const fresh = y.cells.filter((c) => c.from_recency === 'new').reduce((s, c) => s + c.customers, 0);
+  io.out(`\nsince ${y.from_as_of}: ${stayed} stayed in their cell, ${y.population - stayed - fresh} moved, ${fresh} new, ${y.departed} departed\n`);
+}
+
+/** `tessera rfm [--as-of D] [--json]`. */
+export function registerRfm(program: Command, ctx: CliContext): void {
+  program
+    .command('rfm')
+    .description('RFM scores and named segments, and the recency-frequency matrix with its movement')
+    .option('--as-of <date>', 'YYYY-MM-DD in the reporting time zone (default: the last day with data)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { asOf?: string; json?: boolean }, cmd: Command) => {
+      const asOf = opts.asOf === undefined ? undefined : parseDay(opts.asOf);
+      const report = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
+        await ws.identity.refresh();
+        return computeRfm(ws.store, ws.config.workspace, asOf === undefined ? {} : { asOf });
+      });
+      if (opts.json) return printJson(ctx.io, report);
+      printTables(ctx.io, report);
+    });
+}
