@@ -1,0 +1,151 @@
+// The /api/v1 shapes the dashboard reads (product.md "JSON that other programs rely on"); the server owns them.
+
+export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export const grains: readonly Grain[] = ['day', 'week', 'month', 'quarter', 'year'];
+
+export type CompareMode = 'previous' | 'last-year';
+export type Dimension = 'source' | 'country' | 'currency';
+export const dimensions: readonly Dimension[] = ['source', 'country', 'currency'];
+
+export type Unit = 'count' | 'currency' | 'percent' | 'seconds' | 'pages' | 'orders_per_customer' | 'score' | 'nps' | 'ratio' | 'table';
+
+/** One KPI of the catalog, as `GET /api/v1/metrics` lists it. */
+export interface CatalogEntry {
+  id: string;
+  label: string;
+  unit: Unit;
+  tag?: 'leading' | 'lagging';
+  leading?: boolean;
+  headline?: boolean;
+  description?: string;
+  counts?: string;
+  better?: 'higher' | 'lower';
+  target?: number | null;
+}
+
+export interface SeriesPoint {
+  period: string;
+  start: string;
+  end: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  previous: number | null;
+  change: number | null;
+}
+
+export interface Benchmark {
+  target: number | null;
+  better: 'higher' | 'lower';
+  status: 'on_track' | 'off_track' | null;
+}
+
+export interface TotalPoint {
+  start?: string | null;
+  end?: string | null;
+  value: number | null;
+  previous?: number | null;
+  change?: number | null;
+  benchmark?: Benchmark | null;
+}
+
+export interface MetricResult {
+  metric: string;
+  label: string;
+  unit: Unit;
+  grain: Grain;
+  series: SeriesPoint[];
+  total: TotalPoint;
+}
+
+export interface BreakdownResult {
+  metric: string;
+  label: string;
+  unit: Unit;
+  grain: Grain;
+  breakdown: Dimension;
+  groups: { group: string; series: SeriesPoint[]; total: TotalPoint }[];
+}
+
+export interface RfmResult {
+  as_of: string;
+  customers: { customer_id: string; recency: number; frequency: number; monetary: number; r: number; f: number; m: number; segment: string }[];
+  segments: { name: string; customers: number; revenue: number }[];
+  matrix: { recency: 'active' | 'churning' | 'lapsed'; frequency: '1' | '2' | '3+'; customers: number; revenue: number; previous_customers?: number | null }[];
+}
+
+export interface CohortCell {
+  k: number;
+  customers?: number;
+  share: number | null;
+  revenue: number | null;
+}
+
+export interface CohortRow {
+  cohort: string;
+  customers: number;
+  cells: CohortCell[];
+}
+
+export interface Identifier {
+  type: string;
+  value: string;
+  first_seen?: string | null;
+}
+
+export interface TraitValue {
+  value: unknown;
+  source?: string;
+  updated_at?: string;
+}
+
+export interface Profile {
+  customer_id: string;
+  identifiers: Identifier[];
+  traits: Record<string, unknown>;
+  computed: Record<string, unknown>;
+  segments?: string[];
+}
+
+export interface ProfileSummary {
+  customer_id: string;
+  identifiers?: Identifier[];
+  traits?: Record<string, unknown>;
+  name?: string | null;
+  email?: string;
+  emails?: string[];
+  phones?: string[];
+}
+
+export interface StoredEvent {
+  seq: number;
+  source: string;
+  message: Record<string, unknown>;
+}
+
+export interface QuarantineRow {
+  seq: number;
+  received_at: string;
+  source: string;
+  location: string | null;
+  code: string;
+  reason: string;
+  field: string | null;
+  raw: string | null;
+}
+
+export interface SegmentSummary {
+  id: string;
+  name: string;
+  kind?: string;
+  description?: string;
+  customers?: number;
+  size?: number;
+}
+
+/** A condition of a rule segment as the builder writes it. */
+export interface SegmentRule {
+  field: string;
+  op: string;
+  value: string | number;
+}

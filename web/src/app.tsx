@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import { Link } from './components/link.js';
+import { useLiveStatus, useMetricsTick } from './live.js';
+import { CustomerPage } from './pages/customer.js';
+import { CustomersPage } from './pages/customers.js';
+import { DataPage } from './pages/data.js';
+import { KpiPage } from './pages/kpi.js';
+import { OverviewPage } from './pages/overview.js';
+import { RetentionPage } from './pages/retention.js';
+import { SegmentsPage } from './pages/segments.js';
+import { useLocation } from './router.js';
+import { clearToken, onTokenChange, readToken } from './token.js';
+import { TokenScreen } from './token-screen.js';
+
+const nav = [
+  { to: '/', label: 'Overview' },
+  { to: '/retention', label: 'Retention' },
+  { to: '/customers', label: 'Customers' },
+  { to: '/segments', label: 'Segments' },
+  { to: '/data', label: 'Data' },
+];
+
+function Page({ path, reload }: { path: string; reload: number }) {
+  const kpi = /^\/kpi\/([^/]+)$/.exec(path);
+  if (kpi?.[1]) return <KpiPage key={kpi[1]} id={decodeURIComponent(kpi[1])} reload={reload} />;
+  const customer = /^\/customers\/([^/]+)$/.exec(path);
+  if (customer?.[1]) return <CustomerPage key={customer[1]} id={decodeURIComponent(customer[1])} />;
+  switch (path) {
+    case '/':
+      return <OverviewPage reload={reload} />;
+    case '/retention':
+      return <RetentionPage />;
+    case '/customers':
+      return <CustomersPage />;
+    case '/segments':
+      return <SegmentsPage />;
+    case '/data':
+      return <DataPage />;
+    default:
+      return (
+        <section>
+          <h1 id="page-title">Not found</h1>
+          <p>
+            There is no page at <code>{path}</code>. <Link to="/">Go to the overview</Link>.
+          </p>
+        </section>
+      );
+  }
+}
+
+function Shell() {
+  const { path } = useLocation();
+  const reload = useMetricsTick();
+  const live = useLiveStatus();
+  useEffect(() => {
+    document.title = `Tessera · ${nav.find((n) => n.to === path)?.label ?? (path.startsWith('/kpi/') ? 'KPI' : 'Customer')}`;
+  }, [path]);
+  const section = path.startsWith('/kpi/') ? '/' : path.startsWith('/customers/') ? '/customers' : path;
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">Tessera</span>
+        <nav aria-label="Pages">
+          {nav.map((n) => (
+            <Link key={n.to} to={n.to} ariaCurrent={section === n.to}>
+              {n.label}
+            </Link>
+          ))}
+        </nav>
+        <span className={`live live-${live}`} title="Live updates">
+          {live === 'open' ? '● live' : '○ offline'}
+        </span>
+        <button type="button" className="link" onClick={clearToken}>
+          Forget token
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page path={path} reload={reload} />
+      </main>
+    </>
+  );
+}
+
+export function App() {
+  const [token, setToken] = useState(readToken);
+  useEffect(() => onTokenChange(() => setToken(readToken())), []);
+  return token ? <Shell /> : <TokenScreen />;
+}

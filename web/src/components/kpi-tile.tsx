@@ -1,0 +1,40 @@
+import type { CatalogEntry, MetricResult } from '../api/types.js';
+import { useApi } from '../api/use-api.js';
+import { formatChange, formatValue } from '../format.js';
+import { href } from '../router.js';
+import { Link } from './link.js';
+import { Sparkline } from './sparkline.js';
+
+/** Whether a change is good news, given which direction is better for the KPI. */
+function changeTone(change: number | null | undefined, better: 'higher' | 'lower' | undefined): string {
+  if (change === null || change === undefined || change === 0) return 'neutral';
+  return (change > 0) === (better !== 'lower') ? 'good' : 'bad';
+}
+
+/** One headline KPI: value over the range, change against the comparison, sparkline, target status. */
+export function KpiTile({ entry, query, params, reload }: { entry: CatalogEntry; query: string; params: Record<string, string>; reload: number }) {
+  const state = useApi<MetricResult>(`/metrics/${encodeURIComponent(entry.id)}${query}`, reload);
+  const status = state.status === 'ok' ? (state.data.total.benchmark?.status ?? null) : null;
+  return (
+    <Link to={href(`/kpi/${entry.id}`, params)} className={`tile status-${status ?? 'none'}`}>
+      <article data-testid="kpi-tile" data-metric={entry.id} data-value={state.status === 'ok' ? String(state.data.total.value) : undefined} aria-busy={state.status === 'loading'}>
+        <h3>{entry.label}</h3>
+        {state.status === 'loading' && <p className="tile-value muted">Loading…</p>}
+        {state.status === 'error' && <p className="tile-error">Unavailable: {state.error.message}</p>}
+        {state.status === 'ok' && (
+          <>
+            <p className="tile-value" data-testid="kpi-value">
+              {formatValue(state.data.total.value, state.data.unit, { compact: true })}
+            </p>
+            <p className={`tile-change ${changeTone(state.data.total.change, entry.better)}`}>
+              {formatChange(state.data.total.change)}
+              {state.data.total.change !== null && state.data.total.change !== undefined ? ' vs comparison' : ''}
+            </p>
+            <Sparkline values={state.data.series.map((p) => p.value)} />
+            {status && <p className={`tile-target ${status}`}>{status === 'on_track' ? 'On track' : 'Off track'} against target</p>}
+          </>
+        )}
+      </article>
+    </Link>
+  );
+}

@@ -1,0 +1,61 @@
+// One server-sent-event stream for the whole app (`/api/v1/live`): new events, and ticks when metrics may have changed.
+import { useEffect, useState } from 'react';
+import type { StoredEvent } from './api/types.js';
+import { readToken } from './token.js';
+
+export type LiveStatus = 'connecting' | 'open' | 'closed';
+
+type Listener = { events?: (events: StoredEvent[]) => void; metrics?: () => void; status?: (s: LiveStatus) => void };
+
+const listeners = new Set<Listener>();
+let source: EventSource | null = null;
+let status: LiveStatus = 'closed';
+
+function setStatus(s: LiveStatus): void {
+  status = s;
+  for (const l of listeners) l.status?.(s);
+}
+
+function open(): void {
+  const token = readToken();
+  if (source || !token) return;
+  setStatus('connecting');
+  // EventSource cannot send headers: the token goes in the query string of this one URL.
+  source = new EventSource(`/api/v1/live?token=${encodeURIComponent(token)}`);
+  source.onopen = () => setStatus('open');
+  source.onerror = () => setStatus(source?.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
+  source.addEventListener('events', (e) => {
+    const data = JSON.parse((e as MessageEvent<string>).data) as { events: StoredEvent[] };
+    for (const l of listeners) l.events?.(data.events);
+  });
+  source.addEventListener('metrics', () => {
+    for (const l of listeners) l.metrics?.();
+  });
+}
+
+function subscribe(listener: Listener): () => void {
+  listeners.add(listener);
+  open();
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** Counts "metrics changed" ticks: pass it as a reload key to re-fetch KPIs without a reload of the page. */
+export function useMetricsTick(): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => subscribe({ metrics: () => setTick((t) => t + 1) }), []);
+  return tick;
+}
+
+/** The stream's connection state. */
+export function useLiveStatus(): LiveStatus {
+  const [s, setS] = useState<LiveStatus>(status);
+  useEffect(() => subscribe({ status: setS }), []);
+  return s;
+}
+
+/** Calls `onEvents` with each batch of newly stored events. */
+export function useLiveEvents(onEvents: (events: StoredEvent[]) => void): void {
+  useEffect(() => subscribe({ events: onEvents }), [onEvents]);
+}

@@ -1,0 +1,149 @@
+import type { Profile, StoredEvent } from '../api/types.js';
+import { useApi } from '../api/use-api.js';
+import { Link } from '../components/link.js';
+import { Empty, Loaded } from '../components/status.js';
+import { formatAny, formatTime } from '../format.js';
+
+type TraitSources = Record<string, { source?: string; at?: string }>;
+
+function Identifiers({ profile }: { profile: Profile }) {
+  if (profile.identifiers.length === 0) return <Empty>No identifiers.</Empty>;
+  return (
+    <table data-testid="identifiers">
+      <thead>
+        <tr>
+          <th scope="col">Type</th>
+          <th scope="col">Value</th>
+          <th scope="col">First seen</th>
+        </tr>
+      </thead>
+      <tbody>
+        {profile.identifiers.map((i) => (
+          <tr key={`${i.type}:${i.value}`} data-identifier={`${i.type}:${i.value}`}>
+            <td>{i.type}</td>
+            <td className="mono">{i.value}</td>
+            <td>{formatTime(i.first_seen)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function KeyValues({ values, sources }: { values: Record<string, unknown>; sources?: TraitSources }) {
+  const keys = Object.keys(values).sort();
+  if (keys.length === 0) return <Empty>None yet.</Empty>;
+  return (
+    <table className="compact">
+      <tbody>
+        {keys.map((k) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td>{formatAny(values[k])}</td>
+            {sources && <td className="muted">{sources[k] ? `from ${sources[k]?.source ?? '?'}${sources[k]?.at ? `, ${formatTime(sources[k]?.at)}` : ''}` : ''}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+interface Explanation {
+  merges?: { rule?: string; messageId?: string; timestamp?: number | string; identifiers?: string[] }[];
+  refusals?: { rule?: string; messageId?: string; timestamp?: number | string; identifiers?: string[] }[];
+}
+
+function MergeExplanation({ id }: { id: string }) {
+  const state = useApi<Explanation>(`/profiles/${encodeURIComponent(id)}/explain`);
+  return (
+    <Loaded state={state} what="the merge explanation">
+      {(x) => {
+        const rows = [...(x.merges ?? []).map((m) => ({ ...m, kind: 'merged' })), ...(x.refusals ?? []).map((m) => ({ ...m, kind: 'refused' }))];
+        if (rows.length === 0) return <Empty>This customer was never merged: one identifier, or links from one message.</Empty>;
+        return (
+          <ol className="merges">
+            {rows.map((m, i) => (
+              <li key={i}>
+                <strong>{m.kind}</strong> {m.identifiers?.join(' ↔ ')} <span className="muted">({m.rule ?? 'rule?'}, message {m.messageId ?? '?'}, {formatTime(m.timestamp)})</span>
+              </li>
+            ))}
+          </ol>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+function describe(message: Record<string, unknown>): string {
+  const type = String(message.type ?? '');
+  if (type === 'track') return String(message.event ?? 'track');
+  if (type === 'page' || type === 'screen') {
+    const props = (message.properties ?? {}) as Record<string, unknown>;
+    return `${type} ${String(props.path ?? message.name ?? '')}`;
+  }
+  return type;
+}
+
+function Timeline({ id }: { id: string }) {
+  const state = useApi<{ events?: StoredEvent[]; timeline?: StoredEvent[] }>(`/profiles/${encodeURIComponent(id)}/timeline`);
+  return (
+    <Loaded state={state} what="the timeline">
+      {(t) => {
+        const events = t.events ?? t.timeline ?? [];
+        if (events.length === 0) return <Empty>No events.</Empty>;
+        return (
+          <ol className="timeline">
+            {events.map((e, i) => {
+              const m = (e.message ?? e) as Record<string, unknown>;
+              return (
+                <li key={e.seq ?? i}>
+                  <time>{formatTime(m.timestamp as string)}</time> <strong>{describe(m)}</strong> <span className="muted">{e.source ?? ''}</span>
+                </li>
+              );
+            })}
+          </ol>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+export function CustomerPage({ id }: { id: string }) {
+  const state = useApi<Profile & { trait_sources?: TraitSources; merges?: number }>(`/profiles/${encodeURIComponent(id)}`);
+  return (
+    <section aria-labelledby="page-title">
+      <p className="crumbs">
+        <Link to="/customers">Customers</Link> › customer
+      </p>
+      <h1 id="page-title" className="mono">
+        {id}
+      </h1>
+      <Loaded state={state} what="this customer">
+        {(p) => (
+          <div className="columns">
+            <div>
+              <h2>Identifiers</h2>
+              <Identifiers profile={p} />
+              <h2>Traits</h2>
+              <KeyValues values={p.traits} sources={p.trait_sources ?? {}} />
+              <h2>Computed traits</h2>
+              <KeyValues values={p.computed} />
+              {p.segments && p.segments.length > 0 && (
+                <>
+                  <h2>Segments</h2>
+                  <p>{p.segments.join(', ')}</p>
+                </>
+              )}
+              <h2>Why these identifiers are one customer{typeof p.merges === 'number' ? ` (${p.merges} merges)` : ''}</h2>
+              <MergeExplanation id={id} />
+            </div>
+            <div>
+              <h2>Timeline</h2>
+              <Timeline id={id} />
+            </div>
+          </div>
+        )}
+      </Loaded>
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { queryString } from '../api/client.js';
+import type { Identifier, ProfileSummary } from '../api/types.js';
+import { useApi } from '../api/use-api.js';
+import { Link } from '../components/link.js';
+import { Empty, Loaded } from '../components/status.js';
+import { formatAny } from '../format.js';
+import { useQueryState } from '../router.js';
+
+const identifierTypes = /^(email|phone|user|anon|[a-z_]+):.+/;
+
+/** An exact identifier (`email:…`, or anything with an @) is looked up; anything else is a search. */
+export function searchPath(text: string): string {
+  const t = text.trim();
+  if (identifierTypes.test(t)) return `/profiles${queryString({ identifier: t })}`;
+  if (/^\S+@\S+$/.test(t)) return `/profiles${queryString({ identifier: `email:${t.toLowerCase()}` })}`;
+  return `/profiles${queryString({ q: t })}`;
+}
+
+/** The list of matches, whether the server answers a list or the one profile an identifier names. */
+function normalizeResults(data: unknown): ProfileSummary[] {
+  const root = (data ?? {}) as Record<string, unknown>;
+  for (const key of ['profiles', 'customers', 'results']) {
+    if (Array.isArray(root[key])) return root[key] as ProfileSummary[];
+  }
+  if (Array.isArray(data)) return data as ProfileSummary[];
+  return typeof root.customer_id === 'string' ? [root as unknown as ProfileSummary] : [];
+}
+
+function displayName(p: ProfileSummary): string {
+  const t = p.traits ?? {};
+  const name = p.name ?? [t.first_name, t.last_name].filter((x) => typeof x === 'string').join(' ');
+  return name || p.customer_id;
+}
+
+function identifierText(ids: Identifier[] | undefined): string {
+  return (ids ?? [])
+    .filter((i) => i.type === 'email' || i.type === 'phone')
+    .slice(0, 3)
+    .map((i) => i.value)
+    .join(', ');
+}
+
+function Results({ text }: { text: string }) {
+  const state = useApi<unknown>(searchPath(text));
+  return (
+    <Loaded state={state} what="customers">
+      {(data) => {
+        const rows = normalizeResults(data);
+        if (rows.length === 0) return <Empty>No customer matches “{text}”.</Empty>;
+        return (
+          <table data-testid="customer-results">
+            <thead>
+              <tr>
+                <th scope="col">Customer</th>
+                <th scope="col">Email / phone</th>
+                <th scope="col">Id</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((p) => (
+                <tr key={p.customer_id}>
+                  <td>
+                    <Link to={`/customers/${encodeURIComponent(p.customer_id)}`}>{displayName(p)}</Link>
+                  </td>
+                  <td>{[...(p.emails ?? []), ...(p.phones ?? [])].slice(0, 3).join(', ') || p.email || identifierText(p.identifiers) || formatAny(p.traits?.email)}</td>
+                  <td className="mono">{p.customer_id}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+export function CustomersPage() {
+  const [query, setQuery] = useQueryState();
+  const q = query.get('q') ?? '';
+  const [draft, setDraft] = useState(q);
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">Customers</h1>
+      <form
+        className="controls"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery({ q: draft.trim() || null });
+        }}
+      >
+        <label>
+          Find a customer{' '}
+          <input type="search" name="q" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="email, name, phone or customer id" size={40} />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {q.length === 1 && <p className="hint">Type at least 2 characters to search.</p>}
+      {q.length > 1 ? <Results text={q} /> : <p className="hint">Search by email, name, phone or id; an exact identifier such as email:ann@example.com opens that customer.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,236 @@
+import { useMemo } from 'react';
+import { isLeading, useCatalog } from '../api/catalog.js';
+import { dimensions, type BreakdownResult, type CatalogEntry, type MetricResult, type Unit } from '../api/types.js';
+import { useApi } from '../api/use-api.js';
+import { baseOption, Chart, cssColor } from '../components/chart.js';
+import { metricQuery, PeriodControls, periodParams, readPeriod } from '../components/controls.js';
+import { Link } from '../components/link.js';
+import { Empty, Loaded } from '../components/status.js';
+import { downloadText, toCsv } from '../csv.js';
+import { formatChange, formatValue } from '../format.js';
+import { href, useQueryState } from '../router.js';
+
+function seriesOption(result: MetricResult, showPrevious: boolean) {
+  const base = baseOption();
+  const target = result.total.benchmark?.target ?? null;
+  return {
+    ...base,
+    xAxis: { ...(base.xAxis as object), type: 'category', data: result.series.map((p) => p.period) },
+    yAxis: { ...(base.yAxis as object), type: 'value', axisLabel: { formatter: (v: number) => formatValue(v, result.unit, { compact: true }) } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => formatValue(v, result.unit) },
+    series: [
+      {
+        name: result.label,
+        type: 'line',
+        data: result.series.map((p) => p.value),
+        showSymbol: result.series.length < 40,
+        ...(target !== null
+          ? {
+              markArea: {
+                silent: true,
+                itemStyle: { color: cssColor('--target-band') },
+                label: { show: true, position: 'insideTopLeft', formatter: `target ${formatValue(target, result.unit)}`, color: cssColor('--text-muted') },
+                data: [[{ yAxis: target * 0.98 }, { yAxis: target * 1.02 }]],
+              },
+            }
+          : {}),
+      },
+      ...(showPrevious ? [{ name: 'comparison', type: 'line', data: result.series.map((p) => p.previous), lineStyle: { type: 'dashed' }, showSymbol: false }] : []),
+    ],
+  };
+}
+
+function breakdownOption(result: BreakdownResult) {
+  const base = baseOption();
+  const periods = result.groups[0]?.series.map((p) => p.period) ?? [];
+  return {
+    ...base,
+    legend: { ...(base.legend as object), type: 'scroll' },
+    xAxis: { ...(base.xAxis as object), type: 'category', data: periods },
+    yAxis: { ...(base.yAxis as object), type: 'value', axisLabel: { formatter: (v: number) => formatValue(v, result.unit, { compact: true }) } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => formatValue(v, result.unit) },
+    series: result.groups.slice(0, 12).map((g) => ({ name: g.group, type: 'line', data: g.series.map((p) => p.value), showSymbol: false })),
+  };
+}
+
+function SeriesTable({ result }: { result: MetricResult }) {
+  const download = () =>
+    downloadText(
+      `${result.metric}-${result.grain}.csv`,
+      toCsv(
+        ['period', 'start', 'end', 'value', 'numerator', 'denominator', 'previous', 'change'],
+        result.series.map((p) => [p.period, p.start, p.end, p.value, p.numerator, p.denominator, p.previous, p.change]),
+      ),
+    );
+  const u: Unit = result.unit;
+  return (
+    <section aria-label="Table">
+      <div className="row">
+        <h2>Table</h2>
+        <button type="button" onClick={download}>
+          Download CSV
+        </button>
+      </div>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Period</th>
+              <th scope="col">Value</th>
+              <th scope="col">Numerator</th>
+              <th scope="col">Denominator</th>
+              <th scope="col">Comparison</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.series.map((p) => (
+              <tr key={p.period}>
+                <th scope="row">{p.period}</th>
+                <td className="num">{formatValue(p.value, u)}</td>
+                <td className="num">{formatValue(p.numerator, 'ratio')}</td>
+                <td className="num">{formatValue(p.denominator, 'ratio')}</td>
+                <td className="num">{formatValue(p.previous, u)}</td>
+                <td className="num">{formatChange(p.change)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">Whole range</th>
+              <td className="num" data-testid="kpi-total">
+                {formatValue(result.total.value, u)}
+              </td>
+              <td />
+              <td />
+              <td className="num">{formatValue(result.total.previous, u)}</td>
+              <td className="num">{formatChange(result.total.change)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Breakdown({ id, query }: { id: string; query: string }) {
+  const state = useApi<BreakdownResult>(`/metrics/${encodeURIComponent(id)}${query}`);
+  return (
+    <Loaded state={state} what="the breakdown">
+      {(result) =>
+        result.groups.length === 0 ? (
+          <Empty>No data to break down in this range.</Empty>
+        ) : (
+          <>
+            <Chart option={breakdownOption(result)} label={`${result.label} by ${result.breakdown}`} />
+            <table className="compact">
+              <thead>
+                <tr>
+                  <th scope="col">{result.breakdown}</th>
+                  <th scope="col">Whole range</th>
+                  <th scope="col">Change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.groups.map((g) => (
+                  <tr key={g.group}>
+                    <th scope="row">{g.group}</th>
+                    <td className="num">{formatValue(g.total.value, result.unit)}</td>
+                    <td className="num">{formatChange(g.total.change)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )
+      }
+    </Loaded>
+  );
+}
+
+function Definition({ entry }: { entry: CatalogEntry | undefined }) {
+  if (!entry) return <Empty>This KPI is not in the catalog.</Empty>;
+  return (
+    <dl className="definition">
+      <dt>Kind</dt>
+      <dd>{isLeading(entry) ? 'Leading (moves before results)' : 'Lagging (a result)'}</dd>
+      {entry.description && (
+        <>
+          <dt>Definition</dt>
+          <dd>{entry.description}</dd>
+        </>
+      )}
+      {entry.counts && (
+        <>
+          <dt>Counts</dt>
+          <dd>{entry.counts}</dd>
+        </>
+      )}
+      <dt>Unit</dt>
+      <dd>{entry.unit}</dd>
+      <dt>Better when</dt>
+      <dd>{entry.better === 'lower' ? 'lower' : 'higher'}</dd>
+    </dl>
+  );
+}
+
+export function KpiPage({ id, reload }: { id: string; reload: number }) {
+  const [query, setQuery] = useQueryState();
+  const period = readPeriod(query);
+  const breakdown = query.get('breakdown') ?? '';
+  const catalog = useCatalog();
+  const state = useApi<MetricResult>(`/metrics/${encodeURIComponent(id)}${metricQuery(period)}`, reload);
+  const entry = catalog.status === 'ok' ? catalog.data.find((m) => m.id === id) : undefined;
+  const option = useMemo(() => (state.status === 'ok' ? seriesOption(state.data, period.compare !== '') : null), [state, period.compare]);
+  return (
+    <section aria-labelledby="page-title">
+      <p className="crumbs">
+        <Link to={href('/', periodParams(period))}>Overview</Link> › KPI
+      </p>
+      <h1 id="page-title">{entry?.label ?? (state.status === 'ok' ? state.data.label : id)}</h1>
+      <PeriodControls period={period} onChange={setQuery} />
+      <Loaded state={state} what={`the KPI ${id}`}>
+        {(result) =>
+          result.series.length === 0 ? (
+            <Empty>No data in this range.</Empty>
+          ) : (
+            <>
+              <p className="headline-figure">
+                <span data-testid="kpi-total-headline">{formatValue(result.total.value, result.unit)}</span>{' '}
+                <span className="muted">
+                  over the range
+                  {result.total.change !== null && result.total.change !== undefined ? `, ${formatChange(result.total.change)} against the comparison` : ' (no earlier data to compare with)'}
+                </span>
+              </p>
+              {option && <Chart option={option} label={`${result.label} by ${result.grain}`} />}
+              <SeriesTable result={result} />
+            </>
+          )
+        }
+      </Loaded>
+      <section aria-label="Breakdown">
+        <div className="row">
+          <h2>Breakdown</h2>
+          <label>
+            by{' '}
+            <select value={breakdown} onChange={(e) => setQuery({ breakdown: e.target.value || null })}>
+              <option value="">nothing</option>
+              {dimensions.map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {breakdown ? <Breakdown id={id} query={metricQuery(period, { breakdown })} /> : <p className="hint">Choose a dimension to split the KPI by source, country or currency.</p>}
+      </section>
+      <section aria-label="Definition">
+        <h2>Definition</h2>
+        <Loaded state={catalog} what="the catalog">
+          {() => <Definition entry={entry} />}
+        </Loaded>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+// The read token: taken from the URL fragment `#token=…` once (as `tessera demo` prints it), then kept in localStorage.
+
+const KEY = 'tessera.readToken';
+const EVENT = 'tessera:token';
+
+/** Moves a `#token=` fragment into storage and removes it from the address bar, so it is not shared with the URL. */
+export function adoptTokenFromUrl(): void {
+  const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
+  if (!match?.[1]) return;
+  localStorage.setItem(KEY, decodeURIComponent(match[1]));
+  history.replaceState(history.state, '', window.location.pathname + window.location.search);
+}
+
+export function readToken(): string | null {
+  return localStorage.getItem(KEY);
+}
+
+export function saveToken(token: string): void {
+  localStorage.setItem(KEY, token.trim());
+  window.dispatchEvent(new Event(EVENT));
+}
+
+export function clearToken(): void {
+  if (localStorage.getItem(KEY) === null) return;
+  localStorage.removeItem(KEY);
+  window.dispatchEvent(new Event(EVENT));
+}
+
+/** Calls `listener` whenever the token is saved or cleared. */
+export function onTokenChange(listener: () => void): () => void {
+  window.addEventListener(EVENT, listener);
+  return () => window.removeEventListener(EVENT, listener);
+}
