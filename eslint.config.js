@@ -1,7 +1,7 @@
 // Folder boundaries are the architecture (docs/architecture.md); these rules keep them from drifting.
 import tseslint from 'typescript-eslint';
 
-const domains = ['ingest', 'identity', 'metrics', 'segments', 'activation', 'loyalty', 'privacy', 'demo'];
+const domains = ['ingest', 'identity', 'metrics', 'segments', 'predict', 'activation', 'loyalty', 'privacy', 'demo'];
 const all = ['contract', 'store', 'models', ...domains, 'server', 'cli'];
 
 /** Patterns forbidding imports of the named src/ folders from a file one folder deep. */
@@ -72,5 +72,21 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The dashboard is browser code: it talks to the server only over /api/v1 and may import only types from contract.
+    files: ['web/src/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({ name, message: 'web runs in the browser' })),
+          patterns: [
+            { group: ['**/src/**', '!**/src/contract', '!**/src/contract/**'], message: 'web talks to the server only over /api/v1' },
+            { group: ['**/src/contract', '**/src/contract/**'], allowTypeImports: true, message: 'web may import only types from contract' },
+          ],
+        },
+      ],
+    },
   },
 );

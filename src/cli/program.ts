@@ -1,10 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { TesseraError } from '../contract/index.js';
 import type { CommandRunner, Workspace } from '../server/index.js';
+import { registerDemo } from './commands/demo.js';
 import { registerEvents } from './commands/events.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
 import { registerIdentity } from './commands/identity.js';
+import { registerClv } from './commands/clv.js';
+import { registerRecs } from './commands/recs.js';
+import { registerRfm } from './commands/rfm.js';
+import { registerCohorts } from './commands/cohorts.js';
+import { registerSegments } from './commands/segments.js';
+import { registerMetrics } from './commands/metrics.js';
+import { registerReport } from './commands/report.js';
 import { registerProfiles } from './commands/profiles.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerRates } from './commands/rates.js';
@@ -29,6 +38,8 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s), outputError: (s) => ctx.io.err(s) });
   registerServe(program, ctx, hooks.serverRunner);
+  registerDemo(program, ctx, hooks.serverRunner);
+  registerGenerate(program, ctx);
   registerKeys(program, ctx);
   registerImport(program, ctx);
   registerEvents(program, ctx);
@@ -38,6 +49,13 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): Command {
   registerRates(program, ctx);
   registerProfiles(program, ctx);
   registerIdentity(program, ctx);
+  registerClv(program, ctx);
+  registerRecs(program, ctx);
+  registerRfm(program, ctx);
+  registerCohorts(program, ctx);
+  registerSegments(program, ctx);
+  registerMetrics(program, ctx);
+  registerReport(program, ctx);
   // Every subcommand inherits the error handling and output of the root.
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MergeRules } from './merge-rules.js';
 
 /** Size limits of the Segment HTTP Tracking API (product.md). */
 export const IngestConfig = z
@@ -35,6 +36,26 @@ export const WorkspaceConfig = z
   .strict();
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;
 
+/** Settings of the customer-value models and recommendations (src/predict). */
+export const ModelsConfig = z
+  .object({
+    /** Discount rate per month of predicted lifetime value (0.01 ≈ 12.7% a year, lifetimes' default). */
+    monthlyDiscountRate: z.number().gt(-1).lt(1).default(0.01),
+    recommendations: z
+      .object({
+        /** Least share of baskets holding a pair. */
+        minSupport: z.number().min(0).max(1).default(0.001),
+        /** Least P(Y | X) of a rule X → Y. */
+        minConfidence: z.number().min(0).max(1).default(0.05),
+        /** Least number of baskets holding a pair, so one shared basket is never a rule. */
+        minCount: z.number().int().min(1).default(2),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type ModelsConfig = z.infer<typeof ModelsConfig>;
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const TesseraConfig = z
@@ -51,6 +72,15 @@ export const TesseraConfig = z
     workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
     ingest: IngestConfig.default(IngestConfig.parse({})),
     duckdb: DuckDbConfig.default(DuckDbConfig.parse({})),
+    /**
+     * KPI benchmarks (target, baseline period), custom KPIs and KPI settings. Validated with the
+     * catalog's own schema by the metrics module (contract imports nothing of ours), which lists
+     * every invalid setting as the loader does.
+     */
+    metrics: z.record(z.string(), z.unknown()).default({}),
+    /** Identity resolution's merge rules: blocked values and patterns, per-type limits, priority. */
+    identity: MergeRules.prefault({}),
+    models: ModelsConfig.prefault({}),
   })
   .strict();
 export type TesseraConfig = z.infer<typeof TesseraConfig>;

@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './config.js';
+export * from './merge-rules.js';
 export * from './segment-message.js';

@@ -1,11 +1,19 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { TesseraError, type TesseraConfig } from '../contract/index.js';
+import type { IdentityService } from '../identity/index.js';
 import type { Ingestor } from '../ingest/index.js';
 import type { ApiKeyVerifier } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 import { handleError } from './error-handler.js';
+import { registerLive } from './routes/live.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
+import { registerOpenApi } from './routes/openapi.js';
+import { registerPredictRoutes } from './routes/predict.js';
+import { registerProfilesApi } from './routes/profiles.js';
 import { registerReadApi } from './routes/read-api.js';
+import { registerSegmentsApi } from './routes/segments.js';
+import { registerStatic } from './routes/static.js';
 import { registerTracking } from './routes/tracking.js';
 
 /** Runs one CLI command inside the server, for a CLI whose data directory the server holds. */
@@ -20,13 +28,15 @@ export interface AppDeps {
   /** Secret of the local CLI bridge, stored in the data directory readable only by its owner. */
   localToken: string;
   runCommand?: CommandRunner;
+  /** Identity resolution of the workspace: with it, the profiles API is served. */
+  identity?: IdentityService;
 }
 
 /** The HTTP app: built here, listened on by the caller (tests use inject or a real socket). */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.ingest.maxBatchBytes,
     // The front of the server takes thousands of small batches a second; keep-alive lets SDKs reuse sockets.
     keepAliveTimeout: 65_000,
@@ -49,7 +59,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/health', async () => ({ ok: true }));
   registerTracking(app, { ingestor: deps.ingestor, keys: deps.keys, config: deps.config.ingest });
+  // Before the read API: the live feed's ?token= becomes the header the read API checks.
+  await registerLive(app, { store: deps.store, ingestor: deps.ingestor });
   registerReadApi(app, { store: deps.store, keys: deps.keys, localToken: deps.localToken });
+  registerSegmentsApi(app, { store: deps.store, workspace: deps.config.workspace });
+  if (deps.identity) registerProfilesApi(app, { store: deps.store, identity: deps.identity });
+  registerOpenApi(app);
+  await registerStatic(app, { workspace: deps.config.workspace });
+  registerMetricsRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken });
+  registerPredictRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken });
 
   const runCommand = deps.runCommand;
   if (runCommand) {

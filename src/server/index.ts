@@ -1,3 +1,4 @@
 export { createApp, type AppDeps, type CommandRunner } from './create-app.js';
 export { startServer, type RunningServer, type ServerInfo } from './start-server.js';
 export { openWorkspace, serverFile, followLog, type Workspace } from './workspace.js';
+export { loadDemo, type DemoLoad, type DemoOptions } from './load-demo.js';

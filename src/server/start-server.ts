@@ -30,6 +30,7 @@ export async function startServer(
     config: workspace.config,
     logger: workspace.logger,
     localToken: token,
+    identity: workspace.identity,
     ...(options.runCommand ? { runCommand: options.runCommand } : {}),
   });
   followLog(workspace);

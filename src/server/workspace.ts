@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { TesseraConfig } from '../contract/index.js';
 import { Ingestor } from '../ingest/index.js';
 import { IdentityService } from '../identity/index.js';
+import { refreshFacts } from '../metrics/index.js';
 import { ApiKeyVerifier } from '../privacy/index.js';
 import { openDuckDbStore, type Store } from '../store/index.js';
 
@@ -25,7 +26,7 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
   if (recovered.segments > 0) logger.info(recovered, 'loaded log segments left by a previous process');
   const keys = new ApiKeyVerifier(store);
   await keys.reload();
-  const identity = new IdentityService(store);
+  const identity = new IdentityService(store, config.identity);
   return {
     config,
     store,
@@ -45,7 +46,7 @@ export const serverFile = (dataDir: string): string => join(dataDir, 'server.jso
 
 /**
  * Keeps derived state following the log in a long-running process: after each load, identity
- * resolution catches up (one refresh at a time, at most one waiting).
+ * resolution catches up, then the KPI facts (one refresh at a time, at most one waiting).
  */
 export function followLog(ws: Workspace): void {
   let running = false;
@@ -60,9 +61,11 @@ export function followLog(ws: Workspace): void {
       do {
         again = false;
         await ws.identity.refresh();
+        // After identity, so the KPI facts are keyed by the customers just resolved.
+        await refreshFacts(ws.store, ws.config.workspace);
       } while (again);
     } catch (err) {
-      ws.logger.error({ err }, 'identity refresh failed');
+      ws.logger.error({ err }, 'identity or KPI facts refresh failed');
     } finally {
       running = false;
     }

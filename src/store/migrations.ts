@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { apiKeysTable, customerMapTable, eventsTable, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, quarantineTable, ratesTable } from './schema.js';
+import { apiKeysTable, customerMapTable, eventsTable, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
 import { sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
@@ -20,6 +20,16 @@ export const migrations: readonly Migration[] = [
     version: 2,
     name: 'metric facts: resolved events, orders, order items, sessions, per-customer facts, benchmarks',
     statements: (d) => metricFactTables.map((t) => d.createTable(t)),
+  },
+  {
+    version: 3,
+    name: 'segments: rule definitions, membership spells, daily snapshots',
+    statements: (d) => segmentTables.map((t) => d.createTable(t)),
+  },
+  {
+    version: 4,
+    name: 'predictive customer value: model fits, per-customer predictions',
+    statements: (d) => predictionTables.map((t) => d.createTable(t)),
   },
 ];
 

@@ -371,3 +371,103 @@ export const identitySplitsTable: TableDef = {
     { name: 'created_at', type: 'timestamp', nullable: false },
   ],
 };
+
+// ---------------------------------------------------------------------------------------------
+// Segments (src/segments): rule segments as data, and how their membership changes over time.
+// ---------------------------------------------------------------------------------------------
+
+/** Rule segments as the user declared them (validated JSON); the SQL is compiled from it on every read. */
+export const segmentDefinitionsTable: TableDef = {
+  name: 'segment_definitions',
+  columns: [
+    { name: 'id', type: 'text', nullable: false },
+    { name: 'name', type: 'text', nullable: false },
+    { name: 'description', type: 'text' },
+    { name: 'definition', type: 'json', nullable: false },
+    { name: 'created_at', type: 'timestamp', nullable: false },
+    { name: 'updated_at', type: 'timestamp', nullable: false },
+  ],
+  primaryKey: ['id'],
+};
+
+/** Spells of membership: a customer entered a segment at `entered_at` and left at `left_at` (NULL: still in). */
+export const segmentMembershipTable: TableDef = {
+  name: 'segment_membership',
+  columns: [
+    { name: 'segment_id', type: 'text', nullable: false },
+    { name: 'customer_id', type: 'text', nullable: false },
+    { name: 'entered_at', type: 'timestamp', nullable: false },
+    { name: 'left_at', type: 'timestamp' },
+  ],
+  orderBy: ['segment_id', 'customer_id'],
+};
+
+/** Segment size per day, so "size over time" is a query, not a recomputation. */
+export const segmentSnapshotsTable: TableDef = {
+  name: 'segment_snapshots',
+  columns: [
+    { name: 'segment_id', type: 'text', nullable: false },
+    { name: 'day', type: 'date', nullable: false },
+    { name: 'customers', type: 'int', nullable: false },
+    { name: 'taken_at', type: 'timestamp', nullable: false },
+  ],
+  primaryKey: ['segment_id', 'day'],
+};
+
+/** Every table of segments, in creation order (migration 3). */
+export const segmentTables: readonly TableDef[] = [segmentDefinitionsTable, segmentMembershipTable, segmentSnapshotsTable];
+
+// ---------------------------------------------------------------------------------------------
+// Predictive customer value (src/predict): fits of the customer-base models and the per-customer
+// predictions made from the latest one, which profiles and segments read as computed traits.
+// ---------------------------------------------------------------------------------------------
+
+/** Every `clv fit`: its parameters as columns for queries, and the whole report as printed. */
+export const clvFitsTable: TableDef = {
+  name: 'clv_fits',
+  columns: [
+    { name: 'fit_id', type: 'text', nullable: false },
+    { name: 'fitted_at', type: 'timestamp', nullable: false },
+    { name: 'calibration_end', type: 'date', nullable: false },
+    { name: 'time_unit', type: 'text', nullable: false },
+    { name: 'customers', type: 'int', nullable: false },
+    { name: 'r', type: 'float', nullable: false },
+    { name: 'alpha', type: 'float', nullable: false },
+    { name: 'a', type: 'float', nullable: false },
+    { name: 'b', type: 'float', nullable: false },
+    { name: 'bgnbd_log_likelihood', type: 'float', nullable: false },
+    { name: 'p', type: 'float', nullable: false },
+    { name: 'q', type: 'float', nullable: false },
+    { name: 'v', type: 'float', nullable: false },
+    { name: 'gamma_gamma_log_likelihood', type: 'float', nullable: false },
+    { name: 'report', type: 'json', nullable: false },
+  ],
+  primaryKey: ['fit_id'],
+};
+
+/** One row per customer from the latest `clv predict`, replaced as a whole by the next. */
+export const clvPredictionsTable: TableDef = {
+  name: 'clv_predictions',
+  columns: [
+    { name: 'customer_id', type: 'text', nullable: false },
+    { name: 'fit_id', type: 'text', nullable: false },
+    { name: 'as_of', type: 'date', nullable: false },
+    { name: 'horizon_days', type: 'int', nullable: false },
+    { name: 'frequency', type: 'int', nullable: false },
+    { name: 'recency', type: 'float', nullable: false },
+    { name: 'age', type: 'float', nullable: false },
+    { name: 'monetary', type: 'float', nullable: false },
+    { name: 'expected_purchases', type: 'float', nullable: false },
+    { name: 'p_alive', type: 'float', nullable: false },
+    { name: 'churn_risk', type: 'float', nullable: false },
+    { name: 'expected_spend', type: 'float' },
+    { name: 'clv', type: 'float' },
+    { name: 'clv_decile', type: 'int' },
+    { name: 'high_value', type: 'bool', nullable: false },
+    { name: 'high_value_at_risk', type: 'bool', nullable: false },
+  ],
+  primaryKey: ['customer_id'],
+};
+
+/** Every table of predictive customer value, in creation order (migration 4). */
+export const predictionTables: readonly TableDef[] = [clvFitsTable, clvPredictionsTable];

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { TesseraError } from '../../contract/index.js';
 import { listEvents, listQuarantine } from '../../ingest/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import type { Store } from '../../store/index.js';
 import { requireReadToken } from '../auth.js';
+import { parseInput } from './parse-input.js';
 
 export interface ReadApiDeps {
   store: Store;
@@ -24,14 +24,6 @@ export const EventsQuery = z
   })
   .strict();
 
-function parseQuery<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new TesseraError('invalid_argument', `query parameter ${issue?.path.join('.') || ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
-}
 
 /** Parses a stored message column (JSON text) back into an object for the API. */
 export const parseMessage = (message: unknown): unknown => (typeof message === 'string' ? JSON.parse(message) : message);
@@ -43,7 +35,7 @@ export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
   });
 
   app.get('/api/v1/events', async (request) => {
-    const q = parseQuery(EventsQuery, request.query);
+    const q = parseInput(EventsQuery, request.query);
     const rows = await listEvents(deps.store, {
       ...(q.after !== undefined ? { afterSeq: q.after } : {}),
       ...(q.limit ? { limit: q.limit } : {}),
@@ -56,7 +48,7 @@ export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
   });
 
   app.get('/api/v1/quarantine', async (request) => {
-    const q = parseQuery(z.object({ limit: z.coerce.number().int().min(1).max(10_000).optional() }).strict(), request.query);
+    const q = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(10_000).optional() }).strict(), request.query);
     const rows = await listQuarantine(deps.store, q.limit ?? 100);
     return { rejected: rows };
   });
