@@ -57,17 +57,20 @@ async function count(url: string, token: string): Promise<number> {
   return body.events[0]?.seq ?? 0;
 }
 
-/** Sends one message and measures how long until the read API returns it. */
+/** Sends one message and measures how long until the read API returns it (found by its own anonymousId). */
 async function freshness(url: string, writeKey: string, readToken: string): Promise<number> {
   const id = `probe-${Date.now()}-${Math.random()}`;
   const auth = 'Basic ' + Buffer.from(`${writeKey}:`).toString('base64');
-  const r = await fetch(`${url}/v1/track`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: messageJson(id, 1).replace('"type":"track",', '') });
+  const message = JSON.parse(messageJson(id, 1)) as Record<string, unknown>;
+  delete message['type'];
+  message['anonymousId'] = id;
+  const r = await fetch(`${url}/v1/track`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify(message) });
   if (!r.ok) throw new Error(`probe failed: ${r.status}`);
   const acked = performance.now();
   for (;;) {
-    const q = await fetch(`${url}/api/v1/events?event=Product%20Viewed&limit=200`, { headers: { authorization: `Bearer ${readToken}` } });
-    const body = (await q.json()) as { events: { message: { messageId: string } }[] };
-    if (body.events.some((e) => e.message.messageId === id)) return performance.now() - acked;
+    const q = await fetch(`${url}/api/v1/events?anonymousId=${encodeURIComponent(id)}&limit=1`, { headers: { authorization: `Bearer ${readToken}` } });
+    const body = (await q.json()) as { events: unknown[] };
+    if (body.events.length > 0) return performance.now() - acked;
     await new Promise((res) => setTimeout(res, 10));
   }
 }

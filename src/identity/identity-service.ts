@@ -141,15 +141,17 @@ export class IdentityService {
       const colon = key.indexOf(':');
       rows.push([key.slice(0, colon), key.slice(colon + 1), customerId]);
     }
+    // Two set-based deletes, not one per chunk of keys: customer_map is scanned once per refresh
+    // however many customers changed (a chunked IN list rescanned it per chunk: quadratic under load).
     await this.store.transaction(async (tx) => {
-      for (let i = 0; i < gone.length; i += 1000) {
-        await tx.run(sql`DELETE FROM customer_map WHERE customer_id IN (SELECT unnest(${gone.slice(i, i + 1000)}))`);
-      }
+      await tx.run(sql`CREATE OR REPLACE TEMP TABLE map_gone AS SELECT unnest(${gone}::VARCHAR[]) AS customer_id`);
+      await tx.run(sql`CREATE OR REPLACE TEMP TABLE map_moved AS
+        SELECT unnest(${rows.map((r) => r[0])}::VARCHAR[]) AS type, unnest(${rows.map((r) => r[1])}::VARCHAR[]) AS value`);
+      await tx.run(sql`DELETE FROM customer_map WHERE customer_id IN (SELECT customer_id FROM map_gone)`);
       // Identifiers that moved from an untouched customer: their old rows go by key.
-      for (let i = 0; i < rows.length; i += 1000) {
-        const chunk = rows.slice(i, i + 1000);
-        await tx.run(sql`DELETE FROM customer_map WHERE (type || ':' || value) IN (SELECT unnest(${chunk.map((r) => `${r[0]}:${r[1]}`)}))`);
-      }
+      await tx.run(sql`DELETE FROM customer_map WHERE (type, value) IN (SELECT type, value FROM map_moved)`);
+      await tx.run(sql`DROP TABLE map_gone`);
+      await tx.run(sql`DROP TABLE map_moved`);
       await tx.appendRows('customer_map', rows);
     });
   }

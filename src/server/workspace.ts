@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { TesseraConfig } from '../contract/index.js';
 import { Ingestor } from '../ingest/index.js';
 import { IdentityService } from '../identity/index.js';
-import { refreshFacts } from '../metrics/index.js';
 import { ApiKeyVerifier } from '../privacy/index.js';
 import { openDuckDbStore, type Store } from '../store/index.js';
 
@@ -46,7 +45,7 @@ export const serverFile = (dataDir: string): string => join(dataDir, 'server.jso
 
 /**
  * Keeps derived state following the log in a long-running process: after each load, identity
- * resolution catches up, then the KPI facts (one refresh at a time, at most one waiting).
+ * resolution catches up (one refresh at a time, at most one waiting).
  */
 export function followLog(ws: Workspace): void {
   let running = false;
@@ -60,12 +59,12 @@ export function followLog(ws: Workspace): void {
     try {
       do {
         again = false;
+        // The KPI facts are not refreshed here: every answer refreshes them first (a no-op when
+        // nothing changed), so heavy ingestion never waits behind a fact rebuild nobody asked for.
         await ws.identity.refresh();
-        // After identity, so the KPI facts are keyed by the customers just resolved.
-        await refreshFacts(ws.store, ws.config.workspace);
       } while (again);
     } catch (err) {
-      ws.logger.error({ err }, 'identity or KPI facts refresh failed');
+      ws.logger.error({ err }, 'identity refresh failed');
     } finally {
       running = false;
     }
