@@ -189,6 +189,30 @@ describe('purchases, RFM and combinations', () => {
   });
 });
 
+describe('model scores', () => {
+  it('matches the predictions of clv predict: churn risk, CLV deciles and the high-value flags', async () => {
+    // Three scored customers, as `tessera clv predict` writes them; the others have no prediction.
+    const scored: [string, number, number, boolean, boolean][] = [
+      // user, churn risk, decile, high value, high value at risk
+      ['u1', 0.1, 10, true, false],
+      ['u2', 0.7, 9, true, true],
+      ['u3', 0.8, 2, false, false],
+    ];
+    for (const [user, risk, decile, hv, hvar] of scored) {
+      await fx.ws.store.run(sql`INSERT INTO clv_predictions (customer_id, fit_id, as_of, horizon_days, frequency, recency, age, monetary,
+          expected_purchases, p_alive, churn_risk, expected_spend, clv, clv_decile, high_value, high_value_at_risk)
+        VALUES (${await fx.customerOf(user)}, ${'fit-test'}, CAST(${'2024-06-30'} AS DATE), 365, 1, 1, 10, 50, 1, ${1 - risk}, ${risk}, 50, 100, ${decile}, ${hv}, ${hvar})`);
+    }
+    expect(await members({ prediction: 'high_value_at_risk', op: 'eq', value: true })).toEqual(['u2']);
+    expect(await members({ all: [{ prediction: 'clv_decile', op: 'gte', value: 9 }, { prediction: 'churn_risk', op: 'gt', value: 0.5 }] })).toEqual(['u2']);
+    expect(await members({ prediction: 'high_value', op: 'eq', value: false })).toEqual(['u3']);
+    expect(await members({ prediction: 'churn_risk', op: 'not_exists' })).toEqual(['u4', 'u5', 'u6', 'u7', 'u8']);
+    expect(() => parseOrThrow(Rule, { prediction: 'lifetime', op: 'gt', value: 1 }, 'rule')).toThrow(TesseraError);
+    await expect(members({ prediction: 'high_value', op: 'eq', value: 1 })).rejects.toThrow(/true or false/);
+    await fx.ws.store.run(sql`DELETE FROM clv_predictions`);
+  });
+});
+
 describe('definitions', () => {
   it('refuses an invalid definition, naming where it is wrong', () => {
     const bad = (input: unknown) => () => parseOrThrow(Rule, input, 'rule');

@@ -2,7 +2,7 @@ import { TesseraError } from '../contract/index.js';
 import { ident, join, raw, sql, type Sql } from '../store/index.js';
 import type { AsOf } from './as-of.js';
 import { customerMeasures } from './customer-measures.js';
-import type { BoughtCondition, Comparison, CountFilter, CountOp, EventCondition, FactCondition, FactName, RfmCondition, Rule, Scalar, TraitCondition } from './rule-definition.js';
+import type { BoughtCondition, Comparison, CountFilter, CountOp, EventCondition, FactCondition, FactName, PredictionCondition, RfmCondition, Rule, Scalar, TraitCondition } from './rule-definition.js';
 import { rfmRelation } from './rfm-query.js';
 import { jsonPointer, segmentFunctions, type SegmentFunctions } from './segment-sql.js';
 import type { Dialect } from '../store/index.js';
@@ -195,6 +195,28 @@ function compileBought(rule: BoughtCondition, ctx: RuleContext, f: SegmentFuncti
   return countCondition(keys, b.count ?? { op: 'gte', value: 1 });
 }
 
+/**
+ * A model score of the latest `tessera clv predict` (clv_predictions, keyed by customer id): numbers
+ * compare as numbers, the two flags with eq/neq true or false. A customer without a prediction
+ * matches only `not_exists`.
+ */
+function compilePrediction(rule: PredictionCondition): Sql {
+  const column = sql`${ident('p', rule.prediction)}`;
+  if (rule.op === 'exists' || rule.op === 'not_exists') {
+    const has = sql`c.id IN (SELECT customer_id FROM clv_predictions p WHERE ${column} IS NOT NULL)`;
+    return rule.op === 'exists' ? has : sql`NOT ${has}`;
+  }
+  const flag = rule.prediction === 'high_value' || rule.prediction === 'high_value_at_risk';
+  const values = Array.isArray(rule.value) ? rule.value : [rule.value];
+  if (!['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in'].includes(rule.op)) {
+    throw new TesseraError('validation_failed', `prediction ${rule.prediction} does not take ${rule.op}: use eq, neq, gt, gte, lt, lte, in, not_in`);
+  }
+  if (!values.every((v) => typeof v === (flag ? 'boolean' : 'number'))) {
+    throw new TesseraError('validation_failed', `prediction ${rule.prediction} compares with ${flag ? 'true or false' : 'numbers'}`);
+  }
+  return sql`c.id IN (SELECT customer_id FROM clv_predictions p WHERE ${compareWith(column, rule, (v) => sql`${v}`)})`;
+}
+
 function compileRfm(rule: RfmCondition, ctx: RuleContext, f: SegmentFunctions): Sql {
   const conds: Sql[] = [];
   if (rule.rfm.segment) conds.push(sql`x.segment IN (${join(rule.rfm.segment.map((s) => sql`${s}`))})`);
@@ -216,6 +238,7 @@ export function compileRule(rule: Rule, ctx: RuleContext): Sql {
     if ('fact' in r) return compileFact(r, ctx, f);
     if ('event' in r) return compileEvent(r, ctx, f);
     if ('bought' in r) return compileBought(r, ctx, f);
+    if ('prediction' in r) return compilePrediction(r);
     return compileRfm(r, ctx, f);
   };
   return walk(rule);

@@ -69,7 +69,13 @@ const RfmCondition = z
   })
   .strict();
 
+/** Columns of `clv_predictions` (written by `tessera clv predict`) a rule may test. */
+export const PREDICTIONS = ['expected_purchases', 'p_alive', 'churn_risk', 'expected_spend', 'clv', 'clv_decile', 'high_value', 'high_value_at_risk'] as const;
+export type PredictionName = (typeof PREDICTIONS)[number];
+const PredictionCondition = z.object({ prediction: z.enum(PREDICTIONS), ...comparisonShape }).strict().superRefine(checkComparison);
+
 export type TraitCondition = z.infer<typeof TraitCondition>;
+export type PredictionCondition = z.infer<typeof PredictionCondition>;
 export type FactCondition = z.infer<typeof FactCondition>;
 export type PropertyCondition = z.infer<typeof PropertyCondition>;
 export type ItemCondition = z.infer<typeof ItemCondition>;
@@ -77,7 +83,16 @@ export type EventCondition = z.infer<typeof EventCondition>;
 export type BoughtCondition = z.infer<typeof BoughtCondition>;
 export type RfmCondition = z.infer<typeof RfmCondition>;
 
-export type Rule = TraitCondition | FactCondition | EventCondition | BoughtCondition | RfmCondition | { all: Rule[] } | { any: Rule[] } | { not: Rule };
+export type Rule =
+  | TraitCondition
+  | FactCondition
+  | EventCondition
+  | BoughtCondition
+  | RfmCondition
+  | PredictionCondition
+  | { all: Rule[] }
+  | { any: Rule[] }
+  | { not: Rule };
 
 export const Rule: z.ZodType<Rule> = z.lazy(() =>
   z.union([
@@ -89,6 +104,7 @@ export const Rule: z.ZodType<Rule> = z.lazy(() =>
     EventCondition,
     BoughtCondition,
     RfmCondition,
+    PredictionCondition,
   ]),
 );
 
