@@ -116,6 +116,23 @@ describe('the dashboard in a browser', () => {
     await expectCleanPage(v);
   });
 
+  it('says in words that no model is fitted yet, then shows the fit and its holdout against clv fit --json', async () => {
+    const before = await visit('/value');
+    await settled(before.page);
+    await expect(before.page.locator('body').innerText()).resolves.toMatch(/Could not load the customer-value model\. no customer-value model has been fitted/);
+    await expectCleanPage(before);
+    const fit = (await cliJson(['clv', 'fit', '--calibration-end', '2025-06-30'])) as { holdout: { overall: { actual: number }; by_frequency: unknown[] } };
+    const v = await visit('/value');
+    await settled(v.page);
+    await shoot(v.page, 'value');
+    await expect(v.page.locator('[data-testid=clv-params] tbody tr').count()).resolves.toBe(2);
+    // One row per calibration-frequency bucket, then the overall row, whose actual count is the CLI's.
+    const rows = v.page.locator('[data-testid=clv-holdout] tbody tr');
+    await expect(rows.count()).resolves.toBe(fit.holdout.by_frequency.length + 1);
+    await expect(rows.last().locator('td').nth(2).innerText()).resolves.toBe(fit.holdout.overall.actual.toLocaleString('en-US'));
+    await expectCleanPage(v);
+  });
+
   it.each([
     ['retention', '/retention'],
     ['segments', '/segments'],

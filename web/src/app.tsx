@@ -8,6 +8,7 @@ import { KpiPage } from './pages/kpi.js';
 import { OverviewPage } from './pages/overview.js';
 import { RetentionPage } from './pages/retention.js';
 import { SegmentsPage } from './pages/segments.js';
+import { ValuePage } from './pages/value.js';
 import { useLocation } from './router.js';
 import { clearToken, onTokenChange, readToken } from './token.js';
 import { TokenScreen } from './token-screen.js';
@@ -17,6 +18,7 @@ const nav = [
   { to: '/retention', label: 'Retention' },
   { to: '/customers', label: 'Customers' },
   { to: '/segments', label: 'Segments' },
+  { to: '/value', label: 'Value' },
   { to: '/data', label: 'Data' },
 ];
 
@@ -34,6 +36,8 @@ function Page({ path, reload }: { path: string; reload: number }) {
       return <CustomersPage />;
     case '/segments':
       return <SegmentsPage />;
+    case '/value':
+      return <ValuePage />;
     case '/data':
       return <DataPage />;
     default:

@@ -149,3 +149,22 @@ export interface SegmentRule {
   op: string;
   value: string | number;
 }
+
+/** `GET /api/v1/clv`: the latest `tessera clv fit`, with its holdout report when it had a holdout. */
+export interface HoldoutRow {
+  customers: number;
+  actual: number;
+  predicted: number;
+  actual_mean: number;
+  predicted_mean: number;
+}
+
+export interface ClvFit {
+  fitted_at: string;
+  time_unit: 'day' | 'week';
+  calibration_end: string;
+  customers: number;
+  bgnbd: { r: number; alpha: number; a: number; b: number; log_likelihood: number; converged?: boolean };
+  gamma_gamma: { p: number; q: number; v: number; log_likelihood: number; customers?: number };
+  holdout?: { start: string; end: string; overall: HoldoutRow; by_frequency: (HoldoutRow & { frequency: string })[] } | null;
+}
