@@ -4,7 +4,7 @@
 import type { BgNbdParams } from './beta-geometric.js';
 import type { GammaGammaParams } from './gamma-gamma.js';
 import type { ParetoNbdParams } from './pareto-nbd.js';
-import { createRandom } from './random.js';
+import { createRandom, type Random } from './random.js';
 
 export interface SimulationOptions {
   readonly customers: number;
@@ -29,22 +29,48 @@ export interface SimulatedHistories {
   readonly holdoutPurchases: Float64Array;
 }
 
-/** Draws (x, t_x, T) for customers following BG/NBD (or MBG/NBD) with the given parameters. */
-export function simulateBgNbd(params: BgNbdParams, options: SimulationOptions): SimulatedHistories {
+/** One simulated customer: repeat purchases and the last one's time in (0, T], alive at T, purchases after T. */
+interface CustomerDraw {
+  x: number;
+  last: number;
+  alive: boolean;
+  future: number;
+}
+
+/**
+ * Draws every customer's observation length and runs a model's generative story for each; the
+ * story sees the horizon T, how times are snapped to the resolution, and the holdout length.
+ */
+function simulateCustomers(
+  options: Omit<SimulationOptions, 'modified'>,
+  story: (random: Random, horizon: number, snap: (t: number) => number, holdout: number) => CustomerDraw,
+): SimulatedHistories {
   const random = createRandom(options.seed);
   const n = options.customers;
   const frequency = new Float64Array(n);
   const recency = new Float64Array(n);
   const T = new Float64Array(n);
-  const aliveAtT = new Uint8Array(n);
+  const alive = new Uint8Array(n);
   const holdoutPurchases = new Float64Array(n);
   const holdout = options.holdout ?? 0;
   const [tMin, tMax] = typeof options.T === 'number' ? [options.T, options.T] : options.T;
   const resolution = options.resolution ?? 0;
   const snap = (t: number): number => (resolution > 0 ? Math.ceil(t / resolution) * resolution : t);
-
   for (let i = 0; i < n; i++) {
     const horizon = snap(tMin + (tMax - tMin) * random.uniform());
+    const draw = story(random, horizon, snap, holdout);
+    frequency[i] = draw.x;
+    recency[i] = draw.last;
+    T[i] = horizon;
+    alive[i] = draw.alive ? 1 : 0;
+    holdoutPurchases[i] = draw.future;
+  }
+  return { frequency, recency, T, alive, holdoutPurchases };
+}
+
+/** Draws (x, t_x, T) for customers following BG/NBD (or MBG/NBD) with the given parameters. */
+export function simulateBgNbd(params: BgNbdParams, options: SimulationOptions): SimulatedHistories {
+  return simulateCustomers(options, (random, horizon, snap, holdout) => {
     const lambda = random.gamma(params.r, 1 / params.alpha);
     const p = random.beta(params.a, params.b);
     let alive = options.modified ? random.uniform() >= p : true;
@@ -59,10 +85,7 @@ export function simulateBgNbd(params: BgNbdParams, options: SimulationOptions): 
       last = observed;
       alive = random.uniform() >= p;
     }
-    frequency[i] = x;
-    recency[i] = last;
-    T[i] = horizon;
-    aliveAtT[i] = alive ? 1 : 0;
+    const aliveAtT = alive;
     // t now holds the first purchase after T of a customer still alive.
     let future = 0;
     while (alive && holdout > 0 && t <= horizon + holdout) {
@@ -70,9 +93,8 @@ export function simulateBgNbd(params: BgNbdParams, options: SimulationOptions): 
       alive = random.uniform() >= p;
       t += random.exponential(lambda);
     }
-    holdoutPurchases[i] = future;
-  }
-  return { frequency, recency, T, alive: aliveAtT, holdoutPurchases };
+    return { x, last, alive: aliveAtT, future };
+  });
 }
 
 /** Options of `simulateParetoNbd`: as for BG/NBD, without the MBG/NBD switch. */
@@ -80,20 +102,7 @@ export type ParetoSimulationOptions = Omit<SimulationOptions, 'modified'>;
 
 /** Draws (x, t_x, T) for customers following Pareto/NBD: Poisson purchases until an exponential lifetime ends. */
 export function simulateParetoNbd(params: ParetoNbdParams, options: ParetoSimulationOptions): SimulatedHistories {
-  const random = createRandom(options.seed);
-  const n = options.customers;
-  const frequency = new Float64Array(n);
-  const recency = new Float64Array(n);
-  const T = new Float64Array(n);
-  const aliveAtT = new Uint8Array(n);
-  const holdoutPurchases = new Float64Array(n);
-  const holdout = options.holdout ?? 0;
-  const [tMin, tMax] = typeof options.T === 'number' ? [options.T, options.T] : options.T;
-  const resolution = options.resolution ?? 0;
-  const snap = (t: number): number => (resolution > 0 ? Math.ceil(t / resolution) * resolution : t);
-
-  for (let i = 0; i < n; i++) {
-    const horizon = snap(tMin + (tMax - tMin) * random.uniform());
+  return simulateCustomers(options, (random, horizon, snap, holdout) => {
     const lambda = random.gamma(params.r, 1 / params.alpha);
     const mu = random.gamma(params.s, 1 / params.beta);
     const death = random.exponential(mu);
@@ -109,13 +118,8 @@ export function simulateParetoNbd(params: ParetoNbdParams, options: ParetoSimula
         future++;
       }
     }
-    frequency[i] = x;
-    recency[i] = last;
-    T[i] = horizon;
-    aliveAtT[i] = death > horizon ? 1 : 0;
-    holdoutPurchases[i] = future;
-  }
-  return { frequency, recency, T, alive: aliveAtT, holdoutPurchases };
+    return { x, last, alive: death > horizon, future };
+  });
 }
 
 /**
