@@ -17,7 +17,8 @@ export interface TableDef {
   orderBy?: readonly string[];
 }
 
-export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type { Grain } from '../contract/index.js';
+import type { Grain } from '../contract/index.js';
 
 /**
  * Everything that differs between engines. Queries are written once against this object;

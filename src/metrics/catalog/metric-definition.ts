@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { metricUnits } from '../../contract/index.js';
 import { Filter } from './filter.js';
 import { Expression } from './measure.js';
 
 /** Units of the catalog (metrics.md): what a value is measured in. */
-export const Unit = z.enum(['count', 'currency', 'percent', 'seconds', 'pages', 'orders_per_customer', 'score', 'nps', 'ratio', 'table']);
+export const Unit = z.enum(metricUnits);
 export type Unit = z.infer<typeof Unit>;
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a snake_case id such as repeat_purchase_rate');

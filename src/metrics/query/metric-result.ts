@@ -1,79 +1,16 @@
-import type { Grain } from '../../store/index.js';
-import type { Unit } from '../catalog/metric-definition.js';
-import type { BaselinePeriod } from '../config/metrics-config.js';
-import type { Dimension } from './sources.js';
+// The result shapes live in contract/ (the dashboard reads them too); the engine adds the list of compare modes.
+import type { CompareMode } from '../../contract/index.js';
 
-/** What each period is compared with: the period before, the same period a year earlier, or a fixed baseline. */
-export type CompareMode = 'previous' | 'last-year' | 'baseline';
+export type {
+  AnyMetricResult,
+  BenchmarkStatus,
+  BreakdownResult,
+  CompareMode,
+  MetricResult,
+  SeriesPoint,
+  TableResult,
+  TableRow,
+  TotalPoint,
+} from '../../contract/index.js';
+
 export const compareModes: readonly CompareMode[] = ['previous', 'last-year', 'baseline'];
-
-/** One period of a series (the `metrics --json` shape of product.md). */
-export interface SeriesPoint {
-  period: string;
-  start: string;
-  end: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  previous: number | null;
-  /** Relative change from `previous`, in percent; null when either is null or previous is 0. */
-  change: number | null;
-}
-
-/** A KPI against its benchmark: the target, else the baseline period's value. */
-export interface BenchmarkStatus {
-  target: number | null;
-  better: 'higher' | 'lower';
-  baseline: (BaselinePeriod & { value: number | null }) | null;
-  status: 'on_track' | 'off_track' | null;
-}
-
-/** The whole range as one period, with what it was compared with. */
-export interface TotalPoint {
-  start: string | null;
-  end: string | null;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  previous: number | null;
-  change: number | null;
-  compare: { mode: CompareMode; start: string | null; end: string | null };
-  benchmark: BenchmarkStatus | null;
-  /** Rows the definition's validity rules rejected in the range (survey scores outside their scale). */
-  dropped?: { count: number; reason: string };
-}
-
-export interface MetricResult {
-  metric: string;
-  label: string;
-  unit: Unit;
-  grain: Grain;
-  series: SeriesPoint[];
-  total: TotalPoint;
-}
-
-/** A series metric broken down by a dimension: one series per value. */
-export interface BreakdownResult {
-  metric: string;
-  label: string;
-  unit: Unit;
-  grain: Grain;
-  breakdown: Dimension;
-  groups: { group: string; series: SeriesPoint[]; total: TotalPoint }[];
-}
-
-/** A table metric's row: the group, and one value per column. */
-export type TableRow = { group: string } & Record<string, number | string | null>;
-
-export interface TableResult {
-  metric: string;
-  label: string;
-  unit: 'table';
-  grain: Grain;
-  by: Dimension;
-  columns: { id: string; label: string; unit: Unit }[];
-  series: { period: string; start: string; end: string; rows: TableRow[] }[];
-  total: { start: string | null; end: string | null; rows: TableRow[] };
-}
-
-export type AnyMetricResult = MetricResult | BreakdownResult | TableResult;

@@ -5,7 +5,8 @@ import type { FieldDef, QueryContext } from './query-context.js';
 import { customersRelation, eventRelation, orderItemsRelation, ordersRelation } from './relations.js';
 
 /** Dimensions a result can be broken down by. */
-export type Dimension = 'source' | 'country' | 'currency';
+export type { Dimension } from '../../contract/index.js';
+import type { Dimension } from '../../contract/index.js';
 export const dimensions: readonly Dimension[] = ['source', 'country', 'currency'];
 
 /**

@@ -1,13 +1,13 @@
 // The /api/v1 shapes the dashboard reads (product.md "JSON that other programs rely on"); the server owns them.
 
-export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+import type { Dimension, Grain, MetricUnit } from '../../../src/contract/index.js';
+
+// The KPI answers' shapes are the engine's own, from contract/.
+export type { BreakdownResult, CompareMode, Dimension, Grain, MetricResult, SeriesPoint, TotalPoint } from '../../../src/contract/index.js';
+export type Unit = MetricUnit;
+
 export const grains: readonly Grain[] = ['day', 'week', 'month', 'quarter', 'year'];
-
-export type CompareMode = 'previous' | 'last-year';
-export type Dimension = 'source' | 'country' | 'currency';
 export const dimensions: readonly Dimension[] = ['source', 'country', 'currency'];
-
-export type Unit = 'count' | 'currency' | 'percent' | 'seconds' | 'pages' | 'orders_per_customer' | 'score' | 'nps' | 'ratio' | 'table';
 
 /** One KPI of the catalog, as `GET /api/v1/metrics` lists it. */
 export interface CatalogEntry {
@@ -21,50 +21,6 @@ export interface CatalogEntry {
   counts?: string;
   better?: 'higher' | 'lower';
   target?: number | null;
-}
-
-export interface SeriesPoint {
-  period: string;
-  start: string;
-  end: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  previous: number | null;
-  change: number | null;
-}
-
-export interface Benchmark {
-  target: number | null;
-  better: 'higher' | 'lower';
-  status: 'on_track' | 'off_track' | null;
-}
-
-export interface TotalPoint {
-  start?: string | null;
-  end?: string | null;
-  value: number | null;
-  previous?: number | null;
-  change?: number | null;
-  benchmark?: Benchmark | null;
-}
-
-export interface MetricResult {
-  metric: string;
-  label: string;
-  unit: Unit;
-  grain: Grain;
-  series: SeriesPoint[];
-  total: TotalPoint;
-}
-
-export interface BreakdownResult {
-  metric: string;
-  label: string;
-  unit: Unit;
-  grain: Grain;
-  breakdown: Dimension;
-  groups: { group: string; series: SeriesPoint[]; total: TotalPoint }[];
 }
 
 export interface RfmResult {
