@@ -3,13 +3,15 @@
 // tables (the demo generator and import would take far longer than the queries being measured).
 // Reference, measured in the same run: one grouped scan of the orders (per customer count, sum,
 // last day) — the least any RFM must read.
-// Run: npm run bench:segments [-- --customers N --runs R]. Prints figures, writes bench/results/segments.json.
+// With --retention, also the retention view (issue 6) with that rule stored as a segment: three
+// window days, ten RFM segments and one rule segment, top products and movement (no target).
+// Run: npm run bench:segments [-- --customers N --runs R --retention]. Prints figures, writes bench/results/segments.json.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WorkspaceConfig } from '../src/contract/index.js';
-import { Rule, asOfDay, countMembers, parseOrThrow, readRfm } from '../src/segments/index.js';
+import { Rule, asOfDay, countMembers, parseOrThrow, readRfm, readSegmentRetention, saveSegment } from '../src/segments/index.js';
 import { openDuckDbStore, sql } from '../src/store/index.js';
 import { fmt, saveResult } from './lib/harness.js';
 
@@ -77,6 +79,11 @@ const rule = parseOrThrow(
 const asOf = asOfDay(LAST_DAY, workspace.reportingTimezone);
 let members = 0;
 const segment = await time(async () => (members = await countMembers(store, rule, asOf)));
+let retention: { median: number; best: number } | undefined;
+if (args.includes('--retention')) {
+  await saveSegment(store, { id: 'bench-rule', name: 'The benchmark rule', rule });
+  retention = await time(() => readSegmentRetention(store, workspace, LAST_DAY));
+}
 await store.close();
 rmSync(dataDir, { recursive: true, force: true });
 
@@ -90,6 +97,7 @@ const result = {
   rfmWithEveryCustomerMs: ms(full),
   ruleSegmentCountMs: ms(segment),
   ruleSegmentMembers: members,
+  ...(retention ? { retentionViewMs: ms(retention) } : {}),
 };
 console.log(JSON.stringify(result, null, 2));
 saveResult('segments', result);

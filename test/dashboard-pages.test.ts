@@ -1,6 +1,6 @@
 // The dashboard end to end: real `tessera serve` on a small imported demo shop, real headless chromium.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,13 @@ beforeAll(async () => {
   browser = await launchBrowser();
   dir = await makeTempDir('tessera-dashboard-');
   ({ dataDir, readKey, writeKey } = await importDemoShop(dir, 300));
-  server = await startServe(dataDir, { timeoutMs: 60_000 });
+  // Alerts every second, and a rule that an order sent now makes fire: today's orders above none.
+  const config = join(dir, 'tessera.config.yaml');
+  await writeFile(
+    config,
+    ['alerts:', '  intervalSeconds: 1', '  rules:', '    - { id: live-orders, metric: orders, grain: day, period: current, when: { above: 0 } }', '    - { id: revenue-weekly-drop, metric: revenue, grain: week, when: { change_below: -20 } }', ''].join('\n'),
+  );
+  server = await startServe(dataDir, { timeoutMs: 60_000, command: ['--config', config, 'serve'] });
 }, 300_000);
 
 afterAll(async () => {
@@ -158,6 +164,51 @@ describe('the dashboard in a browser', () => {
     expect(response.status).toBe(200);
     await v.page.waitForSelector(`tr[data-message-id="${messageId}"]`, { timeout: 20_000 });
     await shoot(v.page, 'data-live');
+    await expectCleanPage(v);
+  });
+
+  it('builds a segment in the UI whose count is the one the CLI gives', async () => {
+    const v = await visit('/segments');
+    await settled(v.page);
+    // The builder starts at "orders (all time) >= 2"; make it 3 or more.
+    await v.page.getByLabel('Value of condition 1').fill('3');
+    const rule = JSON.stringify({ all: [{ fact: 'orders', op: 'gte', value: 3 }] });
+    await v.page.waitForSelector(`[data-testid=preview-count][data-rule='${rule}']`, { timeout: 30_000 });
+    const preview = Number((await v.page.locator('[data-testid=preview-count] strong').innerText()).replace(/[^0-9]/g, ''));
+    await v.page.getByLabel('Segment name').fill('Three-time buyers');
+    await v.page.getByRole('button', { name: 'Save segment' }).click();
+    await v.page.waitForSelector('[data-testid=save-result]');
+    await expect(v.page.locator('[data-testid=save-result]').innerText()).resolves.toContain('Saved as three-time-buyers');
+    const cli = (await cliJson(['segments', 'show', 'three-time-buyers'])) as { customers: number; rule: unknown };
+    expect(cli.rule).toEqual({ all: [{ fact: 'orders', op: 'gte', value: 3 }] });
+    expect(cli.customers).toBeGreaterThan(0);
+    expect(preview).toBe(cli.customers);
+    // The list shows it with its first snapshot.
+    await v.page.waitForSelector('tr[data-segment="three-time-buyers"] [data-testid=segment-size]');
+    await expect(v.page.locator('tr[data-segment="three-time-buyers"] [data-testid=segment-size]').getAttribute('data-customers')).resolves.toBe(String(cli.customers));
+    await shoot(v.page, 'segments-saved');
+    await expectCleanPage(v);
+  });
+
+  it('shows a new alert on the overview within seconds, without a reload', async () => {
+    const v = await visit('/');
+    await v.page.waitForSelector('header .live-open');
+    await settled(v.page);
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(v.page.locator(`[data-alert-id="live-orders@${today}"]`).count()).resolves.toBe(0);
+    const response = await fetch(`${server.url}/v1/track`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(writeKey), 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'alert-buyer', event: 'Order Completed', messageId: `alert-order-${Date.now()}`, properties: { order_id: `alert-${Date.now()}`, total: 25, currency: 'USD' } }),
+    });
+    expect(response.status).toBe(200);
+    const alert = v.page.locator(`[data-alert-id="live-orders@${today}"]`);
+    await alert.waitFor({ timeout: 30_000 });
+    await expect(alert.innerText()).resolves.toContain(`Orders: 1 in ${today}`);
+    await expect(v.page.locator('[data-testid=alerts-badge]').count()).resolves.toBe(1);
+    await shoot(v.page, 'overview-alert');
+    const cli = (await cliJson(['alerts', 'list', '--status', 'open'])) as { alerts: { id: string }[] };
+    expect(cli.alerts.map((a) => a.id)).toContain(`live-orders@${today}`);
     await expectCleanPage(v);
   });
 

@@ -108,6 +108,28 @@ describe('tessera report', () => {
   });
 });
 
+describe('tessera benchmarks', () => {
+  it("sets a target over the config's, and clearing it brings the config's back", async () => {
+    const revenue = async () => (JSON.parse((await runCli(['metrics', 'revenue', ...months, '--json'], { cwd, dataDir })).stdout) as { total: { benchmark: unknown } }).total.benchmark;
+    expect(await revenue()).toMatchObject({ target: 300, status: 'on_track' });
+    const set = await runCli(['benchmarks', 'set', 'revenue', '--target', '400', '--json'], { cwd, dataDir });
+    expect(set.exitCode).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({ metric: 'revenue', target: 400, better: 'higher', baseline: null, source: 'stored' });
+    // 358 over the three months is short of 400.
+    expect(await revenue()).toMatchObject({ target: 400, status: 'off_track' });
+    const list = JSON.parse((await runCli(['benchmarks', 'list', '--json'], { cwd, dataDir })).stdout) as { benchmarks: { metric: string; source: string }[] };
+    expect(list.benchmarks).toContainEqual(expect.objectContaining({ metric: 'revenue', source: 'stored' }));
+    expect((await runCli(['benchmarks', 'clear', 'revenue'], { cwd, dataDir })).exitCode).toBe(0);
+    expect(await revenue()).toMatchObject({ target: 300, status: 'on_track' });
+  });
+
+  it('exits 1 naming the flag when a target is not a number', async () => {
+    const r = await runCli(['benchmarks', 'set', 'revenue', '--target', 'lots'], { cwd, dataDir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('--target must be a number');
+  });
+});
+
 describe('the read API', () => {
   it('returns what the CLI prints, behind a read token, with the catalog and benchmarks of the config', async () => {
     const cli = JSON.parse((await runCli(['metrics', 'repeat_purchase_rate', ...months, '--json'], { cwd, dataDir })).stdout) as unknown;

@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/server/index.js';
-import { computeCohorts, computeRfm, saveSegment } from '../src/segments/index.js';
+import { buildOpenApi } from '../src/server/routes/openapi.js';
+import { computeCohorts, computeRfm, readSegmentHistory, refreshMemberships, saveSegment } from '../src/segments/index.js';
 import { openFixture, type Fixture } from './segments-fixture.js';
 import { createTestKeys } from './helpers/workspace.js';
 
@@ -57,6 +58,33 @@ describe('the segments read API', () => {
       ['2024-06', 1],
       ['2024-07', 1],
     ]);
+  });
+
+  it('returns cohorts by acquisition source, and refuses an unknown grouping', async () => {
+    const res = await get('/api/v1/cohorts?by=source');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(await computeCohorts(fx.ws.store, fx.ws.config.workspace, { by: 'source' }));
+    expect((await get('/api/v1/cohorts?by=first_order_month')).json()).toEqual(await computeCohorts(fx.ws.store, fx.ws.config.workspace));
+    const bad = await get('/api/v1/cohorts?by=country');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'invalid_argument' } });
+  });
+
+  it('returns a segment\'s recorded history, and 404 for an unknown segment', async () => {
+    await refreshMemberships(fx.ws.store, fx.ws.config.workspace, { id: 'boot-lookers', now: new Date('2026-02-01T08:00:00Z') });
+    const res = await get('/api/v1/segments/boot-lookers/history');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(await readSegmentHistory(fx.ws.store, fx.ws.config.workspace, 'boot-lookers'));
+    expect(res.json()).toMatchObject({ segment: 'boot-lookers', snapshots: [{ day: '2026-02-01' }] });
+    expect((await get('/api/v1/segments/nope/history')).statusCode).toBe(404);
+    expect((await get('/api/v1/segments/boot-lookers/history', false)).statusCode).toBe(401);
+  });
+
+  it('describes the retention, history and cohort routes in the OpenAPI document', () => {
+    const paths = (buildOpenApi() as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> }).paths;
+    expect(paths['/api/v1/segments/retention']?.get?.parameters?.map((p) => p.name)).toEqual(['as_of']);
+    expect(paths['/api/v1/segments/{id}/history']?.get).toBeDefined();
+    expect(paths['/api/v1/cohorts']?.get?.parameters?.map((p) => p.name)).toEqual(['by']);
   });
 
   it('answers a bad as_of with a 400 that says what to send', async () => {

@@ -3,9 +3,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/server/index.js';
 import { runCli, type CliResult } from './helpers/cli.js';
-import { toNdjson } from './helpers/messages.js';
-import { makeTempDir, removeDir } from './helpers/workspace.js';
+import { toNdjson, type Message } from './helpers/messages.js';
+import { createTestKeys, makeTempDir, openTestWorkspace, removeDir } from './helpers/workspace.js';
 import { fixtureMessages } from './segments-fixture.js';
 
 let dir: string;
@@ -20,7 +21,21 @@ function jsonOf(result: CliResult): unknown {
 beforeAll(async () => {
   dir = await makeTempDir('tessera-segments-cli-');
   dataDir = join(dir, 'data');
-  await writeFile(join(dir, 'events.ndjson'), toNdjson(fixtureMessages()));
+  // Beside the fixture: u3 first visits from a newsletter, and u10's only order comes from a server
+  // library (no visit, so no acquisition source), for cohorts by source.
+  const extra: Message[] = [
+    { type: 'page', messageId: 'cli-page-u3', userId: 'u3', timestamp: '2024-06-01T12:00:00.000Z', properties: { path: '/' }, context: { campaign: { source: 'newsletter' } } },
+    {
+      type: 'track',
+      event: 'Order Completed',
+      messageId: 'cli-order-u10',
+      userId: 'u10',
+      timestamp: '2024-07-03T12:00:00.000Z',
+      properties: { order_id: 'o10-1', total: 15, currency: 'USD' },
+      context: { library: { name: 'analytics-node' } },
+    },
+  ];
+  await writeFile(join(dir, 'events.ndjson'), toNdjson([...fixtureMessages(), ...extra]));
   await writeFile(
     join(dir, 'boots.yaml'),
     ['id: boot-lookers', 'name: Viewed boots, never bought them', 'rule:', '  all:', '    - event: Product Viewed', '      where: [{ property: category, op: eq, value: boots }]', '    - not: { bought: { where: [{ field: category, op: eq, value: boots }] } }', ''].join('\n'),
@@ -68,5 +83,59 @@ describe('tessera segments and cohorts', () => {
     const doc = jsonOf(await cli('cohorts', '--json')) as { cohorts: { cohort: string; retention: (number | null)[] }[] };
     expect(doc.cohorts[0]?.cohort).toBe('2023-03');
     expect(doc.cohorts.at(-1)?.retention.slice(0, 2)).toEqual([100, null]);
+  });
+});
+
+describe('tessera segments retention, history and cohorts --by source against the API', () => {
+  /** GET a read-API path on the same data directory, in-process, once the CLI has exited. */
+  async function apiGet(url: string): Promise<unknown> {
+    const ws = await openTestWorkspace(dataDir);
+    try {
+      const token = (await createTestKeys(ws, `cli-${Date.now()}`)).readKey;
+      const app = await createApp({ store: ws.store, ingestor: ws.ingestor, keys: ws.keys, config: ws.config, logger: ws.logger, localToken: 'local-test-token' });
+      try {
+        await app.ready();
+        const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json();
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await ws.close();
+    }
+  }
+
+  it('prints the retention view that GET /api/v1/segments/retention returns', async () => {
+    const doc = jsonOf(await cli('segments', 'retention', '--as-of', '2024-07-31', '--json')) as { as_of: string; segments: { kind: string; id: string }[]; movement: { population: number } };
+    expect(doc.as_of).toBe('2024-07-31');
+    expect(doc.segments.filter((s) => s.kind === 'rfm')).toHaveLength(10);
+    expect(doc.movement.population).toBe(3);
+    expect(await apiGet('/api/v1/segments/retention?as_of=2024-07-31')).toEqual(doc);
+    const text = await cli('segments', 'retention', '--as-of', '2024-07-31');
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Champions/);
+  });
+
+  it('prints the history that GET /api/v1/segments/:id/history returns', async () => {
+    expect((await cli('segments', 'create', 'boots.yaml', '--replace')).exitCode).toBe(0);
+    expect((await cli('segments', 'refresh', 'boot-lookers')).exitCode).toBe(0);
+    const doc = jsonOf(await cli('segments', 'history', 'boot-lookers', '--json')) as { segment: string; snapshots: unknown[]; changes: unknown[] };
+    expect(doc.segment).toBe('boot-lookers');
+    expect(doc.snapshots).toHaveLength(1);
+    expect(await apiGet('/api/v1/segments/boot-lookers/history')).toEqual(doc);
+  });
+
+  it('prints cohorts by acquisition source as GET /api/v1/cohorts?by=source does', async () => {
+    const doc = jsonOf(await cli('cohorts', '--by', 'source', '--json')) as { cohort_by: string; cohorts: { cohort: string; size: number }[] };
+    expect(doc.cohort_by).toBe('source');
+    // Orders sent from a browser make sessions of their own (direct); u3's first session is the newsletter visit.
+    expect(doc.cohorts.map((c) => [c.cohort, c.size])).toEqual([
+      ['direct', 5],
+      ['(none)', 1],
+      ['newsletter', 1],
+    ]);
+    expect(await apiGet('/api/v1/cohorts?by=source')).toEqual(doc);
+    expect((await cli('cohorts', '--by', 'referrer')).exitCode).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ let n = 0;
 const id = () => `seg-fixture-${++n}`;
 const at = (day: string) => `${day}T12:00:00.000Z`;
 
-function order(userId: string, day: string, orderId: string, total: number, products: { category: string; sku: string }[] = [{ category: 'tents', sku: 'T-1' }]): Message {
+export function order(userId: string, day: string, orderId: string, total: number, products: { category: string; sku: string }[] = [{ category: 'tents', sku: 'T-1' }]): Message {
   return {
     type: 'track',
     event: 'Order Completed',

@@ -14,6 +14,8 @@ import { registerCohorts } from './commands/cohorts.js';
 import { registerSegments } from './commands/segments.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
+import { registerBenchmarks } from './commands/benchmarks.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerProfiles } from './commands/profiles.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerRates } from './commands/rates.js';
@@ -56,6 +58,8 @@ export function buildProgram(ctx: CliContext, hooks: ProgramHooks): Command {
   registerSegments(program, ctx);
   registerMetrics(program, ctx);
   registerReport(program, ctx);
+  registerBenchmarks(program, ctx);
+  registerAlerts(program, ctx);
   // Every subcommand inherits the error handling and output of the root.
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {

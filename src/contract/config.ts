@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertsConfig } from './alert-rules.js';
 import { MergeRules } from './merge-rules.js';
 
 /** Size limits of the Segment HTTP Tracking API (product.md). */
@@ -56,6 +57,14 @@ export const ModelsConfig = z
   .strict();
 export type ModelsConfig = z.infer<typeof ModelsConfig>;
 
+/** `segments:` settings: how often the server re-evaluates every segment (membership and daily snapshot). */
+export const SegmentsConfig = z
+  .object({
+    refreshMinutes: z.number().int().min(1).max(1440).default(60),
+  })
+  .strict();
+export type SegmentsConfig = z.infer<typeof SegmentsConfig>;
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const TesseraConfig = z
@@ -81,6 +90,9 @@ export const TesseraConfig = z
     /** Identity resolution's merge rules: blocked values and patterns, per-type limits, priority. */
     identity: MergeRules.prefault({}),
     models: ModelsConfig.prefault({}),
+    /** KPI alerts evaluated by the server's scheduler. */
+    alerts: AlertsConfig.prefault({}),
+    segments: SegmentsConfig.prefault({}),
   })
   .strict();
 export type TesseraConfig = z.infer<typeof TesseraConfig>;

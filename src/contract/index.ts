@@ -3,3 +3,8 @@ export * from './config.js';
 export * from './merge-rules.js';
 export * from './segment-message.js';
 export * from './metric-result.js';
+export * from './segment-retention.js';
+export * from './alert-rules.js';
+export * from './customer-prediction.js';
+export * from './profile.js';
+export * from './segment-reports.js';

@@ -90,3 +90,11 @@ export interface TableResult {
 }
 
 export type AnyMetricResult = MetricResult | BreakdownResult | TableResult;
+
+/** Several KPIs over the same periods: `report --format json` and `GET /api/v1/report`. */
+export interface MetricReport {
+  grain: Grain;
+  from: string | null;
+  to: string | null;
+  metrics: AnyMetricResult[];
+}

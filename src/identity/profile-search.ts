@@ -1,4 +1,4 @@
-import { TesseraError } from '../contract/index.js';
+import { TesseraError, type ProfileMatch, type ProfileSearch } from '../contract/index.js';
 import { raw, sql, type Store } from '../store/index.js';
 import { eventCustomerId, eventCustomerJoins } from './profile-events.js';
 import { foldTraits, type Profile } from './profile.js';
@@ -9,18 +9,7 @@ function nameOf(traits: Record<string, unknown>): string | null {
   return parts.length > 0 ? parts.join(' ') : null;
 }
 
-/** One match of a profile search: enough to tell people apart and open the full profile. */
-export interface ProfileMatch {
-  customer_id: string;
-  name: string | null;
-  emails: string[];
-  phones: string[];
-}
-
-export interface ProfileSearch {
-  query: string;
-  profiles: ProfileMatch[];
-}
+export type { ProfileMatch, ProfileSearch };
 
 /**
  * Customers whose name (identify traits), email or phone contains the query, ignoring case; a query

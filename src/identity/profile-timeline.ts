@@ -1,16 +1,10 @@
-import { TesseraError } from '../contract/index.js';
+import { TesseraError, type Timeline } from '../contract/index.js';
 import { raw, sql, type Store } from '../store/index.js';
 import type { IdentityService } from './identity-service.js';
 import { customerIdentifierLists, findCustomerId } from './profile.js';
 import { scopedEvents } from './profile-traits.js';
 
-/** One page of a customer's events, newest first (`/api/v1/profiles/:id/timeline`). */
-export interface Timeline {
-  customer_id: string;
-  events: { seq: number; source: string; message: unknown }[];
-  /** Pass as `before` to read the next (older) page; null on the last page. */
-  next: string | null;
-}
+export type { Timeline };
 
 export interface TimelineOptions {
   limit?: number;

@@ -1,4 +1,4 @@
-import { TesseraError } from '../contract/index.js';
+import { TesseraError, type Profile, type ProfileIdentifier } from '../contract/index.js';
 import { raw, sql, type Store } from '../store/index.js';
 import { explainIdentifier, type IdentifierExplanation } from './explain.js';
 import type { IdentityService } from './identity-service.js';
@@ -6,24 +6,8 @@ import { customerEventsQuery } from './profile-events.js';
 import { readComputedTraits, toComputed, type CustomerIdentifierLists } from './profile-traits.js';
 import { normalizePhoneDigits } from './identifier.js';
 
-export interface ProfileIdentifier {
-  type: string;
-  value: string;
-  first_seen: string | null;
-}
-
-/** The single customer view (product.md's JSON for `profile --json` and `/api/v1/profiles/:id`). */
-export interface Profile {
-  customer_id: string;
-  identifiers: ProfileIdentifier[];
-  traits: Record<string, unknown>;
-  /** Where each trait's current value came from: the source and the message. */
-  trait_sources: Record<string, { source: string; message_id: string; at: string }>;
-  computed: Record<string, unknown>;
-  merges: number;
-  refused_merges: number;
-  timeline: string;
-}
+// The shapes are part of the API (the dashboard reads them): they live in contract/.
+export type { Profile, ProfileIdentifier };
 
 const identifierTypes = ['user', 'email', 'phone', 'anon'] as const;
 

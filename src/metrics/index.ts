@@ -7,6 +7,10 @@ export { refreshFacts, type RefreshOptions, type RefreshResult as FactsRefreshRe
 export { openMetrics, loadCatalog, listCatalog, answerMetric, type CatalogEntry } from './service/open-metrics.js';
 /** Answers a KPI question from the facts as they stand (answerMetric refreshes them first). */
 export { queryMetric, requireMetric, type MetricQuery, type MetricsDeps } from './query/run-metric.js';
+/** Customers a KPI query is restricted to (a segment's members). */
+export type { SegmentFilter } from './query/query-context.js';
+/** KPI benchmarks (target, baseline, direction): listed, set and cleared through the API and the CLI. */
+export { listBenchmarks, setBenchmark, clearBenchmark, type BenchmarkEntry } from './query/benchmark-service.js';
 /** Checks and types a KPI question given as text (CLI flags, HTTP query parameters). */
 export { parseMetricQuery, type MetricQueryText } from './query/parse-query.js';
 /** Several KPIs over the same periods, and their CSV. */
@@ -14,7 +18,7 @@ export { runReport, reportMetrics, type Report, type ReportQueryText } from './r
 /** A report as CSV, one row per metric and period. */
 export { reportCsv, reportCsvColumns } from './report/report-csv.js';
 /** Readable text of answers and of the catalog, for the CLI. */
-export { formatMetricText, formatCatalogText } from './format/metric-text.js';
+export { formatMetricText, formatCatalogText, formatNumber } from './format/metric-text.js';
 /** The catalog's building blocks, for embedders and tests. */
 export { buildCatalog, type Catalog } from './catalog/build-catalog.js';
 /** The `metrics` config section: its schema and its validation with every problem listed. */
@@ -23,5 +27,7 @@ export { MetricsConfig, metricsConfigOf, type MetricsConfigInput } from './confi
 export type { AnyMetricResult, MetricResult, BreakdownResult, TableResult, SeriesPoint, TotalPoint, CompareMode } from './query/metric-result.js';
 /** Grains, compare modes and breakdown dimensions a query accepts. */
 export { compareModes } from './query/metric-result.js';
-export { grains } from './query/periods.js';
+export { grains, periodStart, addPeriods, addDays, periodLabel } from './query/periods.js';
+/** The first and last local day the event facts span. */
+export { factDays } from './query/data-range.js';
 export { dimensions, type Dimension } from './query/sources.js';

@@ -1,22 +1,9 @@
+import type { CustomerPrediction } from '../contract/index.js';
 import { sql, type AppendValue, type Store } from '../store/index.js';
 
-/** One customer's stored prediction, as `clv predict --json` and the API print it. */
-export interface CustomerPrediction {
-  readonly customer_id: string;
-  readonly frequency: number;
-  readonly recency: number;
-  /** T: time since the first purchase, in the fit's unit. */
-  readonly age: number;
-  readonly monetary: number;
-  readonly expected_purchases: number;
-  readonly p_alive: number;
-  readonly churn_risk: number;
-  readonly expected_spend: number | null;
-  readonly clv: number | null;
-  readonly clv_decile: number | null;
-  readonly high_value: boolean;
-  readonly high_value_at_risk: boolean;
-}
+// One customer's stored prediction, as `clv predict --json` and the API print it: the shape is
+// part of the API (the dashboard reads it), so it lives in contract/.
+export type { CustomerPrediction };
 
 /** Where the predictions came from. */
 export interface PredictionRun {

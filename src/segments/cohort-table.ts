@@ -1,5 +1,7 @@
 // Cohort table assembly (pure): counts per (cohort, month offset) in, the table with future cells null out.
 
+import type { Cohort } from '../contract/index.js';
+
 /** One aggregate row from the store: customers of a cohort active at a month offset, and their revenue. */
 export interface CohortCellRow {
   cohort: string;
@@ -8,17 +10,7 @@ export interface CohortCellRow {
   revenue: number;
 }
 
-export interface Cohort {
-  /** YYYY-MM of the first order. */
-  cohort: string;
-  size: number;
-  /** Per month offset k = 0, 1, …: customers with an order in month cohort + k; null after the last month with data. */
-  customers: (number | null)[];
-  /** Percent of the cohort with an order in month cohort + k (0–100). */
-  retention: (number | null)[];
-  /** The cohort's revenue in month cohort + k. */
-  revenue: (number | null)[];
-}
+export type { Cohort };
 
 /** Whole months from one YYYY-MM to another. */
 export function monthsBetween(from: string, to: string): number {

@@ -3,7 +3,7 @@ import { ident, join, raw, sql, type Sql } from '../store/index.js';
 import type { AsOf } from './as-of.js';
 import { customerMeasures } from './customer-measures.js';
 import type { BoughtCondition, Comparison, CountFilter, CountOp, EventCondition, FactCondition, FactName, PredictionCondition, RfmCondition, Rule, Scalar, TraitCondition } from './rule-definition.js';
-import { rfmRelation } from './rfm-query.js';
+import { rfmRelation, scoreRelation } from './rfm-query.js';
 import { jsonPointer, segmentFunctions, type SegmentFunctions } from './segment-sql.js';
 import type { Dialect } from '../store/index.js';
 
@@ -17,6 +17,27 @@ export interface RuleContext {
   dialect: Dialect;
   /** The evaluation point: facts as of this day, event windows ending at `end`. */
   asOf: AsOf;
+  /**
+   * Set by ruleRelation: leaves read the customer measures and RFM scores from the CTEs
+   * `rule_measures` and `rule_rfm` it defines once, and record here which ones they need.
+   */
+  shared?: SharedRelations;
+}
+
+/** Which relations shared by the leaves of one rule its leaves read, and under which names. */
+export interface SharedRelations {
+  measures: boolean;
+  rfm: boolean;
+  /** Some RFM leaf filters on M, so the RFM scores need monetary cut points. */
+  monetary: boolean;
+  names: ProvidedRelations;
+}
+
+/** The per-customer measures, computed once per rule when the rule is compiled by ruleRelation. */
+function measuresOf(ctx: RuleContext, f: SegmentFunctions): Sql {
+  if (!ctx.shared) return customerMeasures(ctx.asOf, f);
+  ctx.shared.measures = true;
+  return ctx.shared.names.measures;
 }
 
 const DAY_MS = 86_400_000;
@@ -118,7 +139,7 @@ const numericFacts: Partial<Record<FactName, (f: SegmentFunctions, asOf: AsOf) =
 };
 
 function compileFact(rule: FactCondition, ctx: RuleContext, f: SegmentFunctions): Sql {
-  const measures = customerMeasures(ctx.asOf, f);
+  const measures = measuresOf(ctx, f);
   if (rule.op === 'exists' || rule.op === 'not_exists') {
     const has = sql`c.key IN (SELECT customer_key FROM ${measures} m)`;
     return rule.op === 'exists' ? has : sql`NOT ${has}`;
@@ -224,7 +245,16 @@ function compileRfm(rule: RfmCondition, ctx: RuleContext, f: SegmentFunctions): 
     const filter = rule.rfm[score];
     if (filter) conds.push(sql`${raw(`x.${score}`)} ${raw(countOps[filter.op])} ${filter.value}`);
   }
-  return sql`c.key IN (SELECT customer_key FROM ${rfmRelation(ctx.asOf, f)} x WHERE ${join(conds, ' AND ')})`;
+  let scored: Sql;
+  if (ctx.shared) {
+    measuresOf(ctx, f);
+    ctx.shared.rfm = true;
+    if (rule.rfm.m) ctx.shared.monetary = true;
+    scored = ctx.shared.names.rfm;
+  } else {
+    scored = rfmRelation(ctx.asOf, f);
+  }
+  return sql`c.key IN (SELECT customer_key FROM ${scored} x WHERE ${join(conds, ' AND ')})`;
 }
 
 /** The rule as a boolean SQL condition over `c.key`. */
@@ -242,6 +272,36 @@ export function compileRule(rule: Rule, ctx: RuleContext): Sql {
     return compileRfm(r, ctx, f);
   };
   return walk(rule);
+}
+
+/**
+ * Relations a caller has computed already for the same evaluation point (the retention view
+ * scores RFM at each window's day anyway): customerMeasures and its RFM scores, by CTE name.
+ */
+export interface ProvidedRelations {
+  measures: Sql;
+  rfm: Sql;
+}
+
+/**
+ * The customers a rule holds (columns key, id) as one query: the measures and the RFM scores its
+ * leaves read are computed once (CTEs) however many leaves read them, and the RFM scores leave M
+ * out when no leaf filters on it.
+ */
+export function ruleRelation(rule: Rule, ctx: Omit<RuleContext, 'shared'>, provided?: ProvidedRelations): Sql {
+  const f = segmentFunctions(ctx.dialect);
+  const shared: SharedRelations = { measures: false, rfm: false, monetary: false, names: provided ?? { measures: sql`rule_measures`, rfm: sql`rule_rfm` } };
+  const cond = compileRule(rule, { ...ctx, shared });
+  const ctes: Sql[] = [];
+  if (!provided && shared.measures) ctes.push(sql`rule_measures AS ${f.materialized()} (SELECT * FROM ${customerMeasures(ctx.asOf, f)} m0)`);
+  if (!provided && shared.rfm) ctes.push(sql`rule_rfm AS (SELECT * FROM ${scoreRelation(sql`rule_measures`, f, { materialized: true, withoutMonetary: !shared.monetary })} s0)`);
+  // Resolved customers are those in customer_map (a million ids as text): testing the rule's
+  // candidates against it by building the hash table on the candidates, not on customer_map, is
+  // what keeps a selective rule fast; the answer is the same as populationRelation() filtered.
+  ctes.push(sql`rule_candidates AS (SELECT c.key, c.id FROM customer_keys c WHERE ${cond})`);
+  return sql`(WITH ${join(ctes)}
+    SELECT rc.key, rc.id FROM rule_candidates rc
+    WHERE rc.id IN (SELECT m.customer_id FROM customer_map m WHERE m.customer_id IN (SELECT id FROM rule_candidates)))`;
 }
 
 /** Customers a rule is evaluated over: every resolved customer (key and id). */

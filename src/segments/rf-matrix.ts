@@ -36,3 +36,13 @@ export function recencyBandSql(days: Sql): Sql {
 export function frequencyBandSql(orders: Sql): Sql {
   return sql`CASE WHEN ${orders} <= 1 THEN ${'1'} WHEN ${orders} = 2 THEN ${'2'} ELSE ${'3+'} END`;
 }
+
+/** SQL of the index of recencyBand in RECENCY_BANDS: small integers group faster than labels. */
+export function recencyBandIndexSql(days: Sql): Sql {
+  return sql`CASE WHEN ${days} < ${ACTIVE_BELOW_DAYS} THEN 0 WHEN ${days} <= ${LAPSED_ABOVE_DAYS} THEN 1 ELSE 2 END`;
+}
+
+/** SQL of the index of frequencyBand in FREQUENCY_BANDS. */
+export function frequencyBandIndexSql(orders: Sql): Sql {
+  return sql`CASE WHEN ${orders} <= 1 THEN 0 WHEN ${orders} = 2 THEN 1 ELSE 2 END`;
+}

@@ -1,4 +1,4 @@
-import type { WorkspaceConfig } from '../contract/index.js';
+import type { MatrixCell, Movement, MovementCell, RfmCustomer, RfmReport, RfmSegmentSummary, WorkspaceConfig } from '../contract/index.js';
 import { refreshFacts } from '../metrics/index.js';
 import { raw, sql, type Store } from '../store/index.js';
 import { asOfDay, shiftDay, today, type AsOf } from './as-of.js';
@@ -6,61 +6,11 @@ import { customerMeasures } from './customer-measures.js';
 import { FREQUENCY_BANDS, RECENCY_BANDS, frequencyBandSql, matrixCells, recencyBandSql, type FrequencyBand, type RecencyBand } from './rf-matrix.js';
 import { rfmRelation } from './rfm-query.js';
 import { rfmSummaryQuery, type EarlierPoint, type SummaryRow } from './rfm-summary-query.js';
-import { RFM_SEGMENT_NAMES, type RfmSegmentName, type Score } from './rfm-score.js';
+import { RFM_SEGMENT_NAMES } from './rfm-score.js';
 import { segmentFunctions } from './segment-sql.js';
 
-export interface RfmCustomer {
-  customer_id: string;
-  recency: number;
-  frequency: number;
-  monetary: number;
-  r: Score;
-  f: Score;
-  m: Score;
-  segment: RfmSegmentName;
-}
-
-export interface RfmSegmentSummary {
-  name: RfmSegmentName;
-  customers: number;
-  revenue: number;
-  /** Percent of the scored customers. */
-  share: number | null;
-}
-
-export interface MatrixCell {
-  recency: RecencyBand;
-  frequency: FrequencyBand;
-  customers: number;
-  revenue: number;
-}
-
-export interface MovementCell {
-  /** `new`: not yet a customer at the earlier date. */
-  from_recency: RecencyBand | 'new';
-  from_frequency: FrequencyBand | null;
-  to_recency: RecencyBand;
-  to_frequency: FrequencyBand;
-  customers: number;
-}
-
-/** How the customers of D's matrix stood at an earlier date; `cells` sum to `population`. */
-export interface Movement {
-  from_as_of: string;
-  population: number;
-  /** Customers at the earlier date whose every order has since been removed (refunded, cancelled). */
-  departed: number;
-  cells: MovementCell[];
-}
-
-/** `tessera rfm --json` and `GET /api/v1/rfm` (product.md's shape, plus share and movement). */
-export interface RfmReport {
-  as_of: string;
-  customers: RfmCustomer[];
-  segments: RfmSegmentSummary[];
-  matrix: MatrixCell[];
-  movement: { year: Movement; month: Movement };
-}
+// The documents' shapes live in contract/ (the dashboard reads them).
+export type { RfmCustomer, RfmSegmentSummary, MatrixCell, MovementCell, Movement, RfmReport };
 
 const money = (v: unknown): number => Math.round(Number(v ?? 0) * 1e4) / 1e4;
 
@@ -137,29 +87,44 @@ export async function readRfm(store: Store, workspace: WorkspaceConfig, options:
           FROM ${rfmRelation(asOf, f)} x JOIN customer_keys ck ON ck.key = x.customer_key ORDER BY ck.id`),
     store.query<SummaryRow>(rfmSummaryQuery(asOf, earlier, f)),
   ]);
-  const of = (kind: SummaryRow['kind']) => rows.filter((r) => r.kind === kind);
-  const total = of('segment').reduce((s, r) => s + Number(r.customers), 0);
-  const bySegment = new Map(of('segment').map((r) => [r.a, r]));
+  const scored = rows.filter((r) => r.kind === 'scored');
+  const add = <K>(m: Map<K, { customers: number; units: number }>, k: K, r: SummaryRow) => {
+    const cell = m.get(k) ?? { customers: 0, units: 0 };
+    cell.customers += Number(r.customers);
+    cell.units += Number(r.units ?? 0);
+    m.set(k, cell);
+  };
+  const bySegment = new Map<string | null, { customers: number; units: number }>();
+  const byCell = new Map<string, { customers: number; units: number }>();
+  for (const r of scored) {
+    add(bySegment, r.segment, r);
+    add(byCell, `${RECENCY_BANDS[Number(r.b)]}|${FREQUENCY_BANDS[Number(r.q)]}`, r);
+  }
+  // Revenue is summed exactly in ten-thousandths, then rounded as money.
+  const revenueOf = (cell: { units: number } | undefined) => money((cell?.units ?? 0) / 1e4);
+  const total = scored.reduce((s, r) => s + Number(r.customers), 0);
   const segments = RFM_SEGMENT_NAMES.map((name) => {
-    const n = Number(bySegment.get(name)?.customers ?? 0);
-    return { name, customers: n, revenue: money(bySegment.get(name)?.revenue), share: total === 0 ? null : Math.round((10000 * n) / total) / 100 };
+    const n = bySegment.get(name)?.customers ?? 0;
+    return { name, customers: n, revenue: revenueOf(bySegment.get(name)), share: total === 0 ? null : Math.round((10000 * n) / total) / 100 };
   });
-  const byCell = new Map(of('matrix').map((r) => [`${r.a}|${r.b}`, r]));
   const matrix = matrixCells().map((c) => {
-    const row = byCell.get(`${c.recency}|${c.frequency}`);
-    return { ...c, customers: Number(row?.customers ?? 0), revenue: money(row?.revenue) };
+    const cell = byCell.get(`${c.recency}|${c.frequency}`);
+    return { ...c, customers: cell?.customers ?? 0, revenue: revenueOf(cell) };
   });
   const movement = (p: EarlierPoint): Movement => {
-    const cells = sortMovement(
-      of(p.name).map((r) => ({
-        from_recency: r.a as RecencyBand | 'new',
-        from_frequency: r.b as FrequencyBand | null,
-        to_recency: r.c as RecencyBand,
-        to_frequency: r.d as FrequencyBand,
-        customers: Number(r.customers),
-      })),
-    );
-    const departed = Number(of(`departed_${p.name}`)[0]?.customers ?? 0);
+    const moves = new Map<string, MovementCell>();
+    for (const r of scored) {
+      const b = r[`b_${p.name}`];
+      const q = r[`q_${p.name}`];
+      const from = b === null || b === undefined ? null : { recency: RECENCY_BANDS[Number(b)] as RecencyBand, frequency: FREQUENCY_BANDS[Number(q)] as FrequencyBand };
+      const to = { recency: RECENCY_BANDS[Number(r.b)] as RecencyBand, frequency: FREQUENCY_BANDS[Number(r.q)] as FrequencyBand };
+      const key = `${from?.recency ?? 'new'}|${from?.frequency ?? ''}|${to.recency}|${to.frequency}`;
+      const cell = moves.get(key) ?? { from_recency: from?.recency ?? 'new', from_frequency: from?.frequency ?? null, to_recency: to.recency, to_frequency: to.frequency, customers: 0 };
+      cell.customers += Number(r.customers);
+      moves.set(key, cell);
+    }
+    const cells = sortMovement([...moves.values()]);
+    const departed = rows.filter((r) => r.kind === 'departed' && r[`b_${p.name}`] !== null && r[`b_${p.name}`] !== undefined).reduce((s, r) => s + Number(r.customers), 0);
     return { from_as_of: p.asOf.day, population: cells.reduce((s, c) => s + c.customers, 0), departed, cells };
   };
   const [year, month] = earlier.map(movement) as [Movement, Movement];

@@ -1,6 +1,7 @@
 import { join, raw, sql, type Sql } from '../store/index.js';
 import type { AsOf } from './as-of.js';
-import { frequencyBandSql, recencyBandSql } from './rf-matrix.js';
+import { orderCountsAt, refundsAfter } from './customer-measures.js';
+import { frequencyBandIndexSql, recencyBandIndexSql } from './rf-matrix.js';
 import { scoreRelation } from './rfm-query.js';
 import type { SegmentFunctions } from './segment-sql.js';
 
@@ -10,25 +11,30 @@ export interface EarlierPoint {
   asOf: AsOf;
 }
 
-/** One row of the summary: what it is (`kind`), its labels, customers and revenue. */
+/**
+ * One row of the summary: customers sharing a named segment and a matrix cell at D (`scored`), or
+ * customers not scored at D (`departed`: every order removed by then), and for each earlier point
+ * the cell they held there (`b_<name>`, `q_<name>`: recency and frequency band indexes, NULL when
+ * they were not yet a customer). `units` is their revenue at D in ten-thousandths, summed exactly.
+ */
 export interface SummaryRow {
-  kind: 'segment' | 'matrix' | 'year' | 'month' | 'departed_year' | 'departed_month';
-  a: string | null;
-  b: string | null;
-  c: string | null;
-  d: string | null;
-  customers: number;
-  revenue: number | null;
+  kind: 'scored' | 'departed';
+  segment: string | null;
+  b: number | null;
+  q: number | null;
+  customers: number | bigint;
+  units: number | bigint | null;
+  [point: `b_${string}` | `q_${string}`]: number | null;
 }
 
-/** An order counts at a point: placed by the end of its day and not removed by then. */
-const countsAt = (p: AsOf) => sql`o.local_day <= CAST(${p.day} AS DATE) AND (o.removed_at IS NULL OR o.removed_at >= ${p.end})`;
+const countsAt = orderCountsAt;
 
 /**
- * Every summary of the RFM report in one query over one scan of the orders: per customer the
- * measures at D and the order count and last day at each earlier point (a materialized CTE), then
- * segment sizes, the matrix, each movement and the departed, as tagged rows. Computing the
- * measures once instead of once per summary is what keeps this near one grouped scan at 1M customers.
+ * Every summary of the RFM report from one grouped scan of the orders: per customer the measures at
+ * D (revenue as customerMeasures reads it: net revenue plus partial refunds made after D) and the
+ * order count and last day at each earlier point (computed once), scored, then grouped
+ * once by (segment, cell at D, cell at each earlier point). Segment sizes, the matrix and each
+ * movement are sums over those few thousand rows, so no second pass over a million customers.
  */
 export function rfmSummaryQuery(asOf: AsOf, earlier: readonly EarlierPoint[], f: SegmentFunctions): Sql {
   const day = sql`CAST(${asOf.day} AS DATE)`;
@@ -36,33 +42,38 @@ export function rfmSummaryQuery(asOf: AsOf, earlier: readonly EarlierPoint[], f:
     (p) => sql`count(*) FILTER (WHERE ${countsAt(p.asOf)}) AS ${raw(`freq_${p.name}`)},
       max(o.local_day) FILTER (WHERE ${countsAt(p.asOf)}) AS ${raw(`last_${p.name}`)}`,
   );
-  const movement = earlier.map((p) => {
-    const freq = raw(`pc.freq_${p.name}`);
-    const recency = f.daysBetween(raw(`pc.last_${p.name}`), sql`CAST(${p.asOf.day} AS DATE)`);
-    return sql`SELECT ${p.name} AS kind,
-        CASE WHEN ${freq} = 0 THEN ${'new'} ELSE ${recencyBandSql(recency)} END AS a,
-        CASE WHEN ${freq} = 0 THEN NULL ELSE ${frequencyBandSql(freq)} END AS b,
-        ${recencyBandSql(sql`pc.recency`)} AS c, ${frequencyBandSql(sql`pc.frequency`)} AS d, count(*) AS customers, NULL AS revenue
-      FROM now pc GROUP BY 1, 2, 3, 4, 5
-      UNION ALL
-      SELECT ${`departed_${p.name}`}, NULL, NULL, NULL, NULL, count(*), NULL FROM pc WHERE pc.frequency = 0 AND ${freq} > 0`;
+  const cells = earlier.map((p) => {
+    const freq = raw(`x.freq_${p.name}`);
+    const recency = f.daysBetween(raw(`x.last_${p.name}`), sql`CAST(${p.asOf.day} AS DATE)`);
+    return sql`CASE WHEN ${freq} > 0 THEN ${recencyBandIndexSql(recency)} END AS ${raw(`b_${p.name}`)},
+      CASE WHEN ${freq} > 0 THEN ${frequencyBandIndexSql(freq)} END AS ${raw(`q_${p.name}`)}`;
   });
+  const groups = join(
+    Array.from({ length: 4 + 2 * earlier.length }, (_, i) => raw(String(i + 1))),
+    ', ',
+  );
+  const tail = earlier.length > 0 ? sql`, ${join(cells)}` : raw('');
   return sql`WITH pc AS ${f.materialized()} (
-      SELECT o.customer_key,
-        count(*) FILTER (WHERE ${countsAt(asOf)}) AS frequency,
-        max(o.local_day) FILTER (WHERE ${countsAt(asOf)}) AS last_day,
-        CAST(coalesce(sum(o.gross - coalesce(r.refunded, 0)) FILTER (WHERE ${countsAt(asOf)}), 0) AS DOUBLE) AS monetary,
-        ${f.daysBetween(sql`max(o.local_day) FILTER (WHERE ${countsAt(asOf)})`, day)} AS recency
-        ${earlier.length > 0 ? sql`, ${join(perPoint)}` : raw('')}
-      FROM orders o
-      LEFT JOIN (SELECT order_id, sum(amount_base) AS refunded FROM order_refunds
-                 WHERE NOT removes AND ts < ${asOf.end} GROUP BY order_id) r ON r.order_id = o.order_id
-      WHERE o.local_day <= ${day}
-      GROUP BY o.customer_key),
-    now AS (SELECT * FROM pc WHERE frequency > 0)
-    SELECT ${'segment'} AS kind, segment AS a, NULL AS b, NULL AS c, NULL AS d, count(*) AS customers, sum(monetary) AS revenue
-      FROM ${scoreRelation(sql`now`, f)} s GROUP BY 1, 2
+      SELECT g.customer_key, g.frequency, g.last_day, g.monetary_exact + coalesce(late.amount, 0) AS monetary_exact,
+        CAST(g.monetary_exact + coalesce(late.amount, 0) AS DOUBLE) AS monetary, g.recency
+        ${earlier.length > 0 ? sql`, ${join(earlier.map((p) => raw(`g.freq_${p.name}, g.last_${p.name}`)))}` : raw('')}
+      FROM (
+        SELECT o.customer_key,
+          count(*) FILTER (WHERE ${countsAt(asOf)}) AS frequency,
+          max(o.local_day) FILTER (WHERE ${countsAt(asOf)}) AS last_day,
+          coalesce(sum(o.revenue) FILTER (WHERE ${countsAt(asOf)}), 0) AS monetary_exact,
+          ${f.daysBetween(sql`max(o.local_day) FILTER (WHERE ${countsAt(asOf)})`, day)} AS recency
+          ${earlier.length > 0 ? sql`, ${join(perPoint)}` : raw('')}
+        FROM orders o
+        WHERE o.local_day <= ${day}
+        GROUP BY o.customer_key) g
+      LEFT JOIN ${refundsAfter(asOf)} late ON late.customer_key = g.customer_key)
+    SELECT ${'scored'} AS kind, x.segment, ${recencyBandIndexSql(sql`x.recency`)} AS b, ${frequencyBandIndexSql(sql`x.frequency`)} AS q ${tail},
+      count(*) AS customers, CAST(sum(x.monetary_exact) * 10000 AS BIGINT) AS units
+    FROM ${scoreRelation(sql`(SELECT * FROM pc WHERE frequency > 0)`, f, { materialized: true })} x
+    GROUP BY ${groups}
     UNION ALL
-    SELECT ${'matrix'}, ${recencyBandSql(sql`recency`)}, ${frequencyBandSql(sql`frequency`)}, NULL, NULL, count(*), sum(monetary) FROM now GROUP BY 1, 2, 3
-    ${earlier.length > 0 ? sql`UNION ALL ${join(movement, ' UNION ALL ')}` : raw('')}`;
+    SELECT ${'departed'}, NULL, NULL, NULL ${tail}, count(*), NULL
+    FROM pc x WHERE x.frequency = 0
+    GROUP BY ${groups}`;
 }

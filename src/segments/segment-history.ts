@@ -2,7 +2,7 @@ import type { WorkspaceConfig } from '../contract/index.js';
 import { refreshFacts } from '../metrics/index.js';
 import { sql, type Store } from '../store/index.js';
 import { today } from './as-of.js';
-import { compileRule, populationRelation } from './compile-rule.js';
+import { ruleRelation } from './compile-rule.js';
 import { evaluationPoint } from './segment-members.js';
 import { getSegment, listSegments } from './segment-store.js';
 
@@ -26,10 +26,10 @@ export async function refreshMemberships(store: Store, workspace: WorkspaceConfi
   const segments = options.id === undefined ? await listSegments(store) : [await getSegment(store, options.id)];
   const changes: MembershipChange[] = [];
   for (const segment of segments) {
-    const cond = compileRule(segment.rule, { dialect: store.dialect, asOf });
+    const held = ruleRelation(segment.rule, { dialect: store.dialect, asOf });
     changes.push(
       await store.transaction(async (tx) => {
-        await tx.run(sql`CREATE OR REPLACE TEMP TABLE segment_members_now AS SELECT c.id AS customer_id FROM ${populationRelation()} c WHERE ${cond}`);
+        await tx.run(sql`CREATE OR REPLACE TEMP TABLE segment_members_now AS SELECT c.id AS customer_id FROM ${held} c`);
         const left = await tx.run(sql`UPDATE segment_membership SET left_at = ${now}
           WHERE segment_id = ${segment.id} AND left_at IS NULL AND customer_id NOT IN (SELECT customer_id FROM segment_members_now)`);
         const entered = await tx.run(sql`INSERT INTO segment_membership (segment_id, customer_id, entered_at, left_at)

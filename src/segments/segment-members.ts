@@ -2,7 +2,7 @@ import type { WorkspaceConfig } from '../contract/index.js';
 import { refreshFacts } from '../metrics/index.js';
 import { sql, type Sql, type Store } from '../store/index.js';
 import { asOfDay, today, type AsOf } from './as-of.js';
-import { compileRule, populationRelation } from './compile-rule.js';
+import { ruleRelation } from './compile-rule.js';
 import { Rule, parseOrThrow } from './rule-definition.js';
 
 /** A member as exports and the API list them. */
@@ -18,18 +18,15 @@ export function evaluationPoint(workspace: WorkspaceConfig, day?: string, now = 
 
 /** The members of a rule: customer_id and one email, by customer_id. */
 export function membersQuery(store: Store, rule: Rule, asOf: AsOf): Sql {
-  const cond = compileRule(rule, { dialect: store.dialect, asOf });
   return sql`SELECT c.id AS customer_id, em.email
-    FROM ${populationRelation()} c
+    FROM ${ruleRelation(rule, { dialect: store.dialect, asOf })} c
     LEFT JOIN (SELECT customer_id, min(value) AS email FROM customer_map WHERE type = ${'email'} GROUP BY customer_id) em ON em.customer_id = c.id
-    WHERE ${cond}
     ORDER BY c.id`;
 }
 
 /** How many customers a rule holds. */
 export async function countMembers(store: Store, rule: Rule, asOf: AsOf): Promise<number> {
-  const cond = compileRule(rule, { dialect: store.dialect, asOf });
-  const rows = await store.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${populationRelation()} c WHERE ${cond}`);
+  const rows = await store.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${ruleRelation(rule, { dialect: store.dialect, asOf })} c`);
   return Number(rows[0]?.n ?? 0);
 }
 

@@ -29,6 +29,8 @@ export interface SegmentFunctions {
   endsWith(text: Sql, suffix: string): Sql;
   /** The value of `value` on the row with the greatest `by` (an aggregate). */
   argMax(value: Sql, by: Sql): Sql;
+  /** The value of `value` on the row with the least `by` (an aggregate). */
+  argMin(value: Sql, by: Sql): Sql;
   /** The keyword that makes a CTE computed once however often it is read (empty where the engine has none). */
   materialized(): Sql;
 }
@@ -46,6 +48,7 @@ const duckdb: SegmentFunctions = {
   startsWith: (text, prefix) => sql`starts_with(${text}, ${prefix})`,
   endsWith: (text, suffix) => sql`ends_with(${text}, ${suffix})`,
   argMax: (value, by) => sql`arg_max(${value}, ${by})`,
+  argMin: (value, by) => sql`arg_min(${value}, ${by})`,
   materialized: () => raw('MATERIALIZED'),
 };
 

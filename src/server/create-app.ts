@@ -6,6 +6,8 @@ import type { Ingestor } from '../ingest/index.js';
 import type { ApiKeyVerifier } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 import { handleError } from './error-handler.js';
+import { Notifier } from './notifier.js';
+import { registerAlertsRoutes } from './routes/alerts.js';
 import { registerLive } from './routes/live.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerOpenApi } from './routes/openapi.js';
@@ -13,6 +15,7 @@ import { registerPredictRoutes } from './routes/predict.js';
 import { registerProfilesApi } from './routes/profiles.js';
 import { registerReadApi } from './routes/read-api.js';
 import { registerSegmentsApi } from './routes/segments.js';
+import { registerSegmentWrites } from './routes/segment-writes.js';
 import { registerStatic } from './routes/static.js';
 import { registerTracking } from './routes/tracking.js';
 
@@ -30,6 +33,8 @@ export interface AppDeps {
   runCommand?: CommandRunner;
   /** Identity resolution of the workspace: with it, the profiles API is served. */
   identity?: IdentityService;
+  /** Notices for the live feed (alerts fired); the workspace's, when a server holds one. */
+  notifier?: Notifier;
 }
 
 /** The HTTP app: built here, listened on by the caller (tests use inject or a real socket). */
@@ -60,13 +65,16 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/health', async () => ({ ok: true }));
   registerTracking(app, { ingestor: deps.ingestor, keys: deps.keys, config: deps.config.ingest });
   // Before the read API: the live feed's ?token= becomes the header the read API checks.
-  await registerLive(app, { store: deps.store, ingestor: deps.ingestor });
+  const notifier = deps.notifier ?? new Notifier();
+  await registerLive(app, { store: deps.store, ingestor: deps.ingestor, notifier });
   registerReadApi(app, { store: deps.store, keys: deps.keys, localToken: deps.localToken });
   registerSegmentsApi(app, { store: deps.store, workspace: deps.config.workspace });
+  registerSegmentWrites(app, { store: deps.store, workspace: deps.config.workspace });
   if (deps.identity) registerProfilesApi(app, { store: deps.store, identity: deps.identity });
   registerOpenApi(app);
   await registerStatic(app, { workspace: deps.config.workspace });
   registerMetricsRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken });
+  registerAlertsRoutes(app, { store: deps.store, config: deps.config, notifier });
   registerPredictRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken });
 
   const runCommand = deps.runCommand;

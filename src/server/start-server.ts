@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { createApp, type CommandRunner } from './create-app.js';
+import { scheduledJobs } from './scheduled-jobs.js';
+import { startScheduler } from './scheduler.js';
 import { followLog, serverFile, type Workspace } from './workspace.js';
 
 export interface RunningServer {
@@ -31,6 +33,7 @@ export async function startServer(
     logger: workspace.logger,
     localToken: token,
     identity: workspace.identity,
+    notifier: workspace.notifier,
     ...(options.runCommand ? { runCommand: options.runCommand } : {}),
   });
   followLog(workspace);
@@ -42,6 +45,7 @@ export async function startServer(
   const info: ServerInfo = { pid: process.pid, url, token };
   const file = serverFile(workspace.config.dataDir);
   writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  const scheduler = startScheduler(scheduledJobs(workspace), workspace.logger.child({ component: 'scheduler' }));
   let stopped = false;
   return {
     app,
@@ -50,6 +54,7 @@ export async function startServer(
       if (stopped) return;
       stopped = true;
       rmSync(file, { force: true });
+      await scheduler.stop();
       await app.close();
     },
   };

@@ -5,6 +5,7 @@ import { Ingestor } from '../ingest/index.js';
 import { IdentityService } from '../identity/index.js';
 import { ApiKeyVerifier } from '../privacy/index.js';
 import { openDuckDbStore, type Store } from '../store/index.js';
+import { Notifier } from './notifier.js';
 
 /** Everything a command or the server works on: one data directory, opened once per process. */
 export interface Workspace {
@@ -13,6 +14,8 @@ export interface Workspace {
   ingestor: Ingestor;
   keys: ApiKeyVerifier;
   identity: IdentityService;
+  /** Notices (alerts fired) for the live feed of a server holding this workspace. */
+  notifier: Notifier;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -32,6 +35,7 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
     ingestor,
     keys,
     identity,
+    notifier: new Notifier(),
     logger,
     async close() {
       await ingestor.close();

@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { apiKeysTable, customerMapTable, eventsTable, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
+import { alertsTable, apiKeysTable, customerMapTable, eventsTable, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
 import { sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
@@ -30,6 +30,11 @@ export const migrations: readonly Migration[] = [
     version: 4,
     name: 'predictive customer value: model fits, per-customer predictions',
     statements: (d) => predictionTables.map((t) => d.createTable(t)),
+  },
+  {
+    version: 5,
+    name: 'KPI alerts: fired and resolved per rule and period',
+    statements: (d) => [d.createTable(alertsTable)],
   },
 ];
 

@@ -471,3 +471,31 @@ export const clvPredictionsTable: TableDef = {
 
 /** Every table of predictive customer value, in creation order (migration 4). */
 export const predictionTables: readonly TableDef[] = [clvFitsTable, clvPredictionsTable];
+
+/**
+ * KPI alerts, one row per rule and period: fired when the rule's condition first held for that
+ * period, resolved when a later evaluation finds it no longer holds (or a newer period replaced it).
+ */
+export const alertsTable: TableDef = {
+  name: 'alerts',
+  columns: [
+    { name: 'id', type: 'text', nullable: false },
+    { name: 'rule_id', type: 'text', nullable: false },
+    { name: 'metric', type: 'text', nullable: false },
+    { name: 'label', type: 'text', nullable: false },
+    { name: 'unit', type: 'text', nullable: false },
+    { name: 'grain', type: 'text', nullable: false },
+    { name: 'period', type: 'text', nullable: false },
+    { name: 'period_start', type: 'date', nullable: false },
+    { name: 'period_end', type: 'date', nullable: false },
+    { name: 'segment_id', type: 'text' },
+    { name: 'value', type: 'float' },
+    { name: 'previous', type: 'float' },
+    { name: 'change', type: 'float' },
+    { name: 'condition', type: 'text', nullable: false },
+    { name: 'message', type: 'text', nullable: false },
+    { name: 'fired_at', type: 'timestamp', nullable: false },
+    { name: 'resolved_at', type: 'timestamp' },
+  ],
+  primaryKey: ['id'],
+};

@@ -1,17 +1,21 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { AlertsBadge } from './components/alerts-panel.js';
 import { Link } from './components/link.js';
 import { useLiveStatus, useMetricsTick } from './live.js';
 import { CustomerPage } from './pages/customer.js';
 import { CustomersPage } from './pages/customers.js';
 import { DataPage } from './pages/data.js';
-import { KpiPage } from './pages/kpi.js';
 import { OverviewPage } from './pages/overview.js';
-import { RetentionPage } from './pages/retention.js';
 import { SegmentsPage } from './pages/segments.js';
-import { ValuePage } from './pages/value.js';
 import { useLocation } from './router.js';
 import { clearToken, onTokenChange, readToken } from './token.js';
 import { TokenScreen } from './token-screen.js';
+
+// The pages with charts load ECharts (most of the bytes) on first visit, so the overview is
+// interactive without waiting for a charting library it does not use.
+const KpiPage = lazy(() => import('./pages/kpi.js').then((m) => ({ default: m.KpiPage })));
+const RetentionPage = lazy(() => import('./pages/retention.js').then((m) => ({ default: m.RetentionPage })));
+const ValuePage = lazy(() => import('./pages/value.js').then((m) => ({ default: m.ValuePage })));
 
 const nav = [
   { to: '/', label: 'Overview' },
@@ -74,6 +78,7 @@ function Shell() {
             </Link>
           ))}
         </nav>
+        <AlertsBadge />
         <span className={`live live-${live}`} title="Live updates">
           {live === 'open' ? '● live' : '○ offline'}
         </span>
@@ -82,7 +87,9 @@ function Shell() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page path={path} reload={reload} />
+        <Suspense fallback={<p className="status">Loading the page…</p>}>
+          <Page path={path} reload={reload} />
+        </Suspense>
       </main>
     </>
   );

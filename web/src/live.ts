@@ -1,11 +1,18 @@
-// One server-sent-event stream for the whole app (`/api/v1/live`): new events, and ticks when metrics may have changed.
+// One server-sent-event stream for the whole app (`/api/v1/live`): new events, ticks when metrics may
+// have changed, and alerts as they fire or resolve.
 import { useEffect, useState } from 'react';
-import type { StoredEvent } from './api/types.js';
+import type { Alert, StoredEvent } from './api/types.js';
 import { readToken } from './token.js';
 
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 
-type Listener = { events?: (events: StoredEvent[]) => void; metrics?: () => void; status?: (s: LiveStatus) => void };
+/** What an `alerts` frame carries. */
+export interface AlertNotice {
+  fired: Alert[];
+  resolved: Alert[];
+}
+
+type Listener = { events?: (events: StoredEvent[]) => void; metrics?: () => void; alerts?: (notice: AlertNotice) => void; status?: (s: LiveStatus) => void };
 
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
@@ -30,6 +37,10 @@ function open(): void {
   });
   source.addEventListener('metrics', () => {
     for (const l of listeners) l.metrics?.();
+  });
+  source.addEventListener('alerts', (e) => {
+    const notice = JSON.parse((e as MessageEvent<string>).data) as AlertNotice;
+    for (const l of listeners) l.alerts?.(notice);
   });
 }
 
@@ -58,4 +69,11 @@ export function useLiveStatus(): LiveStatus {
 /** Calls `onEvents` with each batch of newly stored events. */
 export function useLiveEvents(onEvents: (events: StoredEvent[]) => void): void {
   useEffect(() => subscribe({ events: onEvents }), [onEvents]);
+}
+
+/** Counts alert notices (fired or resolved): pass it as a reload key to re-read the alerts. */
+export function useAlertsTick(): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => subscribe({ alerts: () => setTick((t) => t + 1) }), []);
+  return tick;
 }

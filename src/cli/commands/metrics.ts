@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { answerMetric, compareModes, dimensions, formatCatalogText, formatMetricText, grains, listCatalog, loadCatalog, openMetrics, parseMetricQuery, refreshFacts, requireMetric } from '../../metrics/index.js';
-import { evaluationPoint, getSegment, listMembers } from '../../segments/index.js';
+import { answerMetric, compareModes, dimensions, formatCatalogText, formatMetricText, grains, listCatalog, loadCatalog, openMetrics, parseMetricQuery, requireMetric } from '../../metrics/index.js';
+import { segmentScope } from '../../server/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
 
 interface MetricsOptions {
@@ -48,12 +48,8 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
       const query = parseMetricQuery({ metric: name, from: opts.from, to: opts.to, grain: opts.grain, compare: opts.compare, breakdown: opts.breakdown, baselineFrom: opts.baselineFrom, baselineTo: opts.baselineTo });
       const result = await ctx.withWorkspace(global, async (ws) => {
         await ws.identity.refresh();
-        if (opts.segment === undefined) return answerMetric(openMetrics(ws.store, ws.config), query);
-        // The segment's members as of now (rules read the facts, so those are brought up to date first).
-        const segment = await getSegment(ws.store, opts.segment);
-        await refreshFacts(ws.store, ws.config.workspace);
-        const members = await listMembers(ws.store, segment.rule, evaluationPoint(ws.config.workspace));
-        return answerMetric(openMetrics(ws.store, ws.config), { ...query, segment: { customerIds: members.map((m) => m.customer_id) } });
+        const segment = opts.segment === undefined ? undefined : await segmentScope(ws.store, ws.config.workspace, opts.segment);
+        return answerMetric(openMetrics(ws.store, ws.config), segment ? { ...query, segment } : query);
       });
       if (opts.json) printJson(ctx.io, result);
       else ctx.io.out(formatMetricText(result));

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { compareModes, grains, loadCatalog, openMetrics, reportCsv, reportMetrics, runReport } from '../../metrics/index.js';
+import { segmentScope } from '../../server/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
 
 interface ReportOptions {
@@ -10,6 +11,7 @@ interface ReportOptions {
   from?: string;
   to?: string;
   compare?: string;
+  segment?: string;
   format: 'csv' | 'json';
   json?: boolean;
   out?: string;
@@ -25,6 +27,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--from <day>', 'first local day, inclusive (YYYY-MM-DD)')
     .option('--to <day>', 'the day after the last, exclusive')
     .addOption(new Option('--compare <mode>', 'what each period is compared with').choices(compareModes).default('previous'))
+    .option('--segment <id>', "only the segment's current members (tessera segments list)")
     .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
     .option('--json', 'the same as --format json')
     .option('--out <file>', 'write here instead of stdout')
@@ -33,7 +36,8 @@ export function registerReport(program: Command, ctx: CliContext): void {
       reportMetrics(loadCatalog(ctx.config(global)), opts.metrics);
       const report = await ctx.withWorkspace(global, async (ws) => {
         await ws.identity.refresh();
-        return runReport(openMetrics(ws.store, ws.config), { metrics: opts.metrics, grain: opts.grain, from: opts.from, to: opts.to, compare: opts.compare });
+        const segment = opts.segment === undefined ? undefined : await segmentScope(ws.store, ws.config.workspace, opts.segment);
+        return runReport(openMetrics(ws.store, ws.config), { metrics: opts.metrics, grain: opts.grain, from: opts.from, to: opts.to, compare: opts.compare }, segment);
       });
       const json = opts.json === true || opts.format === 'json';
       if (opts.out) {

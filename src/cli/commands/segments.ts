@@ -4,7 +4,9 @@ import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { TesseraError } from '../../contract/index.js';
 import { refreshFacts } from '../../metrics/index.js';
+import type { SegmentRetentionReport } from '../../contract/index.js';
 import {
+  computeSegmentRetention,
   evaluationPoint,
   formatMembers,
   getSegment,
@@ -18,7 +20,7 @@ import {
   segmentsListReport,
   type SegmentMember,
 } from '../../segments/index.js';
-import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 
 async function readDefinition(path: string): Promise<unknown> {
   let text: string;
@@ -37,7 +39,27 @@ async function readDefinition(path: string): Promise<unknown> {
 
 const day = (text: string | undefined) => (text === undefined ? undefined : parseDay(text));
 
-/** `tessera segments list|show ID|create FILE|members ID`. */
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const pct = (n: number | null) => (n === null ? '—' : `${n > 0 ? '+' : ''}${n.toFixed(1)}%`);
+
+function printRetention(io: CliIo, r: SegmentRetentionReport): void {
+  const w = r.windows;
+  io.out(`retention as of ${r.as_of} (${r.currency}): ${w.current.from}..${w.current.to} vs ${w.last_month.from}..${w.last_month.to} vs ${w.last_year.from}..${w.last_year.to}\n\n`);
+  io.out(`${'segment'.padEnd(26)}${'revenue'.padStart(13)}${'vs LM'.padStart(9)}${'vs LY'.padStart(9)}${'buyers'.padStart(8)}${'vs LM'.padStart(9)}${'vs LY'.padStart(9)}  top product\n`);
+  for (const s of r.segments) {
+    const label = s.kind === 'rule' ? `${s.id} (rule)` : s.name;
+    const top = s.top_products[0];
+    io.out(
+      `${label.slice(0, 25).padEnd(26)}${fmt(s.current.revenue).padStart(13)}${pct(s.change.vs_last_month.revenue).padStart(9)}${pct(s.change.vs_last_year.revenue).padStart(9)}` +
+        `${String(s.current.customers).padStart(8)}${pct(s.change.vs_last_month.customers).padStart(9)}${pct(s.change.vs_last_year.customers).padStart(9)}  ${top ? (top.name ?? top.sku ?? top.product_id ?? '?') : ''}\n`,
+    );
+  }
+  const m = r.movement;
+  const stayed = m.matrix.reduce((sum, row, i) => sum + (row[i] ?? 0), 0);
+  io.out(`\nRFM segments since ${m.from_as_of}: ${m.population} scored both days (${stayed} in the same segment), ${m.new.reduce((a, b) => a + b, 0)} new, ${m.departed.reduce((a, b) => a + b, 0)} departed\n`);
+}
+
+/** `tessera segments list|show ID|create FILE|refresh|history ID|retention|members ID`. */
 export function registerSegments(program: Command, ctx: CliContext): void {
   const segments = program.command('segments').description('rule segments: definitions as data, members kept current');
   const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>();
@@ -105,6 +127,21 @@ export function registerSegments(program: Command, ctx: CliContext): void {
       const history = await ctx.withWorkspace(globals(cmd), (ws) => readSegmentHistory(ws.store, ws.config.workspace, id));
       if (opts.json) return printJson(ctx.io, history);
       for (const s of history.snapshots) ctx.io.out(`${s.day}  ${s.customers}\n`);
+    });
+
+  segments
+    .command('retention')
+    .description('per segment: month-to-date sales and buyers against last month and last year, top products, movement year over year')
+    .option('--as-of <date>', 'YYYY-MM-DD in the reporting time zone (default: the last day with data)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { asOf?: string; json?: boolean }, cmd: Command) => {
+      const asOf = day(opts.asOf);
+      const report = await ctx.withWorkspace(globals(cmd), async (ws) => {
+        await ws.identity.refresh();
+        return computeSegmentRetention(ws.store, ws.config.workspace, asOf);
+      });
+      if (opts.json) return printJson(ctx.io, report);
+      printRetention(ctx.io, report);
     });
 
   segments

@@ -1,7 +1,7 @@
-import { TesseraError } from '../../contract/index.js';
-import type { Grain } from '../../store/index.js';
+import { TesseraError, type MetricReport } from '../../contract/index.js';
 import { refreshFacts } from '../facts/refresh-facts.js';
 import type { AnyMetricResult } from '../query/metric-result.js';
+import type { SegmentFilter } from '../query/query-context.js';
 import { parseMetricQuery } from '../query/parse-query.js';
 import { queryMetric, requireMetric, type MetricsDeps } from '../query/run-metric.js';
 
@@ -15,13 +15,8 @@ export interface ReportQueryText {
   compare?: string | undefined;
 }
 
-/** Several KPIs over the same periods, each in the shape of `metrics --json`. */
-export interface Report {
-  grain: Grain;
-  from: string | null;
-  to: string | null;
-  metrics: AnyMetricResult[];
-}
+/** Several KPIs over the same periods, each in the shape of `metrics --json` (the shape lives in contract/). */
+export type Report = MetricReport;
 
 /** The metric ids of a report, each checked against the catalog (an unknown one is a user error). */
 export function reportMetrics(deps: Pick<MetricsDeps, 'catalog'>, metrics: string): string[] {
@@ -34,10 +29,16 @@ export function reportMetrics(deps: Pick<MetricsDeps, 'catalog'>, metrics: strin
   return [...new Set(ids)];
 }
 
-/** Runs a report on fresh facts: one refresh, then one query per KPI over the same range and grain. */
-export async function runReport(deps: MetricsDeps, text: ReportQueryText): Promise<Report> {
+/**
+ * Runs a report on fresh facts: one refresh, then one query per KPI over the same range and grain
+ * (restricted to a segment's customers when one is given). The dashboard's overview is one report.
+ */
+export async function runReport(deps: MetricsDeps, text: ReportQueryText, segment?: SegmentFilter): Promise<Report> {
   const ids = reportMetrics(deps, text.metrics);
-  const queries = ids.map((metric) => parseMetricQuery({ metric, grain: text.grain, from: text.from, to: text.to, compare: text.compare }));
+  const queries = ids.map((metric) => ({
+    ...parseMetricQuery({ metric, grain: text.grain, from: text.from, to: text.to, compare: text.compare }),
+    ...(segment ? { segment } : {}),
+  }));
   await refreshFacts(deps.store, deps.workspace);
   const results: AnyMetricResult[] = [];
   for (const q of queries) results.push(await queryMetric(deps, q));

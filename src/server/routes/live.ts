@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listEvents, type EventRow, type Ingestor } from '../../ingest/index.js';
 import type { Store } from '../../store/index.js';
+import type { Notifier } from '../notifier.js';
 import { parseMessage } from './read-api.js';
 import { parseInput } from './parse-input.js';
 
@@ -11,6 +12,8 @@ export const LIVE_PATH = '/api/v1/live';
 export interface LiveDeps {
   store: Store;
   ingestor: Ingestor;
+  /** Alerts fired or resolved go out as `alerts` frames the moment they happen. */
+  notifier?: Notifier;
   /** How often to look for new data that did not come through the log (bulk imports) and tell clients metrics changed. */
   tickMs?: number;
   /** Comment lines that keep idle connections open through proxies. */
@@ -135,6 +138,11 @@ class LiveHub {
     this.broadcast(sseFrame('metrics', { changed: true, seq: this.lastSeq, at: new Date().toISOString() }));
   }
 
+  /** Sends a notice to every open dashboard as its own event type. */
+  notify(event: string, data: unknown): void {
+    if (!this.closed) this.broadcast(sseFrame(event, data));
+  }
+
   private broadcast(frame: string): void {
     for (const c of this.clients) c.res.write(frame);
   }
@@ -149,7 +157,8 @@ class LiveHub {
 
 /**
  * `GET /api/v1/live`: server-sent events. `events` carries newly stored events (the shape of
- * `GET /api/v1/events`), `metrics` says data changed so KPIs are worth re-reading. EventSource
+ * `GET /api/v1/events`), `metrics` says data changed so KPIs are worth re-reading, `alerts` carries
+ * the alerts just fired and resolved. EventSource
  * cannot send headers, so the read token may come as `?token=`.
  *
  * Register before the read API: its token check reads the Authorization header this hook fills.
@@ -157,6 +166,9 @@ class LiveHub {
 export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promise<void> {
   const hub = new LiveHub(deps.store, (err) => app.log.error({ err }, 'live feed failed'));
   await hub.start(deps.ingestor, deps.tickMs ?? 5_000, deps.heartbeatMs ?? 15_000);
+  const unsubscribe = deps.notifier?.on((notice) => {
+    if (notice.kind === 'alerts') hub.notify('alerts', { fired: notice.check.fired, resolved: notice.check.resolved });
+  });
 
   app.addHook('onRequest', async (request) => {
     if (request.url.split('?')[0] !== LIVE_PATH || request.headers.authorization) return;
@@ -164,7 +176,10 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     if (typeof token === 'string' && token) request.headers.authorization = `Bearer ${token}`;
   });
   // Open streams would keep the server from closing: end them first.
-  app.addHook('preClose', async () => hub.close());
+  app.addHook('preClose', async () => {
+    unsubscribe?.();
+    hub.close();
+  });
 
   app.get(LIVE_PATH, async (request, reply) => {
     const query = parseInput(LiveQuery, request.query);

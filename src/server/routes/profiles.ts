@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TesseraError } from '../../contract/index.js';
 import { explainProfile, readProfile, readTimeline, searchProfiles, type IdentityService } from '../../identity/index.js';
+import { customerSegments } from '../../segments/index.js';
 import type { Store } from '../../store/index.js';
 import { parseInput } from './parse-input.js';
 
@@ -52,6 +53,13 @@ export function registerProfilesApi(app: FastifyInstance, deps: ProfilesApiDeps)
     const { id } = parseInput(IdParams, request.params, 'path parameter');
     const q = parseInput(TimelineQuery, request.query, 'query parameter');
     return readTimeline(store, identity, id, { ...(q.limit ? { limit: q.limit } : {}), ...(q.before ? { before: q.before } : {}) });
+  });
+
+  // The segments the customer is in now (as of the last membership refresh).
+  app.get('/api/v1/profiles/:id/segments', async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'path parameter');
+    const profile = await readProfile(store, identity, id);
+    return { customer_id: profile.customer_id, segments: await customerSegments(store, profile.customer_id) };
   });
 
   app.get('/api/v1/profiles/:id/explain', async (request) => {

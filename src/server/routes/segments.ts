@@ -2,8 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TesseraError, type WorkspaceConfig } from '../../contract/index.js';
 import {
+  COHORT_BY,
   computeCohorts,
   computeRfm,
+  computeSegmentRetention,
+  readSegmentHistory,
   formatMembers,
   parseDay,
   previewRule,
@@ -23,6 +26,7 @@ export interface SegmentsApiDeps {
 
 const AsOfQuery = z.object({ as_of: z.string().optional() }).strict();
 const RfmQuery = z.object({ as_of: z.string().optional(), customers: z.enum(['true', 'false']).optional() }).strict();
+const CohortsQuery = z.object({ by: z.enum(COHORT_BY).optional() }).strict();
 const MembersQuery = z
   .object({
     as_of: z.string().optional(),
@@ -53,13 +57,19 @@ export function registerSegmentsApi(app: FastifyInstance, deps: SegmentsApiDeps)
   });
 
   app.get('/api/v1/cohorts', async (request) => {
-    parseInput(z.object({}).strict(), request.query);
-    return computeCohorts(deps.store, deps.workspace);
+    const q = parseInput(CohortsQuery, request.query);
+    return computeCohorts(deps.store, deps.workspace, q.by === undefined ? {} : { by: q.by });
   });
 
   app.get('/api/v1/segments', async (request) => {
     parseInput(z.object({}).strict(), request.query);
     return segmentsListReport(deps.store);
+  });
+
+  // Registered before /:id so that "retention" is never read as an id.
+  app.get('/api/v1/segments/retention', async (request) => {
+    const q = parseInput(AsOfQuery, request.query);
+    return computeSegmentRetention(deps.store, deps.workspace, dayOf(q.as_of));
   });
 
   // Registered before /:id so that "preview" is never read as an id.
@@ -71,6 +81,11 @@ export function registerSegmentsApi(app: FastifyInstance, deps: SegmentsApiDeps)
   app.get('/api/v1/segments/:id', async (request) => {
     const q = parseInput(AsOfQuery, request.query);
     return segmentShowReport(deps.store, deps.workspace, idOf(request.params), dayOf(q.as_of));
+  });
+
+  app.get('/api/v1/segments/:id/history', async (request) => {
+    parseInput(z.object({}).strict(), request.query);
+    return readSegmentHistory(deps.store, deps.workspace, idOf(request.params));
   });
 
   app.get('/api/v1/segments/:id/members', async (request, reply) => {

@@ -3,7 +3,10 @@
 import type { Dimension, Grain, MetricUnit } from '../../../src/contract/index.js';
 
 // The KPI answers' shapes are the engine's own, from contract/.
-export type { BreakdownResult, CompareMode, Dimension, Grain, MetricResult, SeriesPoint, TotalPoint } from '../../../src/contract/index.js';
+export type { BenchmarkStatus, BreakdownResult, CompareMode, Dimension, Grain, MetricReport, MetricResult, SeriesPoint, TotalPoint } from '../../../src/contract/index.js';
+// Alerts are the activation module's, declared in contract/.
+export type { Cohort, CohortReport, RetentionSegment, RfmReport, SegmentRetentionReport } from '../../../src/contract/index.js';
+export type { Alert, CustomerPrediction, Profile, ProfileIdentifier, ProfileMatch, ProfileSearch, Timeline } from '../../../src/contract/index.js';
 export type Unit = MetricUnit;
 
 export const grains: readonly Grain[] = ['day', 'week', 'month', 'quarter', 'year'];
@@ -21,56 +24,6 @@ export interface CatalogEntry {
   counts?: string;
   better?: 'higher' | 'lower';
   target?: number | null;
-}
-
-export interface RfmResult {
-  as_of: string;
-  customers: { customer_id: string; recency: number; frequency: number; monetary: number; r: number; f: number; m: number; segment: string }[];
-  segments: { name: string; customers: number; revenue: number }[];
-  matrix: { recency: 'active' | 'churning' | 'lapsed'; frequency: '1' | '2' | '3+'; customers: number; revenue: number; previous_customers?: number | null }[];
-}
-
-export interface CohortCell {
-  k: number;
-  customers?: number;
-  share: number | null;
-  revenue: number | null;
-}
-
-export interface CohortRow {
-  cohort: string;
-  customers: number;
-  cells: CohortCell[];
-}
-
-export interface Identifier {
-  type: string;
-  value: string;
-  first_seen?: string | null;
-}
-
-export interface TraitValue {
-  value: unknown;
-  source?: string;
-  updated_at?: string;
-}
-
-export interface Profile {
-  customer_id: string;
-  identifiers: Identifier[];
-  traits: Record<string, unknown>;
-  computed: Record<string, unknown>;
-  segments?: string[];
-}
-
-export interface ProfileSummary {
-  customer_id: string;
-  identifiers?: Identifier[];
-  traits?: Record<string, unknown>;
-  name?: string | null;
-  email?: string;
-  emails?: string[];
-  phones?: string[];
 }
 
 export interface StoredEvent {

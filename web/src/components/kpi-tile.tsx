@@ -1,5 +1,5 @@
 import type { CatalogEntry, MetricResult } from '../api/types.js';
-import { useApi } from '../api/use-api.js';
+import type { ApiState } from '../api/use-api.js';
 import { formatChange, formatValue } from '../format.js';
 import { href } from '../router.js';
 import { Link } from './link.js';
@@ -11,9 +11,11 @@ function changeTone(change: number | null | undefined, better: 'higher' | 'lower
   return (change > 0) === (better !== 'lower') ? 'good' : 'bad';
 }
 
-/** One headline KPI: value over the range, change against the comparison, sparkline, target status. */
-export function KpiTile({ entry, query, params, reload }: { entry: CatalogEntry; query: string; params: Record<string, string>; reload: number }) {
-  const state = useApi<MetricResult>(`/metrics/${encodeURIComponent(entry.id)}${query}`, reload);
+/**
+ * One headline KPI: value over the range, change against the comparison, sparkline, target status.
+ * The overview fetches every tile's answer in one report call and hands each tile its own.
+ */
+export function KpiTile({ entry, state, params }: { entry: CatalogEntry; state: ApiState<MetricResult>; params: Record<string, string> }) {
   const status = state.status === 'ok' ? (state.data.total.benchmark?.status ?? null) : null;
   return (
     <Link to={href(`/kpi/${entry.id}`, params)} className={`tile status-${status ?? 'none'}`}>

@@ -1,8 +1,10 @@
-import type { Profile, StoredEvent } from '../api/types.js';
+import { queryString } from '../api/client.js';
+import type { CustomerPrediction, Profile, Timeline as TimelinePage } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { Link } from '../components/link.js';
 import { Empty, Loaded } from '../components/status.js';
-import { formatAny, formatTime } from '../format.js';
+import { formatAny, formatMoney, formatTime, formatValue } from '../format.js';
+import { href } from '../router.js';
 
 type TraitSources = Record<string, { source?: string; at?: string }>;
 
@@ -85,16 +87,16 @@ function describe(message: Record<string, unknown>): string {
 }
 
 function Timeline({ id }: { id: string }) {
-  const state = useApi<{ events?: StoredEvent[]; timeline?: StoredEvent[] }>(`/profiles/${encodeURIComponent(id)}/timeline`);
+  const state = useApi<TimelinePage>(`/profiles/${encodeURIComponent(id)}/timeline`);
   return (
     <Loaded state={state} what="the timeline">
       {(t) => {
-        const events = t.events ?? t.timeline ?? [];
+        const events = t.events;
         if (events.length === 0) return <Empty>No events.</Empty>;
         return (
           <ol className="timeline">
             {events.map((e, i) => {
-              const m = (e.message ?? e) as Record<string, unknown>;
+              const m = e.message as Record<string, unknown>;
               return (
                 <li key={e.seq ?? i}>
                   <time>{formatTime(m.timestamp as string)}</time> <strong>{describe(m)}</strong> <span className="muted">{e.source ?? ''}</span>
@@ -108,8 +110,57 @@ function Timeline({ id }: { id: string }) {
   );
 }
 
+/** The segments the customer is in now, and the customer-value model's view of them. */
+function Standing({ id }: { id: string }) {
+  const segments = useApi<{ segments: { id: string; name: string; entered_at: string }[] }>(`/profiles/${encodeURIComponent(id)}/segments`);
+  const prediction = useApi<CustomerPrediction>(`/clv/predictions${queryString({ customer_id: id })}`);
+  return (
+    <>
+      <h2>Segments</h2>
+      <Loaded state={segments} what="the segments">
+        {({ segments: list }) =>
+          list.length === 0 ? (
+            <Empty>In no saved segment (as of the last refresh).</Empty>
+          ) : (
+            <ul className="chips" data-testid="customer-segments">
+              {list.map((s) => (
+                <li key={s.id}>
+                  <Link to={href('/', { segment: s.id })}>{s.name}</Link> <span className="muted">since {formatTime(s.entered_at)}</span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+      <h2>Scores</h2>
+      {prediction.status === 'error' ? (
+        <p className="muted">Scores unavailable: {prediction.error.message}</p>
+      ) : (
+        <Loaded state={prediction} what="the scores">
+          {(p) => (
+            <dl className="definition" data-testid="customer-scores">
+              <dt>Probability still active</dt>
+              <dd>{formatValue(p.p_alive * 100, 'percent')}</dd>
+              <dt>Churn risk</dt>
+              <dd>{formatValue(p.churn_risk * 100, 'percent')}</dd>
+              <dt>Expected purchases</dt>
+              <dd>{formatValue(p.expected_purchases, 'ratio')}</dd>
+              <dt>Predicted lifetime value</dt>
+              <dd>
+                {formatMoney(p.clv)}
+                {p.clv_decile !== null ? ` (decile ${p.clv_decile})` : ''}
+                {p.high_value_at_risk ? ' · high value at risk' : p.high_value ? ' · high value' : ''}
+              </dd>
+            </dl>
+          )}
+        </Loaded>
+      )}
+    </>
+  );
+}
+
 export function CustomerPage({ id }: { id: string }) {
-  const state = useApi<Profile & { trait_sources?: TraitSources; merges?: number }>(`/profiles/${encodeURIComponent(id)}`);
+  const state = useApi<Profile>(`/profiles/${encodeURIComponent(id)}`);
   return (
     <section aria-labelledby="page-title">
       <p className="crumbs">
@@ -125,16 +176,11 @@ export function CustomerPage({ id }: { id: string }) {
               <h2>Identifiers</h2>
               <Identifiers profile={p} />
               <h2>Traits</h2>
-              <KeyValues values={p.traits} sources={p.trait_sources ?? {}} />
+              <KeyValues values={p.traits} sources={p.trait_sources} />
               <h2>Computed traits</h2>
               <KeyValues values={p.computed} />
-              {p.segments && p.segments.length > 0 && (
-                <>
-                  <h2>Segments</h2>
-                  <p>{p.segments.join(', ')}</p>
-                </>
-              )}
-              <h2>Why these identifiers are one customer{typeof p.merges === 'number' ? ` (${p.merges} merges)` : ''}</h2>
+              <Standing id={p.customer_id} />
+              <h2>Why these identifiers are one customer ({p.merges} merges)</h2>
               <MergeExplanation id={id} />
             </div>
             <div>

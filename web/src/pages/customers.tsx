@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { queryString } from '../api/client.js';
-import type { Identifier, ProfileSummary } from '../api/types.js';
+import type { Profile, ProfileMatch, ProfileSearch } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { Link } from '../components/link.js';
 import { Empty, Loaded } from '../components/status.js';
-import { formatAny } from '../format.js';
 import { useQueryState } from '../router.js';
 
 const identifierTypes = /^(email|phone|user|anon|[a-z_]+):.+/;
@@ -17,36 +16,20 @@ export function searchPath(text: string): string {
   return `/profiles${queryString({ q: t })}`;
 }
 
-/** The list of matches, whether the server answers a list or the one profile an identifier names. */
-function normalizeResults(data: unknown): ProfileSummary[] {
-  const root = (data ?? {}) as Record<string, unknown>;
-  for (const key of ['profiles', 'customers', 'results']) {
-    if (Array.isArray(root[key])) return root[key] as ProfileSummary[];
-  }
-  if (Array.isArray(data)) return data as ProfileSummary[];
-  return typeof root.customer_id === 'string' ? [root as unknown as ProfileSummary] : [];
-}
-
-function displayName(p: ProfileSummary): string {
-  const t = p.traits ?? {};
-  const name = p.name ?? [t.first_name, t.last_name].filter((x) => typeof x === 'string').join(' ');
-  return name || p.customer_id;
-}
-
-function identifierText(ids: Identifier[] | undefined): string {
-  return (ids ?? [])
-    .filter((i) => i.type === 'email' || i.type === 'phone')
-    .slice(0, 3)
-    .map((i) => i.value)
-    .join(', ');
+/** One row of results: a search match, or the one profile an exact identifier names. */
+function rowsOf(data: ProfileSearch | Profile): ProfileMatch[] {
+  if ('profiles' in data) return data.profiles;
+  const of = (type: string) => data.identifiers.filter((i) => i.type === type).map((i) => i.value);
+  const name = typeof data.traits['name'] === 'string' ? data.traits['name'] : null;
+  return [{ customer_id: data.customer_id, name, emails: of('email'), phones: of('phone') }];
 }
 
 function Results({ text }: { text: string }) {
-  const state = useApi<unknown>(searchPath(text));
+  const state = useApi<ProfileSearch | Profile>(searchPath(text));
   return (
     <Loaded state={state} what="customers">
       {(data) => {
-        const rows = normalizeResults(data);
+        const rows = rowsOf(data);
         if (rows.length === 0) return <Empty>No customer matches “{text}”.</Empty>;
         return (
           <table data-testid="customer-results">
@@ -61,9 +44,9 @@ function Results({ text }: { text: string }) {
               {rows.map((p) => (
                 <tr key={p.customer_id}>
                   <td>
-                    <Link to={`/customers/${encodeURIComponent(p.customer_id)}`}>{displayName(p)}</Link>
+                    <Link to={`/customers/${encodeURIComponent(p.customer_id)}`}>{p.name ?? p.customer_id}</Link>
                   </td>
-                  <td>{[...(p.emails ?? []), ...(p.phones ?? [])].slice(0, 3).join(', ') || p.email || identifierText(p.identifiers) || formatAny(p.traits?.email)}</td>
+                  <td>{[...p.emails, ...p.phones].slice(0, 3).join(', ')}</td>
                   <td className="mono">{p.customer_id}</td>
                 </tr>
               ))}

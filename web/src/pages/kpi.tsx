@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { isLeading, useCatalog } from '../api/catalog.js';
 import { dimensions, type BreakdownResult, type CatalogEntry, type MetricResult, type Unit } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
+import { BenchmarkEditor } from '../components/benchmark-editor.js';
 import { baseOption, Chart, cssColor } from '../components/chart.js';
 import { metricQuery, PeriodControls, periodParams, readPeriod } from '../components/controls.js';
 import { Link } from '../components/link.js';
@@ -179,7 +180,8 @@ export function KpiPage({ id, reload }: { id: string; reload: number }) {
   const period = readPeriod(query);
   const breakdown = query.get('breakdown') ?? '';
   const catalog = useCatalog();
-  const state = useApi<MetricResult>(`/metrics/${encodeURIComponent(id)}${metricQuery(period)}`, reload);
+  const [saved, setSaved] = useState(0);
+  const state = useApi<MetricResult>(`/metrics/${encodeURIComponent(id)}${metricQuery(period)}`, reload + saved);
   const entry = catalog.status === 'ok' ? catalog.data.find((m) => m.id === id) : undefined;
   const option = useMemo(() => (state.status === 'ok' ? seriesOption(state.data, period.compare !== '') : null), [state, period.compare]);
   return (
@@ -225,6 +227,7 @@ export function KpiPage({ id, reload }: { id: string; reload: number }) {
         </div>
         {breakdown ? <Breakdown id={id} query={metricQuery(period, { breakdown })} /> : <p className="hint">Choose a dimension to split the KPI by source, country or currency.</p>}
       </section>
+      {state.status === 'ok' && <BenchmarkEditor key={id} metric={id} unit={state.data.unit} benchmark={state.data.total.benchmark ?? null} onSaved={() => setSaved((n) => n + 1)} />}
       <section aria-label="Definition">
         <h2>Definition</h2>
         <Loaded state={catalog} what="the catalog">

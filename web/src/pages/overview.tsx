@@ -1,5 +1,7 @@
 import { isLeading, useCatalog } from '../api/catalog.js';
-import type { CatalogEntry } from '../api/types.js';
+import type { CatalogEntry, MetricReport, MetricResult } from '../api/types.js';
+import { useApi, type ApiState } from '../api/use-api.js';
+import { AlertsPanel } from '../components/alerts-panel.js';
 import { metricQuery, PeriodControls, periodParams, readPeriod } from '../components/controls.js';
 import { KpiTile } from '../components/kpi-tile.js';
 import { Empty, Loaded } from '../components/status.js';
@@ -12,38 +14,61 @@ function headline(catalog: CatalogEntry[]): CatalogEntry[] {
   return marked.length > 0 ? marked : series.slice(0, 8);
 }
 
+/** Each tile's share of the one report: its own answer, or the report's loading or error state. */
+function tileState(report: ApiState<MetricReport>, id: string): ApiState<MetricResult> {
+  if (report.status !== 'ok') return report;
+  const found = report.data.metrics.find((m) => m.metric === id);
+  return found && 'series' in found && 'value' in found.total ? { status: 'ok', data: found as MetricResult } : { status: 'loading' };
+}
+
+function Tiles({ tiles, query, params, reload }: { tiles: CatalogEntry[]; query: string; params: Record<string, string>; reload: number }) {
+  // One request for every tile: the server refreshes the facts once and answers them together.
+  const ids = tiles.map((m) => m.id).join(',');
+  const report = useApi<MetricReport>(`/report${query}${query ? '&' : '?'}metrics=${encodeURIComponent(ids)}`, reload);
+  const groups = [
+    { title: 'Leading indicators', hint: 'move before results', items: tiles.filter(isLeading) },
+    { title: 'Lagging results', hint: 'the results themselves', items: tiles.filter((m) => !isLeading(m)) },
+  ];
+  return (
+    <>
+      {report.status === 'error' && (
+        <div className="status error" role="alert">
+          <strong>Could not load the KPIs.</strong> {report.error.message}
+        </div>
+      )}
+      {groups
+        .filter((g) => g.items.length > 0)
+        .map((g) => (
+          <section key={g.title} className="tile-group" aria-label={g.title}>
+            <h2>
+              {g.title} <span className="hint">({g.hint})</span>
+            </h2>
+            <div className="tiles">
+              {g.items.map((m) => (
+                <KpiTile key={m.id} entry={m} state={tileState(report, m.id)} params={params} />
+              ))}
+            </div>
+          </section>
+        ))}
+    </>
+  );
+}
+
 export function OverviewPage({ reload }: { reload: number }) {
   const [query, setQuery] = useQueryState();
   const period = readPeriod(query);
   const catalog = useCatalog();
-  const q = metricQuery(period);
   const params = periodParams(period);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Overview</h1>
       <PeriodControls period={period} onChange={setQuery} />
+      <AlertsPanel params={params} />
       <Loaded state={catalog} what="the KPI catalog">
         {(entries) => {
           const tiles = headline(entries);
           if (tiles.length === 0) return <Empty>The catalog has no KPIs yet.</Empty>;
-          const groups = [
-            { title: 'Leading indicators', hint: 'move before results', items: tiles.filter(isLeading) },
-            { title: 'Lagging results', hint: 'the results themselves', items: tiles.filter((m) => !isLeading(m)) },
-          ];
-          return groups
-            .filter((g) => g.items.length > 0)
-            .map((g) => (
-              <section key={g.title} className="tile-group" aria-label={g.title}>
-                <h2>
-                  {g.title} <span className="hint">({g.hint})</span>
-                </h2>
-                <div className="tiles">
-                  {g.items.map((m) => (
-                    <KpiTile key={m.id} entry={m} query={q} params={params} reload={reload} />
-                  ))}
-                </div>
-              </section>
-            ));
+          return <Tiles tiles={tiles} query={metricQuery(period)} params={params} reload={reload} />;
         }}
       </Loaded>
     </section>
