@@ -2,34 +2,24 @@
 // filter, `?segment=` like `metrics --segment`), batched as one report (the overview), and
 // benchmarks edited through the API and the CLI, overriding the config's until cleared.
 
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveSegment } from '../src/segments/index.js';
-import { createApp } from '../src/server/index.js';
-import { openFixture, type Fixture } from './segments-fixture.js';
-import { createTestKeys } from './helpers/workspace.js';
+import { openFixtureApp, type FixtureApp } from './segments-fixture.js';
 
-let fx: Fixture;
-let app: FastifyInstance;
-let token: string;
+let t: FixtureApp;
 
 beforeAll(async () => {
-  fx = await openFixture();
-  token = (await createTestKeys(fx.ws)).readKey;
-  const config = { ...fx.ws.config, metrics: { benchmarks: { orders: { target: 5 } } } };
-  app = await createApp({ store: fx.ws.store, ingestor: fx.ws.ingestor, keys: fx.ws.keys, config, logger: fx.ws.logger, localToken: 'local-test-token' });
-  await app.ready();
+  t = await openFixtureApp({ config: { metrics: { benchmarks: { orders: { target: 5 } } } } });
   // u1 (plan basic, then pro) and u3 are on the pro plan now.
-  await saveSegment(fx.ws.store, { id: 'pro-plan', name: 'Pro plan', rule: { trait: 'plan', op: 'eq', value: 'pro' } });
+  await saveSegment(t.fx.ws.store, { id: 'pro-plan', name: 'Pro plan', rule: { trait: 'plan', op: 'eq', value: 'pro' } });
 }, 60_000);
 
 afterAll(async () => {
-  await app.close();
-  await fx.close();
+  await t.close();
 });
 
-const auth = () => ({ authorization: `Bearer ${token}` });
-const get = (url: string) => app.inject({ method: 'GET', url, headers: auth() });
+const auth = () => ({ authorization: `Bearer ${t.token}` });
+const get = (url: string) => t.app.inject({ method: 'GET', url, headers: auth() });
 const H1 = 'from=2024-01-01&to=2024-07-01';
 
 interface Total {
@@ -75,14 +65,14 @@ describe('benchmarks edited through the API', () => {
     expect(before.total.benchmark).toMatchObject({ target: 5, status: 'on_track' });
     expect((await get('/api/v1/benchmarks')).json()).toEqual({ benchmarks: [{ metric: 'orders', target: 5, better: 'higher', baseline: null, source: 'config' }] });
 
-    const put = await app.inject({ method: 'PUT', url: '/api/v1/metrics/orders/benchmark', headers: auth(), payload: { target: 10, baseline: { from: '2023-01-01', to: '2023-07-01' } } });
+    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/metrics/orders/benchmark', headers: auth(), payload: { target: 10, baseline: { from: '2023-01-01', to: '2023-07-01' } } });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toEqual({ metric: 'orders', target: 10, better: 'higher', baseline: { from: '2023-01-01', to: '2023-07-01' }, source: 'stored' });
     const after = (await get(`/api/v1/metrics/orders?${H1}`)).json<{ total: Total }>();
     // 6 orders against a target of 10; the baseline half-year had 3 (o1-1, o1-2, o5-1; o2-1 falls on its exclusive end).
     expect(after.total.benchmark).toMatchObject({ target: 10, status: 'off_track', baseline: { from: '2023-01-01', to: '2023-07-01', value: 3 } });
 
-    const del = await app.inject({ method: 'DELETE', url: '/api/v1/metrics/orders/benchmark', headers: auth() });
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/metrics/orders/benchmark', headers: auth() });
     expect(del.json()).toEqual({ metric: 'orders', benchmark: { metric: 'orders', target: 5, better: 'higher', baseline: null, source: 'config' } });
     expect((await get(`/api/v1/metrics/orders?${H1}`)).json<{ total: Total }>().total.benchmark).toMatchObject({ target: 5, status: 'on_track' });
   });
@@ -95,13 +85,13 @@ describe('benchmarks edited through the API', () => {
       { payload: { target: 1, sql: 'DROP TABLE events' }, says: 'sql' },
     ];
     for (const b of bad) {
-      const res = await app.inject({ method: 'PUT', url: '/api/v1/metrics/orders/benchmark', headers: auth(), payload: b.payload });
+      const res = await t.app.inject({ method: 'PUT', url: '/api/v1/metrics/orders/benchmark', headers: auth(), payload: b.payload });
       expect(res.statusCode, JSON.stringify(b.payload)).toBe(400);
       expect(res.json<{ error: { message: string } }>().error.message).toContain(b.says);
     }
-    const unknown = await app.inject({ method: 'PUT', url: '/api/v1/metrics/nope/benchmark', headers: auth(), payload: { target: 1 } });
+    const unknown = await t.app.inject({ method: 'PUT', url: '/api/v1/metrics/nope/benchmark', headers: auth(), payload: { target: 1 } });
     expect(unknown.statusCode).toBe(404);
-    const anonymous = await app.inject({ method: 'PUT', url: '/api/v1/metrics/orders/benchmark', payload: { target: 1 } });
+    const anonymous = await t.app.inject({ method: 'PUT', url: '/api/v1/metrics/orders/benchmark', payload: { target: 1 } });
     expect(anonymous.statusCode).toBe(401);
   });
 });

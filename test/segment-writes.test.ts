@@ -1,31 +1,22 @@
 // Saving rule segments over HTTP (the dashboard's builder): validated like `segments create`,
 // evaluated at once so the size history starts, replaced only when asked, and removable.
 
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSegmentHistory, segmentShowReport } from '../src/segments/index.js';
-import { createApp } from '../src/server/index.js';
-import { openFixture, type Fixture } from './segments-fixture.js';
-import { createTestKeys } from './helpers/workspace.js';
+import { openFixtureApp, type FixtureApp } from './segments-fixture.js';
 
-let fx: Fixture;
-let app: FastifyInstance;
-let token: string;
+let t: FixtureApp;
 
 beforeAll(async () => {
-  fx = await openFixture();
-  token = (await createTestKeys(fx.ws)).readKey;
-  app = await createApp({ store: fx.ws.store, ingestor: fx.ws.ingestor, keys: fx.ws.keys, config: fx.ws.config, logger: fx.ws.logger, localToken: 'local-test-token' });
-  await app.ready();
+  t = await openFixtureApp();
 }, 60_000);
 
 afterAll(async () => {
-  await app.close();
-  await fx.close();
+  await t.close();
 });
 
 const send = (method: 'POST' | 'DELETE', url: string, payload?: unknown, auth = true) =>
-  app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }), headers: auth ? { authorization: `Bearer ${token}` } : {} });
+  t.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }), headers: auth ? { authorization: `Bearer ${t.token}` } : {} });
 
 const repeaters = { id: 'repeaters', name: 'Repeat buyers', rule: { fact: 'orders', op: 'gte', value: 2 } };
 
@@ -35,11 +26,11 @@ describe('saving a segment over HTTP', () => {
     expect(res.statusCode).toBe(201);
     const body = res.json<{ segment: { id: string; name: string }; replaced: boolean; customers: number }>();
     expect(body).toMatchObject({ segment: { id: 'repeaters', name: 'Repeat buyers' }, replaced: false });
-    const shown = await segmentShowReport(fx.ws.store, fx.ws.config.workspace, 'repeaters');
+    const shown = await segmentShowReport(t.fx.ws.store, t.fx.ws.config.workspace, 'repeaters');
     expect(body.customers).toBe(shown.customers);
     // u1 (5 orders), u2 (3) and u4 (2) have two orders or more.
     expect(body.customers).toBe(3);
-    const history = await readSegmentHistory(fx.ws.store, fx.ws.config.workspace, 'repeaters');
+    const history = await readSegmentHistory(t.fx.ws.store, t.fx.ws.config.workspace, 'repeaters');
     expect(history.snapshots.map((s) => s.customers)).toEqual([3]);
   });
 
@@ -61,7 +52,7 @@ describe('saving a segment over HTTP', () => {
 
   it('removes a segment', async () => {
     expect((await send('DELETE', '/api/v1/segments/repeaters')).json()).toEqual({ deleted: 'repeaters' });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/segments/repeaters', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/segments/repeaters', headers: { authorization: `Bearer ${t.token}` } })).statusCode).toBe(404);
     expect((await send('DELETE', '/api/v1/segments/repeaters')).statusCode).toBe(404);
   });
 });

@@ -3,27 +3,23 @@
 
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/server/index.js';
 import { buildOpenApi } from '../src/server/routes/openapi.js';
 import { computeCohorts, computeRfm, readSegmentHistory, refreshMemberships, saveSegment } from '../src/segments/index.js';
-import { openFixture, type Fixture } from './segments-fixture.js';
-import { createTestKeys } from './helpers/workspace.js';
+import { openFixtureApp, type Fixture, type FixtureApp } from './segments-fixture.js';
 
+let t: FixtureApp;
 let fx: Fixture;
 let app: FastifyInstance;
 let token: string;
 
 beforeAll(async () => {
-  fx = await openFixture();
-  token = (await createTestKeys(fx.ws)).readKey;
-  app = await createApp({ store: fx.ws.store, ingestor: fx.ws.ingestor, keys: fx.ws.keys, config: fx.ws.config, logger: fx.ws.logger, localToken: 'local-test-token' });
-  await app.ready();
+  t = await openFixtureApp();
+  ({ fx, app, token } = t);
   await saveSegment(fx.ws.store, { id: 'boot-lookers', name: 'Viewed boots', rule: { event: 'Product Viewed', where: [{ property: 'category', op: 'eq', value: 'boots' }] } });
 }, 60_000);
 
 afterAll(async () => {
-  await app.close();
-  await fx.close();
+  await t.close();
 });
 
 const get = (url: string, auth = true) => app.inject({ method: 'GET', url, headers: auth ? { authorization: `Bearer ${token}` } : {} });

@@ -3,13 +3,15 @@
 // order after the as-of date, traits (some with hostile names and values) and product views.
 
 import { writeFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { importSegmentFile } from '../src/ingest/index.js';
 import { refreshFacts } from '../src/metrics/index.js';
-import type { Workspace } from '../src/server/index.js';
+import type { TesseraConfig } from '../src/contract/index.js';
+import { createApp, type Workspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
 import { toNdjson, type Message } from './helpers/messages.js';
-import { makeTempDir, openTestWorkspace, removeDir } from './helpers/workspace.js';
+import { createTestKeys, makeTempDir, openTestWorkspace, removeDir } from './helpers/workspace.js';
 
 let n = 0;
 const id = () => `seg-fixture-${++n}`;
@@ -118,6 +120,33 @@ export async function openFixture(messages: Message[] = fixtureMessages()): Prom
     async close() {
       await ws.close();
       await removeDir(dir);
+    },
+  };
+}
+
+/** The fixture behind the HTTP app in-process (`app.inject`), with a read token. */
+export interface FixtureApp {
+  fx: Fixture;
+  app: FastifyInstance;
+  /** A read token of the fixture's workspace. */
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Opens the fixture and the app over it; `config` replaces parts of the workspace's config (alerts, metrics). */
+export async function openFixtureApp(options: { messages?: Message[]; config?: Partial<TesseraConfig> } = {}): Promise<FixtureApp> {
+  const fx = await openFixture(options.messages);
+  const token = (await createTestKeys(fx.ws)).readKey;
+  const config = { ...fx.ws.config, ...options.config };
+  const app = await createApp({ store: fx.ws.store, ingestor: fx.ws.ingestor, keys: fx.ws.keys, config, logger: fx.ws.logger, localToken: 'local-test-token' });
+  await app.ready();
+  return {
+    fx,
+    app,
+    token,
+    async close() {
+      await app.close();
+      await fx.close();
     },
   };
 }

@@ -5,12 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetentionSegment, SegmentRetentionReport } from '../src/contract/index.js';
-import { createApp } from '../src/server/index.js';
 import { computeSegmentRetention, retentionWindows, saveSegment } from '../src/segments/index.js';
 import { sql } from '../src/store/index.js';
-import { createTestKeys } from './helpers/workspace.js';
-import { fixtureMessages, hostile, openFixture, order, type Fixture } from './segments-fixture.js';
+import { fixtureMessages, hostile, openFixtureApp, order, type Fixture, type FixtureApp } from './segments-fixture.js';
 
+let t: FixtureApp;
 let fx: Fixture;
 let app: FastifyInstance;
 let token: string;
@@ -31,17 +30,14 @@ const later = () => [
 ];
 
 beforeAll(async () => {
-  fx = await openFixture([...fixtureMessages(), ...later()]);
+  t = await openFixtureApp({ messages: [...fixtureMessages(), ...later()] });
+  ({ fx, app, token } = t);
   await saveSegment(fx.ws.store, { id: 'buyers', name: 'Bought at least once', rule: { fact: 'orders', op: 'gte', value: 1 } });
   await saveSegment(fx.ws.store, { id: 'gold', name: hostile.value, rule: { trait: hostile.traitName, op: 'eq', value: 'gold' } });
-  token = (await createTestKeys(fx.ws)).readKey;
-  app = await createApp({ store: fx.ws.store, ingestor: fx.ws.ingestor, keys: fx.ws.keys, config: fx.ws.config, logger: fx.ws.logger, localToken: 'local-test-token' });
-  await app.ready();
 }, 60_000);
 
 afterAll(async () => {
-  await app.close();
-  await fx.close();
+  await t.close();
 });
 
 const segmentOf = (report: SegmentRetentionReport, kind: 'rfm' | 'rule', id: string): RetentionSegment => {
