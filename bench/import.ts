@@ -1,9 +1,11 @@
 // npm run bench:import — file imports (canonical orders CSV, the same rows as Parquet, Segment NDJSON)
 // into a fresh data directory each, with standardization and the durable write, against DuckDB's own
 // read_csv / read_parquet / read_json of the same file into a bare table, measured in the same run.
-// BENCH_ROWS (default 1,000,000) sets the rows of each file.
+// BENCH_ROWS (default 1,000,000) sets the rows of each file. BENCH_PROFILE=1 times each statement;
+// BENCH_MEMORY=1 measures peak memory against file size instead (see memory()).
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,15 +17,21 @@ import { parseMapping } from '../src/ingest/mapping.js';
 import { openWorkspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
 import { messageJson } from './lib/messages.js';
-import { fmt, saveResult } from './lib/harness.js';
+import { fmt, root, saveResult } from './lib/harness.js';
+import { profileStatements } from './lib/statement-profile.js';
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const settings = { threads: '2', memory_limit: '2GB' };
+/** BENCH_PROFILE=1: time every statement of each import and print the costliest. */
+const profiling = process.env['BENCH_PROFILE'] === '1';
+/** BENCH_ONLY=csv,parquet,ndjson: run only those formats (while iterating); the saved results need all three. */
+const only = process.env['BENCH_ONLY']?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
 
 /** The canonical orders CSV (two lines an order on average, three currencies) and its Parquet twin, written by DuckDB. */
-async function writeOrderFiles(dir: string): Promise<{ csv: string; parquet: string }> {
-  const csv = join(dir, 'orders.csv');
-  const parquet = join(dir, 'orders.parquet');
+async function writeOrderFiles(dir: string, rows: number, prefix = 'orders'): Promise<{ csv: string; parquet: string }> {
+  const csv = join(dir, `${prefix}.csv`);
+  const parquet = join(dir, `${prefix}.parquet`);
   const db = await DuckDBInstance.create(':memory:', settings);
   const c = await db.connect();
   await c.run(`CREATE TABLE o AS SELECT
@@ -44,8 +52,8 @@ async function writeOrderFiles(dir: string): Promise<{ csv: string; parquet: str
   return { csv, parquet };
 }
 
-async function writeNdjson(dir: string): Promise<string> {
-  const path = join(dir, 'events.ndjson');
+async function writeNdjson(dir: string, rows: number, name = 'events.ndjson'): Promise<string> {
+  const path = join(dir, name);
   const out = createWriteStream(path);
   let buf: string[] = [];
   for (let i = 0; i < rows; i++) {
@@ -62,68 +70,133 @@ async function writeNdjson(dir: string): Promise<string> {
 }
 
 /** DuckDB alone: the file into a bare table of a fresh database file (rows/s). */
-async function reference(dir: string, name: string, reader: string): Promise<number> {
+async function reference(dir: string, name: string, reader: string): Promise<{ rate: number; cpuSeconds: number }> {
   const db = await DuckDBInstance.create(join(dir, `ref-${name}.duckdb`), settings);
   const c = await db.connect();
   const t = performance.now();
+  const cpu = process.cpuUsage();
   await c.run(`CREATE TABLE t AS SELECT * FROM ${reader}`);
   await c.run('CHECKPOINT');
   const seconds = (performance.now() - t) / 1000;
+  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
   c.closeSync();
   db.closeSync();
-  return rows / seconds;
+  return { rate: rows / seconds, cpuSeconds };
 }
 
+/** CPU seconds of the process (every thread, DuckDB's included): steadier than wall time on a shared machine. */
+const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+
 /** Tessera: the file into a fresh data directory (rows/s, and the summary's counts). */
-async function tessera(dir: string, name: string, run: (ws: Awaited<ReturnType<typeof openWorkspace>>) => Promise<{ written: number; rowsRead: number }>): Promise<{ rate: number; written: number }> {
+async function tessera(dir: string, name: string, run: (ws: Awaited<ReturnType<typeof openWorkspace>>) => Promise<{ written: number; rowsRead: number }>): Promise<{ rate: number; written: number; cpuSeconds: number }> {
   const config = TesseraConfig.parse({ dataDir: join(dir, `data-${name}`), logLevel: 'silent', workspace: { baseCurrency: 'USD' } });
   const ws = await openWorkspace(config, pino({ level: 'silent' }));
   // Rates for every day and currency of the files, so no order waits in quarantine.
   await ws.store.run(sql`INSERT INTO rates SELECT d::DATE, c, r FROM range(DATE '2023-12-30', DATE '2025-12-31', INTERVAL 1 DAY) t(d), (VALUES ('EUR', 1.08), ('GBP', 1.27)) v(c, r)`);
+  const profile = profiling ? profileStatements(ws.store) : undefined;
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const summary = await run(ws);
   const seconds = (performance.now() - t) / 1000;
+  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
   await ws.close();
+  if (profile) {
+    const top = profile.report();
+    const inSql = top.reduce((n, s) => n + s.ms, 0);
+    console.log(`  ${name}: ${Math.round(seconds * 1000)} ms, of which SQL ${inSql} ms`);
+    for (const s of top.slice(0, 12)) console.log(`  ${String(s.ms).padStart(7)} ms ${String(s.calls).padStart(4)}x  ${s.statement}`);
+  }
   if (summary.rowsRead !== rows) throw new Error(`${name}: read ${summary.rowsRead} rows of ${rows}`);
-  return { rate: rows / seconds, written: summary.written };
+  return { rate: rows / seconds, written: summary.written, cpuSeconds };
+}
+
+/**
+ * BENCH_MEMORY=1: files of growing size (BENCH_MEMORY_ROWS, default 1M and 4M rows), each imported by
+ * a process of its own with DuckDB's memory limit at BENCH_MEMORY_LIMIT (default 512MB), reporting
+ * that process's peak resident memory. Bounded memory means the peak does not follow the file size.
+ */
+async function memory(): Promise<void> {
+  const sizes = (process.env['BENCH_MEMORY_ROWS'] ?? '1000000,4000000').split(',').map(Number);
+  const formats = (process.env['BENCH_ONLY'] ?? 'csv,ndjson').split(',').filter((f) => f === 'csv' || f === 'ndjson');
+  const limit = process.env['BENCH_MEMORY_LIMIT'] ?? '512MB';
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-memory-'));
+  const results: Record<string, unknown>[] = [];
+  try {
+    for (const format of formats) {
+      for (const n of sizes) {
+        const file = format === 'csv' ? (await writeOrderFiles(dir, n, `orders-${n}`)).csv : await writeNdjson(dir, n, `events-${n}.ndjson`);
+        const mb = statSync(file).size / 1e6;
+        const child = spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'bench/lib/import-child.ts'), file, format === 'csv' ? 'orders' : 'segment', join(dir, `data-${format}-${n}`), limit], {
+          encoding: 'utf8',
+          maxBuffer: 16 * 1024 * 1024,
+        });
+        if (child.status !== 0) throw new Error(`import of ${file} failed: ${child.stderr}`);
+        const r = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { rowsRead: number; written: number; seconds: number; peakRssMb: number; openedRssMb: number; sampledPeakRssMb: number };
+        if (r.rowsRead !== n) throw new Error(`${format} ${n}: read ${r.rowsRead} rows`);
+        const load = loadavg()[0] ?? 0;
+        results.push({ format, rows: n, fileMb: Math.round(mb), ...r, loadAverage: load });
+        console.log(
+          `${format.padEnd(7)} ${fmt(n).padStart(10)} rows  file ${fmt(mb).padStart(6)} MB   peak RSS ${fmt(r.peakRssMb).padStart(5)} MB (${fmt(r.openedRssMb)} MB once open)` +
+            `   ${fmt(n / r.seconds)} rows/s   memory_limit ${limit}   load ${load.toFixed(1)}`,
+        );
+        rmSync(file, { force: true });
+        rmSync(join(dir, `data-${format}-${n}`), { recursive: true, force: true });
+        if (format === 'csv') rmSync(join(dir, `orders-${n}.parquet`), { force: true });
+      }
+    }
+    saveResult(`import-memory-${formats.join('-')}`, { memoryLimit: limit, results });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-import-'));
   try {
     console.log(`generating ${fmt(rows)} rows of each file in ${dir}`);
-    const { csv, parquet } = await writeOrderFiles(dir);
-    const ndjson = await writeNdjson(dir);
+    const { csv, parquet } = await writeOrderFiles(dir, rows);
+    const ndjson = await writeNdjson(dir, rows);
     const mb = (p: string) => `${(statSync(p).size / 1e6).toFixed(0)} MB`;
     console.log(`orders.csv ${mb(csv)}, orders.parquet ${mb(parquet)}, events.ndjson ${mb(ndjson)}`);
 
-    const results: Record<string, { tessera: number; duckdb: number; ratio: number; written: number }> = {};
-    const report = (name: string, t: { rate: number; written: number }, ref: number) => {
-      results[name] = { tessera: Math.round(t.rate), duckdb: Math.round(ref), ratio: Number((t.rate / ref).toFixed(3)), written: t.written };
-      console.log(`${name.padEnd(8)} tessera ${fmt(t.rate).padStart(9)} rows/s   duckdb ${fmt(ref).padStart(9)} rows/s   ratio ${(t.rate / ref).toFixed(2)}   (${fmt(t.written)} events written)`);
+    const results: Record<string, { tessera: number; duckdb: number; ratio: number; cpuRatio: number; written: number; loadAverage: number }> = {};
+    const report = (name: string, t: { rate: number; written: number; cpuSeconds: number }, ref: { rate: number; cpuSeconds: number }) => {
+      const cpuRatio = ref.cpuSeconds / t.cpuSeconds;
+      const load = loadavg()[0] ?? 0;
+      results[name] = { tessera: Math.round(t.rate), duckdb: Math.round(ref.rate), ratio: Number((t.rate / ref.rate).toFixed(3)), cpuRatio: Number(cpuRatio.toFixed(3)), written: t.written, loadAverage: load };
+      console.log(
+        `${name.padEnd(8)} tessera ${fmt(t.rate).padStart(9)} rows/s   duckdb ${fmt(ref.rate).padStart(9)} rows/s   ratio ${(t.rate / ref.rate).toFixed(2)}` +
+          `   cpu ratio ${cpuRatio.toFixed(2)} (${t.cpuSeconds.toFixed(1)} s vs ${ref.cpuSeconds.toFixed(1)} s)   load ${load.toFixed(1)}   (${fmt(t.written)} events written)`,
+      );
     };
 
     const orders = parseMapping(ordersMapping(), 'the orders format');
     const workspaceOf = (ws: Awaited<ReturnType<typeof openWorkspace>>) => ws.config.workspace;
-    report(
-      'csv',
-      await tessera(dir, 'csv', (ws) => importFile(ws.store, ws.ingestor, csv, { format: 'orders', timezone: 'America/New_York', workspace: workspaceOf(ws) })),
-      await reference(dir, 'csv', `read_csv('${csv}')`),
-    );
-    report(
-      'parquet',
-      await tessera(dir, 'parquet', (ws) => importFile(ws.store, ws.ingestor, parquet, { format: 'parquet', mapping: orders, timezone: 'America/New_York', workspace: workspaceOf(ws) })),
-      await reference(dir, 'parquet', `read_parquet('${parquet}')`),
-    );
-    report(
-      'ndjson',
-      await tessera(dir, 'ndjson', (ws) => importSegmentFile(ws.store, ws.ingestor, ndjson, { source: 'bench', tmpDir: join(dir, 'tmp') })),
-      await reference(dir, 'ndjson', `read_json('${ndjson}', format = 'newline_delimited')`),
-    );
-    saveResult('import', { rows, results });
+    if (wanted('csv')) {
+      report(
+        'csv',
+        await tessera(dir, 'csv', (ws) => importFile(ws.store, ws.ingestor, csv, { format: 'orders', timezone: 'America/New_York', workspace: workspaceOf(ws) })),
+        await reference(dir, 'csv', `read_csv('${csv}')`),
+      );
+    }
+    if (wanted('parquet')) {
+      report(
+        'parquet',
+        await tessera(dir, 'parquet', (ws) => importFile(ws.store, ws.ingestor, parquet, { format: 'parquet', mapping: orders, timezone: 'America/New_York', workspace: workspaceOf(ws) })),
+        await reference(dir, 'parquet', `read_parquet('${parquet}')`),
+      );
+    }
+    if (wanted('ndjson')) {
+      report(
+        'ndjson',
+        await tessera(dir, 'ndjson', (ws) => importSegmentFile(ws.store, ws.ingestor, ndjson, { source: 'bench', tmpDir: join(dir, 'tmp') })),
+        await reference(dir, 'ndjson', `read_json('${ndjson}', format = 'newline_delimited')`),
+      );
+    }
+    if (!only && !profiling) saveResult('import', { rows, results });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+await (process.env['BENCH_MEMORY'] === '1' ? memory() : main());

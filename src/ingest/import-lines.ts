@@ -16,6 +16,19 @@ export interface ChunkRange {
   to: number;
   /** Rows the chunk reads (lines of orders that start in [from, to) may run past `to`). */
   readTo: number;
+  /** File line where the chunk starts (the first chunk: the first line after the header). */
+  lineFrom: number;
+  /** File line where the next chunk starts; the last chunk has none. Malformed lines go to the chunk that spans them. */
+  lineTo?: number;
+}
+
+/**
+ * A staged row's position `n` in its chunk, in file order: four slots a line (its rejection, then
+ * the completed, refunded and cancelled messages an order anchored on that line makes), so seq
+ * follows the file whatever order the SQL produces rows in.
+ */
+export function linePosition(range: ChunkRange, line: Sql, slot: 0 | 1 | 2 | 3): Sql {
+  return sql`(4 * (${line} - ${range.lineFrom}) + ${slot + 1})`;
 }
 
 export interface LineField {
@@ -106,8 +119,8 @@ export interface StagedContext {
   receivedAt: string;
 }
 
-/** A staged row carrying a rejection (the other columns NULL). */
-export function rejectionRow(ctx: StagedContext, q: { code: Sql; reason: Sql; field: Sql; location: Sql; raw: Sql }): Sql {
+/** A staged row carrying a rejection (the other columns NULL); `n` is its position (linePosition). */
+export function rejectionRow(ctx: StagedContext, q: { code: Sql; reason: Sql; field: Sql; location: Sql; raw: Sql; n: Sql }): Sql {
   const json = jsonObject([
     { key: 'code', value: jsonString(q.code) },
     { key: 'reason', value: jsonString(q.reason) },
@@ -117,8 +130,8 @@ export function rejectionRow(ctx: StagedContext, q: { code: Sql; reason: Sql; fi
     { key: 'receivedAt', value: jsonString(sql`${ctx.receivedAt}`) },
   ]);
   return sql`${ctx.source} AS s, NULL::VARCHAR AS id, NULL::VARCHAR AS t, NULL::VARCHAR AS e, NULL::VARCHAR AS u, NULL::VARCHAR AS a,
-    NULL::VARCHAR AS ts, NULL::VARCHAR AS r, NULL::JSON AS m, CAST(${json} AS JSON) AS q, NULL::VARCHAR AS o, NULL::VARCHAR AS c,
-    NULL::DECIMAL(18,4) AS v, NULL::VARCHAR AS em, NULL::VARCHAR AS ph`;
+    NULL::TIMESTAMP AS ts, NULL::TIMESTAMP AS r, NULL::JSON AS m, CAST(${json} AS JSON) AS q, NULL::VARCHAR AS o, NULL::VARCHAR AS c,
+    NULL::DECIMAL(18,4) AS v, NULL::VARCHAR AS em, NULL::VARCHAR AS ph, NULL::VARCHAR AS ch, CAST(${q.n} AS BIGINT) AS n`;
 }
 
 /** The cells a format read from a row, as a JSON object: the `raw` of its quarantine record. */
@@ -131,19 +144,29 @@ export function rawCells(scope: ColumnScope, alias = 'r'): Sql {
 /** Rejections of the chunk's own rows: each row with an error, once, at its own position. */
 export function lineRejections(tables: ImportTables, spec: LinesSpec, ctx: StagedContext, range: ChunkRange): Sql {
   const loc = sql`${ctx.fileName} || ':' || l._line`;
-  return sql`SELECT ${rejectionRow(ctx, { code: raw('l._err.code'), reason: raw('l._err.reason'), field: raw('l._err.field'), location: loc, raw: rawCells(spec.scope) })}
+  const n = linePosition(range, raw('l._line'), 0);
+  return sql`SELECT ${rejectionRow(ctx, { code: raw('l._err.code'), reason: raw('l._err.reason'), field: raw('l._err.field'), location: loc, raw: rawCells(spec.scope), n })}
     FROM ${ident(tables.lines)} l JOIN ${ident(tables.rows)} r ON r.rowid = l._rn
     WHERE l._err IS NOT NULL AND l._skip IS NULL AND l._rn < ${range.to} AND r.rowid >= ${range.from} AND r.rowid < ${range.to}`;
 }
 
-/** Rows the reader set aside (malformed CSV), as rejections with DuckDB's line and the line's text. */
-export function readerRejections(tables: ImportTables, source: SourceFile, ctx: StagedContext): Sql {
+/** Rows the reader set aside (malformed CSV) on the chunk's lines, as rejections with DuckDB's line and the line's text. */
+export function readerRejections(tables: ImportTables, source: SourceFile, ctx: StagedContext, range?: ChunkRange): Sql {
   const names = source.layout.delimiter === 'whitespace' ? [] : source.columns;
   const code = sql`CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS') THEN 'wrong_column_count'
     WHEN error_type = 'INVALID ENCODING' OR error_type = 'INVALID UNICODE' THEN 'invalid_encoding'
     WHEN error_type = 'CAST' THEN 'invalid_value' ELSE 'malformed_row' END`;
   const field = sql`CASE WHEN regexp_matches(column_name, '^c[0-9]+$') THEN list_extract(${names}::VARCHAR[], CAST(substr(column_name, 2) AS INTEGER) + 1) END`;
   const loc = sql`${ctx.fileName} || ':' || line`;
-  return sql`SELECT ${rejectionRow(ctx, { code, reason: raw(`lower(error_type) || ': ' || error_message`), field, location: loc, raw: raw(`ltrim(csv_line, chr(10) || chr(13))`) })}
-    FROM (SELECT DISTINCT ON (line) * FROM ${ident(tables.rejects)} ORDER BY line)`;
+  const n = range ? linePosition(range, raw('line'), 0) : raw('line');
+  const lines = range
+    ? sql`WHERE line >= ${range.lineFrom} ${range.lineTo === undefined ? raw('') : sql`AND line < ${range.lineTo}`}`
+    : raw('');
+  return sql`SELECT ${rejectionRow(ctx, { code, reason: raw(`lower(error_type) || ': ' || error_message`), field, location: loc, raw: raw(`ltrim(csv_line, chr(10) || chr(13))`), n })}
+    FROM (SELECT DISTINCT ON (line) * FROM ${ident(tables.rejects)} ${lines} ORDER BY line)`;
+}
+
+/** The file line of a loaded row (by rowid): where a chunk starts. */
+export function rowLine(tables: ImportTables, source: SourceFile, hasRejects: boolean, rowid: number): Sql {
+  return sql`SELECT ${lineExpr(source, hasRejects)} AS line FROM ${rowsFrom(tables, hasRejects)} WHERE r.rowid = ${rowid}`;
 }

@@ -1,6 +1,7 @@
 import { ident, join, raw, sql, type Sql } from '../store/index.js';
 import { isoUtc, jsonNumber, jsonObject, jsonString, normalizedEmail, type JsonEntry } from './import-sql.js';
-import { createLines, lineRejections, rawCells, rejectionRow, type ChunkRange, type LineCheck, type LineField, type LinesSpec, type StagedContext } from './import-lines.js';
+import { createLines, linePosition, lineRejections, rawCells, rejectionRow, type ChunkRange, type LineCheck, type LineField, type LinesSpec, type StagedContext } from './import-lines.js';
+import { utcTimestamp } from './staging.js';
 import type { ImportTables } from './import-source.js';
 import { customerIdType, type Mapping } from './mapping.js';
 import type { ColumnScope } from './mapping-sql.js';
@@ -41,6 +42,8 @@ const kindApplies: Record<Kind, string> = {
   cancelled: '(_cancelled AND NOT _refund_row)',
 };
 const eventName: Record<Kind, string> = { completed: 'Order Completed', refunded: 'Order Refunded', cancelled: 'Order Cancelled' };
+/** Position of each message among those of its order's first line (see linePosition). */
+const kindSlot: Record<Kind, 1 | 2 | 3> = { completed: 1, refunded: 2, cancelled: 3 };
 
 export interface OrdersOptions {
   scope: ColumnScope;
@@ -194,15 +197,16 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
   const staged = (range: ChunkRange): Sql => {
     const kinds = (['completed', 'refunded', 'cancelled'] as const).filter((k) => k === 'completed' || (k === 'refunded' ? order.refunded_when || order.partially_refunded_when || order.refund_rows_when : order.cancelled_when));
     const events = kinds.map(
-      (kind) => sql`SELECT ${ctx.source} AS s, _id AS id, 'track' AS t, _e AS e, _uid AS u, _a AS a, _ts AS ts, ${ctx.receivedAt} AS r,
-          CAST(${message(kind)} AS JSON) AS m, NULL::JSON AS q, _oid AS o, _cur AS c, CAST(${kind === 'refunded' ? raw('_amount') : raw('_total')} AS DECIMAL(18,4)) AS v, _em AS em, _ph AS ph
-        FROM (SELECT *, ${ctx.source} || ':' || _oid || ${`:${kind}`} AS _id, ${eventName[kind]} AS _e,
-            ${isoUtc(kind === 'completed' ? raw('_t') : kind === 'refunded' ? raw('coalesce(_rft, _t)') : raw('coalesce(_cnt, _t)'))} AS _ts
+      (kind) => sql`SELECT ${ctx.source} AS s, _id AS id, 'track' AS t, _e AS e, _uid AS u, _a AS a, ${utcTimestamp(raw('_ti'))} AS ts, ${new Date(ctx.receivedAt)} AS r,
+          CAST(${message(kind)} AS JSON) AS m, NULL::JSON AS q, _oid AS o, _cur AS c, CAST(${kind === 'refunded' ? raw('_amount') : raw('_total')} AS DECIMAL(18,4)) AS v, _em AS em, _ph AS ph,
+          'import' AS ch, ${linePosition(range, raw('_line'), kindSlot[kind])} AS n
+        FROM (SELECT *, ${ctx.source} || ':' || _oid || ${`:${kind}`} AS _id, ${eventName[kind]} AS _e, ${isoUtc(raw('_ti'))} AS _ts
+          FROM (SELECT *, ${kind === 'completed' ? raw('_t') : kind === 'refunded' ? raw('coalesce(_rft, _t)') : raw('coalesce(_cnt, _t)')} AS _ti
           FROM (SELECT o.*, p.e164 AS _ph, ${anonymousId(ctx.source, raw('o._oid'), guestsAllowed)} AS _a,
               CASE WHEN o._refund_row THEN abs(coalesce(o._tot, o._sum)) ELSE coalesce(o._tot, o._sum) END AS _total,
               CASE WHEN o._refund_row THEN abs(coalesce(o._tot, o._sum)) WHEN o._refunded THEN coalesce(o._rtot, o._tot, o._sum) ELSE o._rtot END AS _amount
             FROM ${O} o LEFT JOIN ${P} p ON p.raw = o._phr
-            WHERE o._oerr IS NULL AND ${raw(kindApplies[kind])}))`,
+            WHERE o._oerr IS NULL AND ${raw(kindApplies[kind])})))`,
     );
     const orderRejections = sql`SELECT ${rejectionRow(ctx, {
       code: raw('o._oerr.code'),
@@ -210,6 +214,7 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
       field: raw('o._oerr.field'),
       location: sql`${ctx.fileName} || ':' || l._line`,
       raw: rawCells(scope),
+      n: linePosition(range, raw('l._line'), 0),
     })}
       FROM ${L} l JOIN ${O} o ON o._k = l._k JOIN ${ident(tables.rows)} r ON r.rowid = l._rn
       WHERE o._oerr IS NOT NULL AND l._skip IS NULL AND l._err IS NULL AND r.rowid >= ${range.from} AND r.rowid < ${range.readTo}`;

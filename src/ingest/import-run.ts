@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { WorkspaceConfig } from '../contract/index.js';
 import { ident, raw, sql, type Sql, type Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
-import { createRejectsIndex, readerRejections, skipReason, type ChunkRange, type StagedContext } from './import-lines.js';
+import { createRejectsIndex, readerRejections, rowLine, skipReason, type ChunkRange, type StagedContext } from './import-lines.js';
 import { compileOrders } from './import-orders.js';
 import { createPhoneTable, normalizePhones } from './import-phones.js';
 import { dropRepeatedRejections } from './import-rejections.js';
@@ -97,8 +97,8 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
     await createPhoneTable(store, tables.phones);
 
     const chunks = await planChunks(store, tables, plan, loaded.rows, chunkRows);
+    await placeChunkLines(store, tables, source, loaded.rejected > 0, chunks);
     options.progress?.({ file: path, phase: 'write', rows: 0, total: loaded.rows });
-    let first = true;
     for (const range of chunks) {
       for (const statement of plan.prepare(range, chunks.length > 1 && plan.grouping)) await store.run(statement);
       await normalizePhones(store, tables.phones, plan.phones(), options.workspace.defaultRegion);
@@ -115,17 +115,15 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
         }
       }
       let relation = plan.staged(range);
-      let extra = 0;
-      if (first && loaded.rejected > 0) {
-        relation = sql`(${relation} UNION ALL ${readerRejections(tables, source, ctx)})`;
+      if (loaded.rejected > 0) {
+        // Malformed lines are written with the chunk that spans them, so their seq falls in file order too.
+        relation = sql`(${relation} UNION ALL ${readerRejections(tables, source, ctx, range)})`;
         const byCode = await store.transaction((tx) =>
-          tx.query<{ code: string; n: number }>(sql`SELECT json_extract_string(q, '$.code') AS code, count(*) AS n FROM (${readerRejections(tables, source, ctx)}) GROUP BY 1`),
+          tx.query<{ code: string; n: number }>(sql`SELECT json_extract_string(q, '$.code') AS code, count(*) AS n FROM (${readerRejections(tables, source, ctx, range)}) GROUP BY 1`),
         );
         for (const r of byCode) add(summary.quarantined, r.code, Number(r.n));
-        extra = loaded.rejected;
       }
-      first = false;
-      const written = await ingestor.writeBulk(relation, 4 * (range.readTo - range.from) + extra);
+      const written = await ingestor.writeBulk(relation);
       summary.accepted += messages;
       summary.written += written.inserted;
       add(summary.quarantined, 'no_rate', written.noRate);
@@ -152,7 +150,7 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
 async function planChunks(store: Store, tables: ImportTables, plan: Plan, rows: number, chunkRows: number): Promise<ChunkRange[]> {
   const count = Math.max(1, Math.ceil(rows / chunkRows));
   const ranges: ChunkRange[] = [];
-  for (let i = 0; i < count; i++) ranges.push({ from: i * chunkRows, to: Math.min(rows, (i + 1) * chunkRows), readTo: Math.min(rows, (i + 1) * chunkRows) });
+  for (let i = 0; i < count; i++) ranges.push({ from: i * chunkRows, to: Math.min(rows, (i + 1) * chunkRows), readTo: Math.min(rows, (i + 1) * chunkRows), lineFrom: 0 });
   if (count === 1 || !plan.grouping || !plan.anchorKey) return ranges;
   await store.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(tables.anchors)} AS
     SELECT _k, min(rn) AS _first, max(rn) AS _last FROM (
@@ -166,4 +164,23 @@ async function planChunks(store: Store, tables: ImportTables, plan: Plan, rows: 
     if (range) range.readTo = Math.max(range.readTo, Number(r.last) + 1);
   }
   return ranges;
+}
+
+/**
+ * The file lines where chunks start (a row's line counts the malformed lines before it): a staged
+ * row's position is its line's offset from its chunk's first line, and malformed lines belong to
+ * the chunk that spans them.
+ */
+async function placeChunkLines(store: Store, tables: ImportTables, source: SourceFile, hasRejects: boolean, chunks: ChunkRange[]): Promise<void> {
+  const firstLine = source.headerLines + 1;
+  for (const [i, range] of chunks.entries()) {
+    if (i === 0) range.lineFrom = firstLine;
+    else if (!hasRejects) range.lineFrom = range.from + firstLine;
+    else {
+      const [row] = await store.transaction((tx) => tx.query<{ line: number }>(rowLine(tables, source, hasRejects, range.from)));
+      range.lineFrom = Number(row?.line ?? range.from + firstLine);
+    }
+    const previous = chunks[i - 1];
+    if (previous) previous.lineTo = range.lineFrom;
+  }
 }

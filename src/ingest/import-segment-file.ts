@@ -6,7 +6,8 @@ import type { Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
 import { dropRepeatedRejections } from './import-rejections.js';
 import { decodeLatin1Line } from './import-utf8.js';
-import { logLineColumns, rejectionLine } from './log-record.js';
+import { rejectionLine } from './log-record.js';
+import { logLinesRelation } from './log-relation.js';
 
 export interface ImportSummary {
   file: string;
@@ -41,18 +42,38 @@ export async function importSegmentFile(
   const summary: ImportSummary = { file: path, rowsRead: 0, accepted: 0, written: 0, duplicates: 0, quarantined: {} };
   const count = (code: string, n = 1) => (summary.quarantined[code] = (summary.quarantined[code] ?? 0) + n);
   mkdirSync(options.tmpDir, { recursive: true });
-  const staged = join(options.tmpDir, `import-${randomUUID()}.ndjson`);
+  // Two staging files: DuckDB writes one while JavaScript validates the next lines into the other.
+  const files = [join(options.tmpDir, `import-${randomUUID()}.ndjson`), join(options.tmpDir, `import-${randomUUID()}.ndjson`)] as const;
+  let current = 0;
+  let staged: string = files[0];
   let stagedRows = 0;
   let chunk: unknown[] = [];
   let lines: number[] = [];
   let bytes = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: unknown;
 
+  const settle = async () => {
+    await inFlight;
+    if (failure !== undefined) throw failure;
+  };
+  /** Starts the bulk write of the staged file; the previous write has finished first, so files are written in order. */
   const writeStagedFile = async () => {
     if (stagedRows === 0) return;
-    const counts = await ingestor.writeBulk(store.jsonLines([staged], logLineColumns), stagedRows);
-    summary.written += counts.inserted;
-    if (counts.noRate > 0) count('no_rate', counts.noRate);
-    writeFileSync(staged, '');
+    await settle();
+    const file = staged;
+    inFlight = ingestor.writeBulk(logLinesRelation(store, [file])).then(
+      (counts) => {
+        summary.written += counts.inserted;
+        if (counts.noRate > 0) count('no_rate', counts.noRate);
+        writeFileSync(file, '');
+      },
+      (err: unknown) => {
+        failure = err;
+      },
+    );
+    current = 1 - current;
+    staged = files[current] ?? file;
     stagedRows = 0;
   };
   const stageChunk = async () => {
@@ -74,7 +95,7 @@ export async function importSegmentFile(
   };
 
   try {
-    writeFileSync(staged, '');
+    for (const f of files) writeFileSync(f, '');
     // latin1 keeps every byte (one char each), so a line that is not UTF-8 is caught with its column, not silently mended.
     const reader = createInterface({ input: createReadStream(path, { encoding: 'latin1' }), crlfDelay: Infinity });
     let lineNo = 0;
@@ -86,6 +107,8 @@ export async function importSegmentFile(
       const decoded = decodeLatin1Line(bytesLine);
       if ('badColumn' in decoded) {
         count('invalid_encoding');
+        // Staged lines keep the file's order (their position is their seq): the lines before go first.
+        await stageChunk();
         appendFileSync(
           staged,
           rejectionLine(options.source, {
@@ -105,6 +128,7 @@ export async function importSegmentFile(
         lines.push(lineNo);
       } catch (err) {
         count('invalid_json');
+        await stageChunk();
         appendFileSync(
           staged,
           rejectionLine(options.source, {
@@ -124,8 +148,10 @@ export async function importSegmentFile(
     }
     await stageChunk();
     await writeStagedFile();
+    await settle();
   } finally {
-    rmSync(staged, { force: true });
+    await inFlight;
+    for (const f of files) rmSync(f, { force: true });
   }
   await dropRepeatedRejections(store, options.source, started);
   const noRate = summary.quarantined['no_rate'] ?? 0;

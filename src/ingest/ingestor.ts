@@ -150,14 +150,14 @@ export class Ingestor {
   }
 
   /**
-   * Writes a staged relation (bulk imports) straight to the store, standardized like the log;
-   * `maxRows` bounds the rows it can produce, to reserve sequence numbers.
+   * Writes a staged relation (bulk imports) straight to the store, standardized like the log,
+   * between loads; its rows take the sequence numbers after the last load's, in the relation's `n` order.
    */
-  writeBulk(relation: Sql, maxRows: number): Promise<StagedCounts> {
-    return this.loader.writeExclusive(async (seqBase) => ({
-      result: await this.store.transaction((tx) => writeStaged(tx, this.store, this.workspace, relation, seqBase)),
-      seqUsed: maxRows + 1,
-    }));
+  writeBulk(relation: Sql): Promise<StagedCounts> {
+    return this.loader.writeExclusive(async (seqBase) => {
+      const result = await this.store.transaction((tx) => writeStaged(tx, this.store, this.workspace, relation, seqBase));
+      return { result, seqUsed: result.maxN + 1 };
+    });
   }
 
   /** Makes everything acknowledged so far queryable now (used by imports and tests). */

@@ -34,6 +34,7 @@ export const logLineColumns: Readonly<Record<string, ColumnType>> = {
   v: 'decimal',
   em: 'text',
   ph: 'text',
+  ch: 'text',
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : 'null');
@@ -54,6 +55,9 @@ export function messageLine(source: string, message: SegmentMessage, json: strin
   if (x.amount !== undefined) line += `,"v":${x.amount}`;
   if (x.email !== undefined) line += `,"em":${str(x.email)}`;
   if (x.phone !== undefined) line += `,"ph":${str(x.phone)}`;
+  // Always written ('' for none), so the loader tells a line without a channel from a line older than this field.
+  const channel = (message.context as { channel?: unknown } | undefined)?.channel;
+  line += `,"ch":${typeof channel === 'string' ? JSON.stringify(channel) : '""'}`;
   return `${line},"m":${json}}\n`;
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { WorkspaceConfig } from '../contract/index.js';
 import { sql, type Store } from '../store/index.js';
 import { writeStaged } from './staging.js';
-import { logLineColumns } from './log-record.js';
+import { logLinesRelation } from './log-relation.js';
 import { listSegments } from './segment-log.js';
 
 const maxSegmentsPerLoad = 64;
@@ -128,22 +128,21 @@ export class SegmentLoader {
       const paths = group.map((n) => join(this.dir, n));
       for (const p of paths) trimTornTail(p);
       const base = await this.nextSeq();
-      // Every line is at least one byte, so advancing by the size keeps seq ranges apart without a count.
-      const size = paths.reduce((n, p) => n + statSync(p).size, 0);
       const done = await this.store.transaction(async (tx) => {
         const seen = await tx.query<{ name: string }>(sql`SELECT name FROM loaded_segments WHERE name >= ${group[0] ?? ''} AND name <= ${group.at(-1) ?? ''}`);
         const fresh = group.filter((n) => !seen.some((r) => r.name === n));
         if (fresh.length === 0) return undefined;
         const freshPaths = fresh.map((n) => join(this.dir, n));
-        const { inserted, rejected, noRate } = await writeStaged(tx, this.store, this.workspace, this.store.jsonLines(freshPaths, logLineColumns), base);
+        const { inserted, rejected, noRate, maxN } = await writeStaged(tx, this.store, this.workspace, logLinesRelation(this.store, freshPaths), base);
         // Counts belong to the whole load; they are recorded on its last segment so sums stay right.
         for (const name of fresh) {
           const last = name === fresh.at(-1);
           await tx.run(sql`INSERT INTO loaded_segments VALUES (${name}, ${new Date()}, ${last ? inserted : 0}, ${last ? rejected + noRate : 0})`);
         }
-        return { inserted, rejected, noRate, segments: fresh.length };
+        return { inserted, rejected, noRate, maxN, segments: fresh.length };
       });
-      this.seqBase = base + size;
+      // seq = base + the line's position in the load, so the next load starts past the last position.
+      this.seqBase = base + (done?.maxN ?? 0);
       if (done) {
         result.segments += done.segments;
         result.inserted += done.inserted;

@@ -3,9 +3,19 @@ import { eventsTable, quarantineTable, raw, sql, type Sql, type Store, type Stor
 
 /**
  * The SQL half of standardization, shared by the log loader and bulk imports: a relation of
- * staged rows (the columns of a log line, see log-record.ts) is converted to the base currency at
- * the rate of the order's local date and written to the event log; an order with no rate for its
- * date and currency goes to quarantine with that reason, never into sums.
+ * staged rows is converted to the base currency at the rate of the order's local date and written
+ * to the event log; an order with no rate for its date and currency goes to quarantine with that
+ * reason, never into sums.
+ *
+ * A staged relation has the columns of a log line (see log-record.ts: s, id, t, e, u, a, m, q, o,
+ * c, v, em, ph) with `ts` and `r` as UTC TIMESTAMPs, plus `ch` (the message's context.channel) and
+ * `n`, the row's position in the input (from 1, unique, gaps allowed). A row's seq is `seqBase + n`,
+ * so seq follows the order in which lines were logged or read, whatever order DuckDB works in.
+ *
+ * The relation is read twice, never materialized whole: the message text (`m`) is the bulk of
+ * every row, and copying it is what a write costs. The first pass reads only the narrow columns
+ * and decides each row's fate (event, duplicate, no rate, rejection) into a small temp table;
+ * the second builds and writes the messages of the rows to store, and nothing else.
  */
 export interface StagedCounts {
   inserted: number;
@@ -13,35 +23,66 @@ export interface StagedCounts {
   rejected: number;
   /** Orders quarantined for want of a rate. */
   noRate: number;
+  /** Highest `n` of the relation (0 when empty): the write used seq numbers up to seqBase + maxN. */
+  maxN: number;
 }
 
+/** A UTC instant as a naive TIMESTAMP through the epoch: a TIMESTAMPTZ cast goes through ICU per row. */
+export function utcTimestamp(instant: Sql): Sql {
+  return sql`make_timestamp(epoch_us(${instant}))`;
+}
+
+/** Writes a staged relation to events and quarantine in the caller's transaction; seq = seqBase + n. */
 export async function writeStaged(tx: StoreTx, store: Store, workspace: WorkspaceConfig, relation: Sql, seqBase: number): Promise<StagedCounts> {
   const d = store.dialect;
-  const tsUtc = d.parseTimestamp(raw('src.ts'));
-  await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged AS
-    SELECT src.*, ${tsUtc} AS ts_utc, ${d.parseTimestamp(raw('src.r'))} AS r_utc,
-      CASE WHEN src.v IS NULL OR src.e IS DISTINCT FROM 'Order Completed' THEN NULL
-           WHEN src.c = ${workspace.baseCurrency} THEN 1.0
-           ELSE rates.rate_to_base END AS rate,
-      ${d.localDate(tsUtc, workspace.reportingTimezone)} AS local_date
-    FROM ${relation} AS src
-    LEFT JOIN rates ON rates.currency = src.c AND rates.date = ${d.localDate(tsUtc, workspace.reportingTimezone)}`);
-  const cols = eventsTable.columns.map((c) => c.name);
-  const inserted = await tx.run(sql`${d.insertIgnore('events', cols)}
-    SELECT ${seqBase} + row_number() OVER (), id, t, e, u, a, ts_utc, r_utc, s,
-      o, c, v, rate, CAST(v * rate AS DECIMAL(18,4)), em, ph, ${d.jsonText(raw('m'), ['context', 'channel'])}, m
-    FROM staged
-    WHERE id IS NOT NULL AND NOT (e IS NOT DISTINCT FROM 'Order Completed' AND v IS NOT NULL AND rate IS NULL)
-    QUALIFY row_number() OVER (PARTITION BY id ORDER BY r_utc) = 1`);
-  const q = (key: string) => d.jsonText(raw('q'), [key]);
+  // Only orders are converted: the local date (a per-row zone conversion) is computed for them alone.
+  const isOrder = sql`(src.v IS NOT NULL AND src.e IS NOT DISTINCT FROM 'Order Completed')`;
+  const localDate = sql`CASE WHEN ${isOrder} AND src.c IS DISTINCT FROM ${workspace.baseCurrency} THEN ${d.localDate(raw('src.ts'), workspace.reportingTimezone)} END`;
+  // Fates: a rejection; an order with no rate (whether or not it is known: quarantine says so each time);
+  // else the first row of its id in this input, unless the log holds it already; else a duplicate.
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged_keys AS
+    SELECT n, id, ts, r, c, rate, local_date,
+      CASE WHEN rejected THEN 'rejected'
+           WHEN id IS NULL THEN 'unreadable'
+           WHEN no_rate THEN 'no_rate'
+           WHEN n = min(CASE WHEN NOT no_rate THEN n END) OVER (PARTITION BY id)
+             AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = k.id) THEN 'event'
+           ELSE 'duplicate' END AS kind
+    FROM (
+      SELECT src.n, src.id, src.ts, src.r, src.c, src.q IS NOT NULL AS rejected, src.local_date,
+        CASE WHEN NOT ${isOrder} THEN NULL WHEN src.c = ${workspace.baseCurrency} THEN 1.0 ELSE rates.rate_to_base END AS rate,
+        (${isOrder} AND src.c IS DISTINCT FROM ${workspace.baseCurrency} AND rates.rate_to_base IS NULL) AS no_rate
+      FROM (SELECT src.*, ${localDate} AS local_date FROM ${relation} AS src) src
+      LEFT JOIN rates ON rates.currency = src.c AND rates.date = src.local_date
+    ) k`);
+  const [tally] = await tx.query<{ inserted: number | null; rejected: number | null; no_rate: number | null; max_n: number | null }>(
+    sql`SELECT count(*) FILTER (WHERE kind = 'event') AS inserted, count(*) FILTER (WHERE kind = 'rejected') AS rejected,
+      count(*) FILTER (WHERE kind = 'no_rate') AS no_rate, max(n) AS max_n FROM staged_keys`,
+  );
+  const counts: StagedCounts = { inserted: 0, rejected: Number(tally?.rejected ?? 0), noRate: Number(tally?.no_rate ?? 0), maxN: Number(tally?.max_n ?? 0) };
+  const of = (kind: string) => sql`FROM ${relation} AS src JOIN (SELECT * FROM staged_keys WHERE kind = ${kind}) k ON k.n = src.n`;
+
+  if (Number(tally?.inserted ?? 0) > 0) {
+    const cols = raw(eventsTable.columns.map((c) => c.name).join(', '));
+    // Every row is new (checked above), so a plain insert: INSERT OR IGNORE would group the whole input by id first.
+    counts.inserted = await tx.run(sql`INSERT INTO events (${cols})
+      SELECT ${seqBase} + k.n, src.id, src.t, src.e, src.u, src.a, k.ts, k.r, src.s,
+        src.o, src.c, src.v, k.rate, CAST(src.v * k.rate AS DECIMAL(18,4)), src.em, src.ph, src.ch, src.m
+      ${of('event')}`);
+  }
   const qcols = raw(quarantineTable.columns.map((c) => c.name).join(', '));
-  const rejected = await tx.run(sql`INSERT INTO quarantine (${qcols})
-    SELECT ${seqBase} + row_number() OVER (), ${d.parseTimestamp(q('receivedAt'))}, s, ${q('location')}, ${q('code')}, ${q('reason')}, ${q('field')}, ${q('raw')}
-    FROM staged WHERE q IS NOT NULL`);
-  const noRate = await tx.run(sql`INSERT INTO quarantine (${qcols})
-    SELECT ${seqBase} + ${rejected} + row_number() OVER (), r_utc, s, coalesce(${d.jsonText(raw('m'), ['context', 'tessera', 'location'])}, s), 'no_rate',
-      'no rate for ' || c || ' on ' || CAST(local_date AS VARCHAR) || ': import one with tessera rates import', 'properties.currency', CAST(m AS VARCHAR)
-    FROM staged WHERE id IS NOT NULL AND e = 'Order Completed' AND v IS NOT NULL AND rate IS NULL`);
-  await tx.run(sql`DROP TABLE staged`);
-  return { inserted, rejected, noRate };
+  if (counts.rejected > 0) {
+    const q = (key: string) => d.jsonText(raw('src.q'), [key]);
+    await tx.run(sql`INSERT INTO quarantine (${qcols})
+      SELECT ${seqBase} + k.n, ${d.parseTimestamp(q('receivedAt'))}, src.s, ${q('location')}, ${q('code')}, ${q('reason')}, ${q('field')}, ${q('raw')}
+      ${of('rejected')}`);
+  }
+  if (counts.noRate > 0) {
+    await tx.run(sql`INSERT INTO quarantine (${qcols})
+      SELECT ${seqBase} + k.n, k.r, src.s, coalesce(${d.jsonText(raw('src.m'), ['context', 'tessera', 'location'])}, src.s), 'no_rate',
+        'no rate for ' || k.c || ' on ' || CAST(k.local_date AS VARCHAR) || ': import one with tessera rates import', 'properties.currency', CAST(src.m AS VARCHAR)
+      ${of('no_rate')}`);
+  }
+  await tx.run(sql`DROP TABLE staged_keys`);
+  return counts;
 }
