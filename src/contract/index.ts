@@ -8,3 +8,4 @@ export * from './alert-rules.js';
 export * from './customer-prediction.js';
 export * from './profile.js';
 export * from './segment-reports.js';
+export * from './data-sources.js';

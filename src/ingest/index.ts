@@ -11,3 +11,5 @@ export { retryNoRate } from './retry-quarantine.js';
 export { importFile, fileFormats, type FileFormat, type ImportFileOptions } from './import-file.js';
 export type { FileImportSummary } from './import-record.js';
 export { formatProgress, type ImportProgressState } from './import-progress.js';
+/** Where data came from: event sources and the history of file imports. */
+export { listSources, listImports } from './data-sources.js';

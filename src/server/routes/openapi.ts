@@ -194,6 +194,8 @@ export function buildOpenApi(): Json {
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas },
     paths: {
       '/api/v1/events': get('Stored events, newest last', { type: 'object', properties: { events: { type: 'array', items: ref('StoredEvent') } } }, queryParameters(EventsQuery)),
+      '/api/v1/sources': get('Every source of stored events, with counts and when it last sent', { type: 'object', properties: { sources: { type: 'array', items: { type: 'object' } } } }),
+      '/api/v1/imports': get('File imports, newest first, with rows read, events written, duplicates and quarantined', { type: 'object', properties: { imports: { type: 'array', items: { type: 'object' } } } }, [queryParam('limit', 'at most this many', { type: 'integer', minimum: 1, maximum: 1000 })]),
       '/api/v1/quarantine': get('Rejected records with reasons', { type: 'object', properties: { rejected: { type: 'array', items: ref('Rejection') } } }, [queryParam('limit', 'at most this many', { type: 'integer', minimum: 1, maximum: 10000 })]),
       '/api/v1/metrics': get('The KPI catalog', { type: 'object', properties: { metrics: { type: 'array', items: ref('CatalogEntry') } } }),
       '/api/v1/metrics/{name}': get('One KPI as a time series (tessera metrics NAME --json)', ref('MetricResult'), [pathParam('name', 'a KPI id from the catalog'), ...queryParameters(MetricQueryParams)]),

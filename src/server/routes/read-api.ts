@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listEvents, listQuarantine } from '../../ingest/index.js';
+import { listEvents, listImports, listQuarantine, listSources } from '../../ingest/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import type { Store } from '../../store/index.js';
 import { requireReadToken } from '../auth.js';
@@ -45,6 +45,16 @@ export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
       ...(q.anonymousId ? { anonymousId: q.anonymousId } : {}),
     });
     return { events: rows.map((r) => ({ seq: r.seq, source: r.source, message: parseMessage(r.message) })) };
+  });
+
+  app.get('/api/v1/sources', async (request) => {
+    parseInput(z.object({}).strict(), request.query);
+    return { sources: await listSources(deps.store) };
+  });
+
+  app.get('/api/v1/imports', async (request) => {
+    const q = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict(), request.query);
+    return { imports: await listImports(deps.store, q.limit ?? 100) };
   });
 
   app.get('/api/v1/quarantine', async (request) => {

@@ -6,6 +6,7 @@ import type { Dimension, Grain, MetricUnit } from '../../../src/contract/index.j
 export type { BenchmarkStatus, BreakdownResult, CompareMode, Dimension, Grain, MetricReport, MetricResult, SeriesPoint, TotalPoint } from '../../../src/contract/index.js';
 // Alerts are the activation module's, declared in contract/.
 export type { Cohort, CohortReport, RetentionSegment, RfmReport, SegmentRetentionReport } from '../../../src/contract/index.js';
+export type { DataSource, ImportRecord } from '../../../src/contract/index.js';
 export type { Alert, CustomerPrediction, Profile, ProfileIdentifier, ProfileMatch, ProfileSearch, Timeline } from '../../../src/contract/index.js';
 export type Unit = MetricUnit;
 

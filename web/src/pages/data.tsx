@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { QuarantineRow, StoredEvent } from '../api/types.js';
+import type { DataSource, ImportRecord, QuarantineRow, StoredEvent } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { Empty, Loaded } from '../components/status.js';
-import { formatTime } from '../format.js';
+import { formatCount, formatTime } from '../format.js';
 import { useLiveEvents, useLiveStatus } from '../live.js';
 
 const KEEP = 100;
@@ -75,6 +75,86 @@ function merge(a: StoredEvent[], b: StoredEvent[]): StoredEvent[] {
   return [...bySeq.values()].sort((x, y) => x.seq - y.seq).slice(-KEEP);
 }
 
+function Sources() {
+  const state = useApi<{ sources: DataSource[] }>('/sources');
+  return (
+    <section aria-label="Sources">
+      <h2>Sources</h2>
+      <Loaded state={state} what="the sources">
+        {({ sources }) =>
+          sources.length === 0 ? (
+            <Empty>No data yet: send events with a write key (tessera keys create) or import a file.</Empty>
+          ) : (
+            <table data-testid="sources">
+              <thead>
+                <tr>
+                  <th scope="col">Source</th>
+                  <th scope="col">Events</th>
+                  <th scope="col">First received</th>
+                  <th scope="col">Last received</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sources.map((s) => (
+                  <tr key={s.source}>
+                    <th scope="row">{s.source}</th>
+                    <td className="num">{formatCount(s.events)}</td>
+                    <td>{formatTime(s.first_received)}</td>
+                    <td>{formatTime(s.last_received)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+function Imports() {
+  const state = useApi<{ imports: ImportRecord[] }>('/imports?limit=50');
+  return (
+    <section aria-label="Import history">
+      <h2>Import history</h2>
+      <Loaded state={state} what="the import history">
+        {({ imports }) =>
+          imports.length === 0 ? (
+            <Empty>No file imported yet (tessera import FILE).</Empty>
+          ) : (
+            <table data-testid="imports">
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">File</th>
+                  <th scope="col">Format</th>
+                  <th scope="col">Rows read</th>
+                  <th scope="col">Events written</th>
+                  <th scope="col">Duplicates</th>
+                  <th scope="col">Quarantined</th>
+                </tr>
+              </thead>
+              <tbody>
+                {imports.map((i) => (
+                  <tr key={i.id}>
+                    <td>{formatTime(i.started_at)}</td>
+                    <td className="mono">{i.file.split('/').pop()}</td>
+                    <td>{i.format}</td>
+                    <td className="num">{formatCount(i.rows_read)}</td>
+                    <td className="num">{formatCount(i.events_written)}</td>
+                    <td className="num">{formatCount(i.duplicates)}</td>
+                    <td className="num">{i.finished_at === null ? 'running or stopped' : formatCount(i.quarantined)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
 function Quarantine() {
   const state = useApi<{ rejected: QuarantineRow[] }>('/quarantine?limit=100');
   return (
@@ -119,7 +199,9 @@ export function DataPage() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Data</h1>
+      <Sources />
       <RecentEvents />
+      <Imports />
       <Quarantine />
     </section>
   );
