@@ -1,4 +1,3 @@
-import { customerIdFor } from './customer-id.js';
 import { OUTSIDE_GRAPH } from './identifier-table.js';
 import type { ChangeObserver, IdentityState } from './identity-state.js';
 import type { Assignment } from './read-graph.js';
@@ -51,7 +50,8 @@ export class ChangeTracker implements ChangeObserver {
     for (const x of this.identifiers) if ((table.flagsOf(x) & OUTSIDE_GRAPH) === 0) roots.add(table.find(x));
     const after = new Set<number>();
     for (const r of roots) after.add(table.reprOf(r));
-    const customerId = (repr: number): string => customerIdFor(table.key(repr));
+    // Hashed from the stored bytes: decoding each representative's key to hash it was most of this report's cost.
+    const customerId = (repr: number): string => table.customerIdOf(repr);
     const removed = [...this.beforeReprs].filter((r) => !after.has(r)).map(customerId);
     const touchedAssignments = (): Assignment[] => {
       const out: Assignment[] = [];

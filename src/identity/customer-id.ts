@@ -15,6 +15,31 @@ export function customerIdFor(key: string): string {
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
+  return idOfLanes(h1, h2);
+}
+
+/**
+ * customerIdFor(prefix + the code units `units[from..to)`), without making that string: the graph keeps
+ * values as bytes, and decoding every representative's key only to hash it was most of the cost of
+ * reporting the customers an update touched.
+ */
+export function customerIdForUnits(prefix: string, units: ArrayLike<number>, from: number, to: number): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  for (let i = from; i < to; i++) {
+    const c = units[i]!;
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  return idOfLanes(h1, h2);
+}
+
+function idOfLanes(h1: number, h2: number): string {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   const hi = h2 >>> 0;

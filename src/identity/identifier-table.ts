@@ -2,7 +2,9 @@ import { assertIdentifierType, defaultNormalizers, parseIdentifierKey, type Iden
 import { ForbiddenLinks } from './forbidden-links.js';
 import { RULE_FORBIDDEN_LINK, RULE_LIMIT } from './merge-log.js';
 import type { CompiledMergeRules } from './merge-rules.js';
+import { customerIdForUnits } from './customer-id.js';
 import { ByteStrings, type StringArena } from './string-arena.js';
+import { grownCapacity } from './typed-buffers.js';
 import { ValueIndex } from './value-index.js';
 
 /** Per-identifier flag bits. */
@@ -42,6 +44,8 @@ const COUNTS = 10;
 
 interface TypeInfo {
   readonly name: string;
+  /** `name:`, the start of every key of this type. */
+  readonly keyPrefix: string;
   readonly rank: number;
   /** Index into the limit counters, -1 for a type without a limit. */
   readonly slot: number;
@@ -95,7 +99,8 @@ export class IdentifierTable {
     const have = this.nodes.length / this.stride;
     if (n <= have) return;
     // Whole records, and an even stride, keep the float64 view aligned.
-    const nodes = new Int32Array(Math.max(n, Math.ceil(have * 1.5), 64) * this.stride);
+    const records = grownCapacity(have, n, 4 * this.stride);
+    const nodes = new Int32Array(records * this.stride);
     nodes.set(this.nodes);
     this.nodes = nodes;
     this.times = new Float64Array(nodes.buffer);
@@ -110,7 +115,7 @@ export class IdentifierTable {
     assertIdentifierType(name);
     const id = this.types.length;
     const slot = this.limitTypes.indexOf(name);
-    this.types.push({ name, rank: this.rules.rankOf(name), slot, normalize: this.normalizers[name] });
+    this.types.push({ name, keyPrefix: `${name}:`, rank: this.rules.rankOf(name), slot, normalize: this.normalizers[name] });
     this.typeIds.set(name, id);
     return id;
   }
@@ -229,6 +234,17 @@ export class IdentifierTable {
 
   key(x: number): string {
     return `${this.typeName(x)}:${this.value(x)}`;
+  }
+
+  /** customerIdFor(key(x)), hashed from the stored bytes without decoding the key. */
+  customerIdOf(x: number): string {
+    const at = x * this.stride;
+    const start = this.nodes[at + VALUE_AT]! >>> 0;
+    const length = this.nodes[at + VALUE_LENGTH]!;
+    const prefix = this.types[this.nodes[at + FLAGS]! >>> 8]!.keyPrefix;
+    if (length >= 0) return customerIdForUnits(prefix, this.values.narrowBytes, start, start + length);
+    const units = this.values.units(start, length);
+    return customerIdForUnits(prefix, units, 0, units.length);
   }
 
   value(x: number): string {

@@ -164,6 +164,14 @@ export function applyObservations(state: IdentityState, observations: Iterable<O
   return resolveBatch(state, observations, new ChangeTracker(state));
 }
 
+/**
+ * Adds observations to the graph in place without reporting what changed: for a rebuild read in chunks, where
+ * the whole map is written at the end and tracking every chunk's customers would be wasted work.
+ */
+export function extendObservations(state: IdentityState, observations: Iterable<Observation>): void {
+  resolveBatch(state, observations);
+}
+
 /** Resolves every observation from scratch; streams the input, so a generator need not hold all of it in memory. */
 export function rebuild(observations: Iterable<Observation>, options: IdentityOptions = {}): IdentityState {
   const state = new IdentityState(options);

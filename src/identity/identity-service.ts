@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.js';
 import { sql } from '../store/index.js';
 import type { ApplyResult } from './change-tracker.js';
-import { applyObservations, createIdentityState } from './identity-graph.js';
+import { applyObservations, createIdentityState, extendObservations } from './identity-graph.js';
 import type { IdentityState } from './identity-state.js';
 import { MergeRules, type MergeRulesInput } from './merge-rules.js';
 import { eventIdentifiersQuery, toObservation, type EventIdentifiers, type ObservationOptions } from './observations-query.js';
@@ -98,8 +98,12 @@ export class IdentityService {
     for await (const rows of this.store.stream<EventIdentifiers>(eventIdentifiersQuery(this.store, this.lastSeq), 50_000)) {
       events += rows.length;
       for (const r of rows) if (r.seq > this.lastSeq) this.lastSeq = r.seq;
-      const result = applyObservations(state, rows.map((r) => toObservation(r, this.observationOptions)));
-      if (!rebuilt) {
+      const observations = rows.map((r) => toObservation(r, this.observationOptions));
+      // A rebuild writes the whole map at the end, so it need not track what each chunk changed.
+      if (rebuilt) {
+        extendObservations(state, observations);
+      } else {
+        const result = applyObservations(state, observations);
         for (const c of result.touchedCustomers) touched.add(c);
         for (const c of result.removedCustomers) removed.add(c);
         for (const a of result.touchedAssignments()) assignments.set(`${a.type}:${a.value}`, a.customerId);

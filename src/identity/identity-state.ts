@@ -1,5 +1,4 @@
 import { TesseraError } from '../contract/index.js';
-import { customerIdFor } from './customer-id.js';
 import type { Identifier, IdentifierNormalizers } from './identifier.js';
 import { IdentifierTable, OUTSIDE_GRAPH } from './identifier-table.js';
 import { MergeLog } from './merge-log.js';
@@ -98,7 +97,7 @@ export function requireIdentifier(state: IdentityState, identifier: string | Ide
 
 /** The customer id of the component rooted at `r`. */
 export function customerIdOfRoot(state: IdentityState, r: number): string {
-  return customerIdFor(state.table.key(state.table.reprOf(r)));
+  return state.table.customerIdOf(state.table.reprOf(r));
 }
 
 /** The customer id of identifier number `x`, undefined for a blocked or invalid value (which belongs to no one). */

@@ -82,6 +82,16 @@ export class ByteStrings {
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
+  /** The buffer one-byte strings live in, to read one in place from its start (a view would be an allocation). */
+  get narrowBytes(): Uint8Array {
+    return this.bytes;
+  }
+
+  /** The stored code units of a string: a view into the buffer, valid until the next append. */
+  units(at: number, len: number): Uint8Array | Uint16Array {
+    return len >= 0 ? this.bytes.subarray(at, at + len) : new Uint16Array(this.bytes.buffer, this.bytes.byteOffset + at, ~len);
+  }
+
   get(at: number, len: number): string {
     const n = len >= 0 ? len : ~len;
     const units = len >= 0 ? this.bytes.subarray(at, at + n) : new Uint16Array(this.bytes.buffer, this.bytes.byteOffset + at, n);
