@@ -190,6 +190,16 @@ describe('the dashboard in a browser', () => {
     await expectCleanPage(v);
   });
 
+  it("breaks a KPI down by saved segment with the CLI's --segment answer", async () => {
+    const v = await visit('/kpi/orders?breakdown=segment');
+    await v.page.waitForSelector('[data-testid=segment-breakdown]', { timeout: 30_000 });
+    await settled(v.page);
+    const row = v.page.locator('[data-testid=segment-breakdown] tbody tr', { hasText: 'Three-time buyers' });
+    const cli = (await cliJson(['metrics', 'orders', '--segment', 'three-time-buyers'])) as { total: { value: number } };
+    await expect(row.locator('td').first().innerText()).resolves.toBe(cli.total.value.toLocaleString('en-US'));
+    await expectCleanPage(v);
+  });
+
   it('shows a new alert on the overview within seconds, without a reload', async () => {
     const v = await visit('/');
     await v.page.waitForSelector('header .live-open');

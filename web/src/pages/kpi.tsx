@@ -1,6 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { ApiError, apiFetch } from '../api/client.js';
 import { isLeading, useCatalog } from '../api/catalog.js';
-import { dimensions, type BreakdownResult, type CatalogEntry, type MetricResult, type Unit } from '../api/types.js';
+import { dimensions, type BreakdownResult, type CatalogEntry, type MetricResult, type SegmentSummary, type Unit } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { BenchmarkEditor } from '../components/benchmark-editor.js';
 import { baseOption, Chart, cssColor } from '../components/chart.js';
@@ -41,7 +42,8 @@ function seriesOption(result: MetricResult, showPrevious: boolean) {
   };
 }
 
-function breakdownOption(result: BreakdownResult) {
+/** Lines per group (a dimension's values, or saved segments). */
+function breakdownOption(result: Pick<BreakdownResult, 'unit' | 'groups'>) {
   const base = baseOption();
   const periods = result.groups[0]?.series.map((p) => p.period) ?? [];
   return {
@@ -149,6 +151,58 @@ function Breakdown({ id, query }: { id: string; query: string }) {
   );
 }
 
+/**
+ * The KPI per saved segment: one answer per segment (`?segment=`), the same engine as every tile,
+ * laid out like a breakdown. A customer may be in several segments, so the rows need not add up.
+ */
+function SegmentBreakdown({ id, query }: { id: string; query: string }) {
+  type PerSegment = Pick<BreakdownResult, 'label' | 'unit' | 'groups'>;
+  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; result: PerSegment }>({ status: 'loading' });
+  useEffect(() => {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    setState({ status: 'loading' });
+    (async () => {
+      const { segments } = await apiFetch<{ segments: SegmentSummary[] }>('/segments', { signal });
+      const answers = await Promise.all(
+        segments.slice(0, 12).map(async (seg) => ({ seg, r: await apiFetch<MetricResult>(`/metrics/${encodeURIComponent(id)}${query}${query ? '&' : '?'}segment=${encodeURIComponent(seg.id)}`, { signal }) })),
+      );
+      const groups = answers.map(({ seg, r }) => ({ group: seg.name, series: r.series, total: r.total }));
+      setState({ status: 'ok', result: { label: answers[0]?.r.label ?? id, unit: answers[0]?.r.unit ?? 'count', groups } });
+    })().catch((err: unknown) => {
+      if (!signal.aborted) setState({ status: 'error', message: err instanceof ApiError ? err.message : String(err) });
+    });
+    return () => controller.abort();
+  }, [id, query]);
+  if (state.status === 'loading') return <p className="status">Loading the KPI per segment…</p>;
+  if (state.status === 'error') return <p className="status error">Could not load the KPI per segment: {state.message}</p>;
+  if (state.result.groups.length === 0) return <Empty>No saved segments yet: build one on the Segments page.</Empty>;
+  const result = state.result;
+  return (
+    <>
+      <Chart option={breakdownOption(result)} label={`${result.label} by segment`} />
+      <table className="compact" data-testid="segment-breakdown">
+        <thead>
+          <tr>
+            <th scope="col">segment</th>
+            <th scope="col">Whole range</th>
+            <th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.groups.map((g) => (
+            <tr key={g.group}>
+              <th scope="row">{g.group}</th>
+              <td className="num">{formatValue(g.total.value, result.unit)}</td>
+              <td className="num">{formatChange(g.total.change)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 function Definition({ entry }: { entry: CatalogEntry | undefined }) {
   if (!entry) return <Empty>This KPI is not in the catalog.</Empty>;
   return (
@@ -222,10 +276,17 @@ export function KpiPage({ id, reload }: { id: string; reload: number }) {
                   {d}
                 </option>
               ))}
+              <option value="segment">segment</option>
             </select>
           </label>
         </div>
-        {breakdown ? <Breakdown id={id} query={metricQuery(period, { breakdown })} /> : <p className="hint">Choose a dimension to split the KPI by source, country or currency.</p>}
+        {breakdown === 'segment' ? (
+          <SegmentBreakdown id={id} query={metricQuery({ ...period, segment: '' })} />
+        ) : breakdown ? (
+          <Breakdown id={id} query={metricQuery(period, { breakdown })} />
+        ) : (
+          <p className="hint">Choose a dimension to split the KPI by source, country, currency or saved segment.</p>
+        )}
       </section>
       {state.status === 'ok' && <BenchmarkEditor key={id} metric={id} unit={state.data.unit} benchmark={state.data.total.benchmark ?? null} onSaved={() => setSaved((n) => n + 1)} />}
       <section aria-label="Definition">
