@@ -190,6 +190,21 @@ describe('the dashboard in a browser', () => {
     await expectCleanPage(v);
   });
 
+  it("saves a KPI's target from its page, as tessera benchmarks list then shows it", async () => {
+    const v = await visit('/kpi/aov');
+    await v.page.waitForSelector('[data-testid=benchmark-target]');
+    await settled(v.page);
+    await v.page.getByTestId('benchmark-target').fill('1000000');
+    await v.page.getByRole('button', { name: 'Save target' }).click();
+    // An average order of a million is out of reach: the page says off track once it re-reads the KPI.
+    await v.page.waitForFunction("document.body.innerText.includes('Off track against the target')", undefined, { timeout: 30_000 });
+    const cli = (await cliJson(['benchmarks', 'list'])) as { benchmarks: { metric: string; target: number | null; source: string }[] };
+    expect(cli.benchmarks).toContainEqual(expect.objectContaining({ metric: 'aov', target: 1_000_000, source: 'stored' }));
+    await v.page.getByRole('button', { name: 'Clear' }).click();
+    await v.page.waitForFunction("document.body.innerText.includes('No target or baseline yet')", undefined, { timeout: 30_000 });
+    await expectCleanPage(v);
+  });
+
   it("breaks a KPI down by saved segment with the CLI's --segment answer", async () => {
     const v = await visit('/kpi/orders?breakdown=segment');
     await v.page.waitForSelector('[data-testid=segment-breakdown]', { timeout: 30_000 });
