@@ -116,6 +116,33 @@ function SeriesTable({ result }: { result: MetricResult }) {
   );
 }
 
+/** A breakdown's lines and its table of whole-range values and changes, one row per group. */
+function GroupChartAndTable({ result, by, testId }: { result: Pick<BreakdownResult, 'label' | 'unit' | 'groups'>; by: string; testId?: string }) {
+  return (
+    <>
+      <Chart option={breakdownOption(result)} label={`${result.label} by ${by}`} />
+      <table className="compact" data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">{by}</th>
+            <th scope="col">Whole range</th>
+            <th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.groups.map((g) => (
+            <tr key={g.group}>
+              <th scope="row">{g.group}</th>
+              <td className="num">{formatValue(g.total.value, result.unit)}</td>
+              <td className="num">{formatChange(g.total.change)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 function Breakdown({ id, query }: { id: string; query: string }) {
   const state = useApi<BreakdownResult>(`/metrics/${encodeURIComponent(id)}${query}`);
   return (
@@ -124,27 +151,7 @@ function Breakdown({ id, query }: { id: string; query: string }) {
         result.groups.length === 0 ? (
           <Empty>No data to break down in this range.</Empty>
         ) : (
-          <>
-            <Chart option={breakdownOption(result)} label={`${result.label} by ${result.breakdown}`} />
-            <table className="compact">
-              <thead>
-                <tr>
-                  <th scope="col">{result.breakdown}</th>
-                  <th scope="col">Whole range</th>
-                  <th scope="col">Change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.groups.map((g) => (
-                  <tr key={g.group}>
-                    <th scope="row">{g.group}</th>
-                    <td className="num">{formatValue(g.total.value, result.unit)}</td>
-                    <td className="num">{formatChange(g.total.change)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
+          <GroupChartAndTable result={result} by={result.breakdown} />
         )
       }
     </Loaded>
@@ -178,29 +185,7 @@ function SegmentBreakdown({ id, query }: { id: string; query: string }) {
   if (state.status === 'error') return <p className="status error">Could not load the KPI per segment: {state.message}</p>;
   if (state.result.groups.length === 0) return <Empty>No saved segments yet: build one on the Segments page.</Empty>;
   const result = state.result;
-  return (
-    <>
-      <Chart option={breakdownOption(result)} label={`${result.label} by segment`} />
-      <table className="compact" data-testid="segment-breakdown">
-        <thead>
-          <tr>
-            <th scope="col">segment</th>
-            <th scope="col">Whole range</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.groups.map((g) => (
-            <tr key={g.group}>
-              <th scope="row">{g.group}</th>
-              <td className="num">{formatValue(g.total.value, result.unit)}</td>
-              <td className="num">{formatChange(g.total.change)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
-  );
+  return <GroupChartAndTable result={result} by="segment" testId="segment-breakdown" />;
 }
 
 function Definition({ entry }: { entry: CatalogEntry | undefined }) {
