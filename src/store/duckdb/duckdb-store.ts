@@ -78,7 +78,13 @@ export class DuckDbStore implements Store {
     private readonly readers: DuckDBConnection[],
   ) {}
 
-  private nextReader = 0;
+  /**
+   * One query at a time per reader connection: a DuckDB connection used by two queries at once can
+   * corrupt memory and crash the process (duckdb-node-neo#257, duckdb#6248). Each reader has a queue
+   * (its tail and its length); a query goes to the shortest.
+   */
+  private readonly readerTails: Promise<unknown>[] = [];
+  private readonly readerPending: number[] = [];
 
   static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
     mkdirSync(options.dataDir, { recursive: true });
@@ -110,8 +116,19 @@ export class DuckDbStore implements Store {
   }
 
   query<T extends object = Row>(fragment: Sql): Promise<T[]> {
-    const conn = this.readers[this.nextReader++ % this.readers.length] as DuckDBConnection;
-    return queryOn<T>(conn, fragment);
+    let i = 0;
+    for (let j = 1; j < this.readers.length; j++) if ((this.readerPending[j] ?? 0) < (this.readerPending[i] ?? 0)) i = j;
+    const conn = this.readers[i] as DuckDBConnection;
+    this.readerPending[i] = (this.readerPending[i] ?? 0) + 1;
+    const result = (this.readerTails[i] ?? Promise.resolve()).then(() => queryOn<T>(conn, fragment));
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.readerTails[i] = settled.then(() => {
+      this.readerPending[i] = (this.readerPending[i] ?? 1) - 1;
+    });
+    return result;
   }
 
   run(fragment: Sql): Promise<number> {

@@ -1,0 +1,42 @@
+// The DuckDB store under concurrent use: a server answers many requests at once, and a DuckDB
+// connection must never run two queries at the same time (it can corrupt memory and crash the
+// process), so the store queues queries per reader connection.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDbStore, sql, type Store } from '../src/store/index.js';
+import { makeTempDir, removeDir } from './helpers/workspace.js';
+
+let dir: string;
+let store: Store;
+
+beforeAll(async () => {
+  dir = await makeTempDir('tessera-store-');
+  store = await openDuckDbStore({ dataDir: dir, memoryLimit: '512MB', threads: 2 });
+  await store.run(sql`CREATE TABLE numbers AS SELECT range AS n FROM range(200000)`);
+});
+
+afterAll(async () => {
+  await store.close();
+  await removeDir(dir);
+});
+
+describe('the DuckDB store', () => {
+  it('answers hundreds of concurrent reads, each with its own result, while writes go on', async () => {
+    const reads = Array.from({ length: 300 }, (_, i) => store.query<{ s: bigint | number; k: number }>(sql`SELECT sum(n) AS s, ${i} AS k FROM numbers WHERE n % 7 = ${i % 7}`));
+    const writes = Array.from({ length: 20 }, (_, i) => store.run(sql`INSERT INTO numbers VALUES (${1_000_000 + i})`));
+    const [answers] = await Promise.all([Promise.all(reads), Promise.all(writes)]);
+    expect(answers.map((rows) => rows[0]?.k)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    // The sums of the first 200,000 numbers by residue mod 7 are fixed; a later insert may or may not be seen.
+    for (const [i, rows] of answers.entries()) {
+      let expected = 0;
+      for (let n = i % 7; n < 200_000; n += 7) expected += n;
+      expect(Number(rows[0]?.s)).toBeGreaterThanOrEqual(expected);
+    }
+  });
+
+  it('keeps answering after a failed query on the same connection', async () => {
+    const results = await Promise.allSettled([store.query(sql`SELECT * FROM no_such_table`), store.query(sql`SELECT 41 + 1 AS x`), store.query(sql`SELECT 2 AS x`)]);
+    expect(results[0]?.status).toBe('rejected');
+    expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? Number((r.value[0] as { x: number }).x) : null))).toEqual([42, 2]);
+  });
+});
