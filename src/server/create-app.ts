@@ -73,7 +73,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.identity) registerProfilesApi(app, { store: deps.store, identity: deps.identity });
   registerOpenApi(app);
   await registerStatic(app, { workspace: deps.config.workspace });
-  registerMetricsRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken });
+  registerMetricsRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken, ...(deps.identity ? { identity: deps.identity } : {}) });
   registerAlertsRoutes(app, { store: deps.store, config: deps.config, notifier });
   registerPredictRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken });
 

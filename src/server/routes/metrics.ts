@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TesseraError, type TesseraConfig } from '../../contract/index.js';
 import { answerMetric, clearBenchmark, listBenchmarks, listCatalog, openMetrics, parseMetricQuery, reportCsv, runReport, setBenchmark } from '../../metrics/index.js';
+import type { IdentityService } from '../../identity/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import type { Store } from '../../store/index.js';
 import { requireReadToken } from '../auth.js';
@@ -14,6 +15,8 @@ export interface MetricsRoutesDeps {
   keys: ApiKeyVerifier;
   /** Token of the local CLI, accepted like a read token. */
   localToken: string;
+  /** Caught up before each answer (a no-op when it is), so the API answers what `tessera metrics` does. */
+  identity?: IdentityService;
 }
 
 const text = z.string().optional();
@@ -57,12 +60,14 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRoutesD
     const name = known(request.params.name);
     const q = parseInput(MetricQueryParams, request.query);
     const query = parseMetricQuery({ metric: name, from: q.from, to: q.to, grain: q.grain, compare: q.compare, breakdown: q.breakdown, baselineFrom: q.baseline_from, baselineTo: q.baseline_to });
+    await deps.identity?.refresh();
     const segment = await scopeOf(q.segment);
     return answerMetric(metrics, segment ? { ...query, segment } : query);
   });
 
   app.get('/api/v1/report', { onRequest }, async (request, reply) => {
     const q = parseInput(ReportQueryParams, request.query);
+    await deps.identity?.refresh();
     const report = await runReport(metrics, { metrics: q.metrics, grain: q.grain, from: q.from, to: q.to, compare: q.compare }, await scopeOf(q.segment));
     if (q.format === 'json') return report;
     return reply.type('text/csv; charset=utf-8').send(reportCsv(report));
