@@ -12,7 +12,7 @@ import { TesseraConfig } from '../src/contract/index.js';
 import { answerMetric, listCatalog, openMetrics, queryMetric, refreshFacts, type MetricResult } from '../src/metrics/index.js';
 import { loadDemo, openWorkspace } from '../src/server/index.js';
 import { raw, sql } from '../src/store/index.js';
-import { fmt, saveResult } from './lib/harness.js';
+import { fmt, saveResult, timeRuns } from './lib/harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -24,22 +24,12 @@ const SEED = option('seed', 5);
 const RUNS = option('runs', 5);
 const KEEP = args.includes('--keep');
 
-/**
- * Median of RUNS timed runs after one warm-up run. The best run is kept too: on a machine shared
- * with other work, the median carries the neighbours' load and the best run the query's own cost.
- */
+/** Median of RUNS timed runs after a warm-up; the best run is kept for lastBest(). */
 const best: number[] = [];
 async function time(fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  best.push(samples[0] ?? NaN);
-  return samples[Math.floor(samples.length / 2)] ?? NaN;
+  const { median, best: fastest } = await timeRuns(fn, RUNS);
+  best.push(fastest);
+  return median;
 }
 const lastBest = (): number => Math.round((best.at(-1) ?? NaN) * 10) / 10;
 

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { WorkspaceConfig } from '../src/contract/index.js';
 import { Rule, asOfDay, countMembers, parseOrThrow, readRfm, readSegmentRetention, saveSegment } from '../src/segments/index.js';
 import { openDuckDbStore, sql } from '../src/store/index.js';
-import { fmt, saveResult } from './lib/harness.js';
+import { fmt, saveResult, timeRuns } from './lib/harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -23,17 +23,7 @@ const option = (name: string, fallback: number): number => {
 const CUSTOMERS = option('customers', 1_000_000);
 const RUNS = option('runs', 3);
 
-async function time(fn: () => Promise<unknown>): Promise<{ median: number; best: number }> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)] ?? NaN, best: samples[0] ?? NaN };
-}
+const time = (fn: () => Promise<unknown>) => timeRuns(fn, RUNS);
 
 const dataDir = join(tmpdir(), `tessera-bench-segments-${CUSTOMERS}`);
 rmSync(dataDir, { recursive: true, force: true });

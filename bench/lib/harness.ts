@@ -51,3 +51,19 @@ export function readJson<T>(path: string): T {
 }
 
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Median and best of `runs` timed runs of `fn` after one warm-up run. On a machine shared with other
+ * work the median carries the neighbours' load and the best run the query's own cost.
+ */
+export async function timeRuns(fn: () => Promise<unknown>, runs: number): Promise<{ median: number; best: number }> {
+  await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: samples[Math.floor(samples.length / 2)] ?? NaN, best: samples[0] ?? NaN };
+}

@@ -7,15 +7,7 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
  * With 64 bits, a collision among 10 million customers has odds of about 3 in a million.
  */
 export function customerIdFor(key: string): string {
-  // cyrb53's two 32-bit lanes, both kept: a small, well-mixed hash that needs no crypto module.
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  return idOfLanes(h1, h2);
+  return customerIdForUnits(key, [], 0, 0);
 }
 
 /**
@@ -24,6 +16,7 @@ export function customerIdFor(key: string): string {
  * reporting the customers an update touched.
  */
 export function customerIdForUnits(prefix: string, units: ArrayLike<number>, from: number, to: number): string {
+  // cyrb53's two 32-bit lanes, both kept: a small, well-mixed hash that needs no crypto module.
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < prefix.length; i++) {
