@@ -40,3 +40,35 @@ describe('the DuckDB store', () => {
     expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? Number((r.value[0] as { x: number }).x) : null))).toEqual([42, 2]);
   });
 });
+
+describe('closing the DuckDB store', () => {
+  it('finishes the statements and the stream already under way, then refuses new ones with shutting_down', async () => {
+    const own = await makeTempDir('tessera-store-close-');
+    const s = await openDuckDbStore({ dataDir: own, memoryLimit: '256MB', threads: 2 });
+    try {
+      await s.run(sql`CREATE TABLE t AS SELECT range AS n FROM range(300000)`);
+      const stream = s.stream<{ n: number }>(sql`SELECT n FROM t ORDER BY n`, 1000)[Symbol.asyncIterator]();
+      const first = await stream.next();
+      expect(first.value?.[0]?.n).toBe(0);
+      // Reads and a write queued before close, while a stream is open: none is cut off mid-statement.
+      const reads = Array.from({ length: 20 }, () => s.query<{ c: number }>(sql`SELECT count(*) AS c FROM t`));
+      const write = s.run(sql`INSERT INTO t VALUES (-1)`);
+      const closing = s.close();
+      const counts = await Promise.all(reads);
+      expect(counts.every((rows) => Number(rows[0]?.c) >= 300_000)).toBe(true);
+      expect(await write).toBe(1);
+      await expect(stream.next()).rejects.toMatchObject({ code: 'shutting_down' });
+      await closing;
+      await expect(s.query(sql`SELECT 1`)).rejects.toMatchObject({ code: 'shutting_down' });
+      await expect(s.run(sql`SELECT 1`)).rejects.toMatchObject({ code: 'shutting_down' });
+      // The write queued before close was committed and survives a reopen.
+      const reopened = await openDuckDbStore({ dataDir: own, memoryLimit: '256MB', threads: 2 });
+      const min = await reopened.query<{ m: number }>(sql`SELECT min(n) AS m FROM t`);
+      await reopened.close();
+      expect(Number(min[0]?.m)).toBe(-1);
+    } finally {
+      await s.close();
+      await removeDir(own);
+    }
+  });
+});

@@ -14,6 +14,7 @@ export const errorRegistry = {
   forbidden: { status: 403, exit: 1 },
   not_found: { status: 404, exit: 1 },
   overloaded: { status: 503, exit: 2 },
+  shutting_down: { status: 503, exit: 2 },
   too_many_requests: { status: 429, exit: 1 },
   invalid_config: { status: 500, exit: 1 },
   invalid_argument: { status: 400, exit: 1 },

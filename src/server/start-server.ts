@@ -36,7 +36,7 @@ export async function startServer(
     notifier: workspace.notifier,
     ...(options.runCommand ? { runCommand: options.runCommand } : {}),
   });
-  followLog(workspace);
+  const follower = followLog(workspace);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -56,6 +56,7 @@ export async function startServer(
       rmSync(file, { force: true });
       await scheduler.stop();
       await app.close();
+      await follower.stop();
     },
   };
 }

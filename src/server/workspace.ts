@@ -47,32 +47,47 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
 /** Where a running server announces itself so the CLI can go through it. */
 export const serverFile = (dataDir: string): string => join(dataDir, 'server.json');
 
+/** A running follower of the log; `stop` waits for the refresh in progress. */
+export interface LogFollower {
+  stop(): Promise<void>;
+}
+
 /**
  * Keeps derived state following the log in a long-running process: after each load, identity
  * resolution catches up (one refresh at a time, at most one waiting).
  */
-export function followLog(ws: Workspace): void {
-  let running = false;
+export function followLog(ws: Workspace): LogFollower {
+  let current: Promise<void> | undefined;
   let again = false;
-  const refresh = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
+  let stopped = false;
+  const refreshUntilCaughtUp = async (): Promise<void> => {
     try {
       do {
         again = false;
         // The KPI facts are not refreshed here: every answer refreshes them first (a no-op when
         // nothing changed), so heavy ingestion never waits behind a fact rebuild nobody asked for.
         await ws.identity.refresh();
-      } while (again);
+      } while (again && !stopped);
     } catch (err) {
-      ws.logger.error({ err }, 'identity refresh failed');
+      if (!stopped) ws.logger.error({ err }, 'identity refresh failed');
     } finally {
-      running = false;
+      current = undefined;
     }
   };
-  ws.ingestor.onLoaded(() => void refresh());
-  void refresh();
+  const refresh = (): void => {
+    if (stopped) return;
+    if (current) {
+      again = true;
+      return;
+    }
+    current = refreshUntilCaughtUp();
+  };
+  ws.ingestor.onLoaded(refresh);
+  refresh();
+  return {
+    async stop() {
+      stopped = true;
+      await current;
+    },
+  };
 }

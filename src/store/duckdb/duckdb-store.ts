@@ -71,6 +71,9 @@ export interface DuckDbStoreOptions extends DuckDbConfig {
 export class DuckDbStore implements Store {
   readonly dialect = duckdbDialect;
   private writeChain: Promise<unknown> = Promise.resolve();
+  private closing = false;
+  private closed: Promise<void> | undefined;
+  private readonly busy = new Set<Promise<void>>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -116,11 +119,16 @@ export class DuckDbStore implements Store {
   }
 
   query<T extends object = Row>(fragment: Sql): Promise<T[]> {
+    return this.onReader((conn) => queryOn<T>(conn, fragment));
+  }
+
+  private onReader<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(this.closingError());
     let i = 0;
     for (let j = 1; j < this.readers.length; j++) if ((this.readerPending[j] ?? 0) < (this.readerPending[i] ?? 0)) i = j;
     const conn = this.readers[i] as DuckDBConnection;
     this.readerPending[i] = (this.readerPending[i] ?? 0) + 1;
-    const result = (this.readerTails[i] ?? Promise.resolve()).then(() => queryOn<T>(conn, fragment));
+    const result = (this.readerTails[i] ?? Promise.resolve()).then(() => fn(conn));
     const settled = result.then(
       () => undefined,
       () => undefined,
@@ -128,7 +136,7 @@ export class DuckDbStore implements Store {
     this.readerTails[i] = settled.then(() => {
       this.readerPending[i] = (this.readerPending[i] ?? 1) - 1;
     });
-    return result;
+    return this.inFlight(result);
   }
 
   run(fragment: Sql): Promise<number> {
@@ -159,14 +167,20 @@ export class DuckDbStore implements Store {
   }
 
   async *stream<T extends object = Row>(fragment: Sql, chunkRows = 10_000): AsyncIterable<T[]> {
-    const conn = await this.instance.connect();
-    await conn.run("SET TimeZone = 'UTC'");
+    this.refuseWhenClosing();
+    const conn = await this.inFlight(this.instance.connect());
     try {
+      await this.inFlight(conn.run("SET TimeZone = 'UTC'"));
       const rendered = renderSql(fragment, duckdbDialect);
-      const result = await conn.stream(rendered.text, toDuckValues(rendered));
+      const result = await this.inFlight(conn.stream(rendered.text, toDuckValues(rendered)));
+      const chunks = result.yieldConvertedRowObjects(JSDuckDBValueConverter)[Symbol.asyncIterator]();
       let batch: T[] = [];
-      for await (const rows of result.yieldConvertedRowObjects(JSDuckDBValueConverter)) {
-        for (const row of rows) batch.push(toJsRow(row) as T);
+      for (;;) {
+        // A stream left open across close() stops at its next chunk rather than reading a closed database.
+        this.refuseWhenClosing();
+        const next = await this.inFlight(chunks.next());
+        if (next.done) break;
+        for (const row of next.value) batch.push(toJsRow(row) as T);
         if (batch.length >= chunkRows) {
           yield batch;
           batch = [];
@@ -191,21 +205,50 @@ export class DuckDbStore implements Store {
     // COPY takes no bound parameters: the query must carry none, and the path is quoted as a literal.
     if (rendered.params.length > 0) throw new Error('copyToParquet: the query may not have parameters');
     const literal = `'${path.replaceAll("'", "''")}'`;
-    const result = await this.readers[0]!.run(`COPY (${rendered.text}) TO ${literal} (FORMAT parquet, COMPRESSION zstd)`);
+    const result = await this.onReader((conn) => conn.run(`COPY (${rendered.text}) TO ${literal} (FORMAT parquet, COMPRESSION zstd)`));
     return Number(result.rowsChanged);
   }
 
-  async close(): Promise<void> {
-    await this.writeChain.catch(() => undefined);
-    await this.writer.run('CHECKPOINT').catch(() => undefined);
-    for (const r of this.readers) r.closeSync();
-    this.writer.closeSync();
-    this.instance.closeSync();
+  /**
+   * Refuses new work, waits for every statement already started or queued (identity refreshes,
+   * scheduled jobs and exports may still be running when a server stops), then checkpoints and
+   * closes. Closing a connection under a running statement frees memory DuckDB is still using.
+   */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.closing = true;
+      while (this.busy.size > 0) await Promise.all([...this.busy]);
+      await this.writer.run('CHECKPOINT').catch(() => undefined);
+      for (const r of this.readers) r.closeSync();
+      this.writer.closeSync();
+      this.instance.closeSync();
+    })();
+    return this.closed;
   }
 
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(this.closingError());
     const next = this.writeChain.then(fn, fn);
     this.writeChain = next.catch(() => undefined);
-    return next;
+    return this.inFlight(next);
+  }
+
+  private refuseWhenClosing(): void {
+    if (this.closing) throw this.closingError();
+  }
+
+  private closingError(): TesseraError {
+    return new TesseraError('shutting_down', 'the store is closing; no new statements are accepted');
+  }
+
+  /** Counts a native call as running until it settles, so close() can wait for it. */
+  private inFlight<T>(p: Promise<T>): Promise<T> {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.busy.add(settled);
+    void settled.then(() => this.busy.delete(settled));
+    return p;
   }
 }
