@@ -23,6 +23,8 @@ export interface EventFilter {
   limit?: number;
 }
 
+const eventColumns = raw('seq, message_id, type, event, user_id, anonymous_id, ts, received_at, source, message');
+
 function where(filter: EventFilter): Sql {
   const parts: Sql[] = [raw('TRUE')];
   if (filter.afterSeq !== undefined) parts.push(sql`seq > ${filter.afterSeq}`);
@@ -37,9 +39,9 @@ function where(filter: EventFilter): Sql {
 export async function listEvents(store: Store, filter: EventFilter): Promise<EventRow[]> {
   const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);
   if (filter.afterSeq !== undefined) {
-    return store.query<EventRow>(sql`SELECT * FROM events WHERE ${where(filter)} ORDER BY seq LIMIT ${limit}`);
+    return store.query<EventRow>(sql`SELECT ${eventColumns} FROM events WHERE ${where(filter)} ORDER BY seq LIMIT ${limit}`);
   }
-  const rows = await store.query<EventRow>(sql`SELECT * FROM events WHERE ${where(filter)} ORDER BY seq DESC LIMIT ${limit}`);
+  const rows = await store.query<EventRow>(sql`SELECT ${eventColumns} FROM events WHERE ${where(filter)} ORDER BY seq DESC LIMIT ${limit}`);
   return rows.reverse();
 }
 

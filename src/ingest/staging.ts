@@ -14,7 +14,8 @@ import { eventsTable, quarantineTable, raw, sql, type Sql, type Store, type Stor
  *
  * The relation is read twice, never materialized whole: the message text (`m`) is the bulk of
  * every row, and copying it is what a write costs. The first pass reads only the narrow columns
- * and decides each row's fate (event, duplicate, no rate, rejection) into a small temp table;
+ * and decides each row's fate (event, duplicate, no rate, rejection) into a small temp table
+ * (a duplicate: a second row of its message_key in the input, or a key already in `events`);
  * the second builds and writes the messages of the rows to store, and nothing else.
  */
 export interface StagedCounts {
@@ -41,15 +42,15 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
   // Fates: a rejection; an order with no rate (whether or not it is known: quarantine says so each time);
   // else the first row of its id in this input, unless the log holds it already; else a duplicate.
   await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged_keys AS
-    SELECT n, id, ts, r, c, rate, local_date,
+    SELECT n, id, key, ts, r, c, rate, local_date,
       CASE WHEN rejected THEN 'rejected'
            WHEN id IS NULL THEN 'unreadable'
            WHEN no_rate THEN 'no_rate'
-           WHEN n = min(CASE WHEN NOT no_rate THEN n END) OVER (PARTITION BY id)
-             AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = k.id) THEN 'event'
+           WHEN n = min(CASE WHEN NOT no_rate THEN n END) OVER (PARTITION BY key)
+             AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_key = k.key) THEN 'event'
            ELSE 'duplicate' END AS kind
     FROM (
-      SELECT src.n, src.id, src.ts, src.r, src.c, src.q IS NOT NULL AS rejected, src.local_date,
+      SELECT src.n, src.id, ${d.messageKey(raw('src.id'))} AS key, src.ts, src.r, src.c, src.q IS NOT NULL AS rejected, src.local_date,
         CASE WHEN NOT ${isOrder} THEN NULL WHEN src.c = ${workspace.baseCurrency} THEN 1.0 ELSE rates.rate_to_base END AS rate,
         (${isOrder} AND src.c IS DISTINCT FROM ${workspace.baseCurrency} AND rates.rate_to_base IS NULL) AS no_rate
       FROM (SELECT src.*, ${localDate} AS local_date FROM ${relation} AS src) src
@@ -67,7 +68,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
     // Every row is new (checked above), so a plain insert: INSERT OR IGNORE would group the whole input by id first.
     counts.inserted = await tx.run(sql`INSERT INTO events (${cols})
       SELECT ${seqBase} + k.n, src.id, src.t, src.e, src.u, src.a, k.ts, k.r, src.s,
-        src.o, src.c, src.v, k.rate, CAST(src.v * k.rate AS DECIMAL(18,4)), src.em, src.ph, src.ch, src.m
+        src.o, src.c, src.v, k.rate, CAST(src.v * k.rate AS DECIMAL(18,4)), src.em, src.ph, src.ch, src.m, k.key
       ${of('event')}`);
   }
   const qcols = raw(quarantineTable.columns.map((c) => c.name).join(', '));

@@ -1,6 +1,7 @@
 import type { ParamType, Renderer, Sql } from './sql.js';
 
-export type ColumnType = 'text' | 'int' | 'float' | 'bool' | 'timestamp' | 'date' | 'json' | 'decimal';
+/** `key`: a 128-bit unsigned integer, the width of `messageKey`. */
+export type ColumnType = 'text' | 'int' | 'float' | 'bool' | 'timestamp' | 'date' | 'json' | 'decimal' | 'key';
 
 export interface ColumnDef {
   name: string;
@@ -38,6 +39,8 @@ export interface Dialect extends Renderer {
   parseTimestamp(text: Sql): Sql;
   /** Text at a JSON path (keys as a list) of a JSON column, or NULL. */
   jsonText(column: Sql, path: readonly string[]): Sql;
+  /** A message id's 128-bit hash (a `key` column): the event log's dedup key. */
+  messageKey(text: Sql): Sql;
   /** Milliseconds since the epoch of a UTC timestamp, as an integer. */
   epochMs(column: Sql): Sql;
   /** The calendar date of a UTC timestamp in time zone `tz`. */

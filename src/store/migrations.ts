@@ -1,6 +1,6 @@
 import type { Dialect } from './dialect.js';
-import { alertsTable, apiKeysTable, customerMapTable, eventsTable, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
-import { sql, type Sql } from './sql.js';
+import { alertsTable, apiKeysTable, customerMapTable, eventsTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
+import { raw, sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
 export interface Migration {
@@ -14,7 +14,7 @@ export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'event log, quarantine, loaded segments, api keys, rates, imports',
-    statements: (d) => [eventsTable, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTable, identitySplitsTable].map((t) => d.createTable(t)),
+    statements: (d) => [eventsTableV1, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTable, identitySplitsTable].map((t) => d.createTable(t)),
   },
   {
     version: 2,
@@ -36,10 +36,23 @@ export const migrations: readonly Migration[] = [
     name: 'KPI alerts: fired and resolved per rule and period',
     statements: (d) => [d.createTable(alertsTable)],
   },
+  {
+    version: 6,
+    name: 'event log without the primary-key index, deduplicated by a hash of message_id',
+    statements: (d) => {
+      const kept = raw(eventsTableV1.columns.map((c) => d.quoteIdent(c.name)).join(', '));
+      return [
+        d.createTable({ ...eventsTable, name: 'events_v6' }),
+        sql`INSERT INTO events_v6 (${kept}, message_key) SELECT ${kept}, ${d.messageKey(raw('message_id'))} FROM events ORDER BY seq`,
+        sql`DROP TABLE events`,
+        sql`ALTER TABLE events_v6 RENAME TO events`,
+      ];
+    },
+  },
 ];
 
-/** Applies every migration newer than the store's version, each in its own transaction. */
-export async function migrate(store: Store): Promise<number[]> {
+/** Applies every migration newer than the store's version (up to `upTo`), each in its own transaction. */
+export async function migrate(store: Store, upTo = Infinity): Promise<number[]> {
   await store.run(
     store.dialect.createTable({
       name: 'schema_migrations',
@@ -55,7 +68,7 @@ export async function migrate(store: Store): Promise<number[]> {
   const current = rows[0]?.v ?? 0;
   const applied: number[] = [];
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (m.version <= current || m.version > upTo) continue;
     await store.transaction(async (tx) => {
       for (const statement of m.statements(store.dialect)) await tx.run(statement);
       await tx.run(sql`INSERT INTO schema_migrations VALUES (${m.version}, ${m.name}, ${new Date()})`);

@@ -10,6 +10,7 @@ const columnTypes: Record<ColumnType, string> = {
   date: 'DATE',
   json: 'JSON',
   decimal: 'DECIMAL(18,4)',
+  key: 'UHUGEINT',
 };
 
 const castFor: Partial<Record<ParamType, string>> = {
@@ -53,6 +54,9 @@ export const duckdbDialect: Dialect = {
   },
   parseTimestamp(text) {
     return sql`CAST(CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  },
+  messageKey(text) {
+    return sql`md5_number(${text})`;
   },
   epochMs(column) {
     return sql`epoch_ms(${column})`;
