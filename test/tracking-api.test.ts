@@ -488,3 +488,34 @@ describe('the tracking API over a real socket (raw HTTP client)', () => {
     expect([...countByMessageId(events).values()].every((n) => n === 1)).toBe(true);
   });
 });
+
+describe('the tracking API with preparation workers (ingest.workers)', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ ingest: { workers: 2 } });
+  });
+  afterEach(async () => {
+    await t.close();
+    await removeDir(t.dataDir);
+  });
+
+  it('prepares a large batch in a worker thread: the same answer and stored events, and invalid JSON still gets invalid_json', async () => {
+    const good = Array.from({ length: 60 }, () => trackOfSize(600));
+    const missingEvent = track({ event: undefined });
+    const messages = [...good.slice(0, 30), missingEvent, ...good.slice(30)];
+    const body = batch(messages, { context: { channel: 'server' } });
+    expect(JSON.stringify(body).length).toBeGreaterThan(16 * 1024); // large enough to go to a worker
+    const response = await post(t.app, '/v1/batch', body, { defaultKey: t.writeKey });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ success: true, accepted: 60, rejected: 1, errors: [{ index: 30, error: { code: 'validation_failed' } }] });
+    const events = await waitForMessageIds(
+      injectEventReader(t.app, t.readKey),
+      good.map((m) => m['messageId'] as string),
+    );
+    const first = stored(events, good[0]?.['messageId'] as string);
+    expect(first?.message).toMatchObject({ context: { channel: 'server' } }); // the batch's context, copied on
+    const malformed = await post(t.app, '/v1/batch', `{"batch":[${'{"type":"track"},'.repeat(2000)}`, { defaultKey: t.writeKey });
+    expect(malformed.statusCode).toBe(400);
+    expectErrorBody(malformed.json(), 'invalid_json', /JSON/);
+  });
+});

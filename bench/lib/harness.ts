@@ -14,7 +14,9 @@ export function tessera(args: string[]): string {
 
 /** Starts `tessera serve` on a free port and resolves with its URL once it listens. */
 export function startServe(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('node', [cli, 'serve', '--port', '0', '--data', dataDir], {
+  // BENCH_SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' profiles the server under load.
+  const nodeArgs = process.env['BENCH_SERVE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const child = spawn('node', [...nodeArgs, cli, 'serve', '--port', '0', '--data', dataDir, ...(process.env['BENCH_CONFIG'] ? ['--config', process.env['BENCH_CONFIG']] : [])], {
     env: { ...process.env, TESSERA_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

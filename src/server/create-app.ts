@@ -17,7 +17,7 @@ import { registerReadApi } from './routes/read-api.js';
 import { registerSegmentsApi } from './routes/segments.js';
 import { registerSegmentWrites } from './routes/segment-writes.js';
 import { registerStatic } from './routes/static.js';
-import { registerTracking } from './routes/tracking.js';
+import { registerTracking, TrackingText } from './routes/tracking.js';
 
 /** Runs one CLI command inside the server, for a CLI whose data directory the server holds. */
 export type CommandRunner = (argv: string[], cwd: string) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
@@ -54,7 +54,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   // RudderStack's Node SDK sends its gzipped JSON labelled as a form; the tracking API reads every
   // such body as JSON (and a body that is not JSON gets invalid_json), other types get 415.
   const jsonTypes = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'];
-  app.addContentTypeParser(jsonTypes, { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser(jsonTypes, { parseAs: 'string' }, (request, body, done) => {
+    // Tracking bodies are parsed where they are prepared (a worker thread), not here.
+    if (request.url.startsWith('/v1/')) return done(null, new TrackingText(body as string));
     try {
       done(null, JSON.parse(body as string));
     } catch (err) {

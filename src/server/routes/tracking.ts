@@ -1,8 +1,8 @@
 import type { Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TesseraError, messageTypes, type IngestConfig, type MessageType } from '../../contract/index.js';
-import type { Ingestor } from '../../ingest/index.js';
+import { TesseraError, messageTypes, type IngestConfig } from '../../contract/index.js';
+import { messagesOfBody, parseTrackingJson, type Ingestor, type TrackingShape } from '../../ingest/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import { requireWriteKey } from '../auth.js';
 
@@ -12,29 +12,9 @@ export interface TrackingDeps {
   config: IngestConfig;
 }
 
-function batchOf(body: unknown, max: number): unknown[] {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TesseraError('validation_failed', 'the body must be a JSON object');
-  const batch = (body as { batch?: unknown }).batch;
-  if (!Array.isArray(batch)) throw new TesseraError('validation_failed', 'batch must be an array of messages', { field: 'batch' });
-  if (batch.length > max) {
-    throw new TesseraError('batch_too_many_messages', `batch has ${batch.length} messages, over the limit of ${max} a batch`);
-  }
-  return batch;
-}
-
-/** Copies batch-level context onto each message, as Segment's batch endpoint does. */
-function withBatchDefaults(messages: unknown[], body: unknown): unknown[] {
-  const b = body as { context?: unknown; integrations?: unknown; sentAt?: unknown };
-  if (b.context === undefined && b.integrations === undefined && b.sentAt === undefined) return messages;
-  return messages.map((m) => {
-    if (!m || typeof m !== 'object') return m;
-    const msg = m as Record<string, unknown>;
-    if (msg['context'] === undefined && b.context !== undefined) msg['context'] = b.context;
-    if (msg['integrations'] === undefined && b.integrations !== undefined) msg['integrations'] = b.integrations;
-    // Segment's SDKs stamp sentAt on the batch, not on each message; the clock-skew correction needs it.
-    if (msg['sentAt'] === undefined && b.sentAt !== undefined) msg['sentAt'] = b.sentAt;
-    return msg;
-  });
+/** A tracking body kept as its JSON text by the content parser, to be parsed where it is prepared. */
+export class TrackingText {
+  constructor(readonly text: string) {}
 }
 
 /** The Segment HTTP Tracking API: `/v1/identify|track|page|screen|group|alias|batch` (and `/v1/import`). */
@@ -50,15 +30,28 @@ export function registerTracking(app: FastifyInstance, deps: TrackingDeps): void
     return inflated;
   });
 
-  const accept = async (request: FastifyRequest, messages: unknown[], location: string, impliedType?: MessageType) => {
+  /**
+   * With the write key in the Basic header (every Segment and RudderStack SDK), the body's text goes
+   * straight to the ingestor, which parses it in a worker thread. A key sent as `writeKey` in the
+   * body needs the body parsed here first.
+   */
+  const accept = async (request: FastifyRequest, shape: TrackingShape, location: string) => {
+    const impliedType = shape.kind === 'single' ? shape.type : undefined;
+    const options = { location, ...(impliedType ? { impliedType } : {}) };
+    const body = request.body;
+    if (body instanceof TrackingText && request.headers.authorization?.startsWith('Basic ')) {
+      const key = await requireWriteKey(deps.keys, request);
+      return deps.ingestor.acceptBody(body.text, shape, { ...options, source: key.name });
+    }
+    if (body instanceof TrackingText) request.body = parseTrackingJson(body.text);
+    const messages = messagesOfBody(request.body, shape);
     const key = await requireWriteKey(deps.keys, request);
-    return deps.ingestor.accept(messages, { source: key.name, location, ...(impliedType ? { impliedType } : {}) });
+    return deps.ingestor.accept(messages, { ...options, source: key.name });
   };
 
   for (const path of ['/v1/batch', '/v1/import']) {
     app.post(path, { bodyLimit: deps.config.maxBatchBytes }, async (request, reply) => {
-      const messages = withBatchDefaults(batchOf(request.body, deps.config.maxBatchMessages), request.body);
-      const result = await accept(request, messages, `http:${path}`);
+      const result = await accept(request, { kind: 'batch', maxMessages: deps.config.maxBatchMessages }, `http:${path}`);
       if (result.rejections.length === 0) return { success: true };
       if (result.accepted === 0) {
         const first = result.rejections[0];
@@ -76,7 +69,7 @@ export function registerTracking(app: FastifyInstance, deps: TrackingDeps): void
   for (const type of messageTypes) {
     const path = `/v1/${type}`;
     app.post(path, { bodyLimit: deps.config.maxMessageBytes }, async (request) => {
-      const result = await accept(request, [request.body], `http:${path}`, type);
+      const result = await accept(request, { kind: 'single', type }, `http:${path}`);
       const rejection = result.rejections[0];
       if (rejection) throw new TesseraError(rejection.error.code, rejection.error.message, rejection.error.field ? { field: rejection.error.field } : undefined);
       return { success: true };

@@ -1,0 +1,74 @@
+import type { IngestConfig, MessageRejection, MessageType, WorkspaceConfig } from '../contract/index.js';
+import { messageLine, rejectionLine } from './log-record.js';
+import { standardizeMessage } from './standardize.js';
+import { validateMessage } from './validate-message.js';
+
+export interface AcceptOptions {
+  source: string;
+  impliedType?: MessageType;
+  /** Prefix of each record's location in rejections: `http:/v1/batch`, `events.ndjson`. */
+  location: string;
+  /** IANA zone of times without an offset (default: the workspace's reporting zone). */
+  timezone?: string;
+  /** Location of record i (defaults to `location[i]`). */
+  locate?: (index: number) => string;
+}
+
+export interface AcceptResult {
+  accepted: number;
+  rejections: MessageRejection[];
+}
+
+/** Messages made ready for the log: the lines to append (accepted messages and rejections) and the tally. */
+export interface PreparedMessages extends AcceptResult {
+  text: string;
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Validates, stamps and standardizes messages into log lines. Pure (the clock aside), so it runs
+ * on the main thread for files and in the preparation workers for HTTP batches alike.
+ */
+export function prepareMessages(inputs: readonly unknown[], options: AcceptOptions, workspace: WorkspaceConfig, config: IngestConfig): PreparedMessages {
+  const receivedAt = new Date();
+  const zone = options.timezone ?? workspace.reportingTimezone;
+  let text = '';
+  let accepted = 0;
+  const rejections: MessageRejection[] = [];
+  const locate = options.locate ?? ((i: number) => `${options.location}[${i}]`);
+  inputs.forEach((input, index) => {
+    const result = validateMessage(input, { receivedAt, zone, ...(options.impliedType ? { impliedType: options.impliedType } : {}) });
+    let error = result.ok ? undefined : result.error;
+    if (result.ok) {
+      const std = standardizeMessage(result.message, workspace);
+      const json = JSON.stringify(result.message);
+      const size = Buffer.byteLength(json);
+      if (!std.ok) error = { code: 'validation_failed', message: std.reason, field: std.field };
+      else if (size > config.maxMessageBytes) {
+        error = { code: 'message_too_large', message: `message is ${size} bytes, over the ${config.maxMessageBytes}-byte limit of a message` };
+      } else {
+        text += messageLine(options.source, result.message, json, { ...std.money, ...(std.email ? { email: std.email } : {}), ...(std.phone ? { phone: std.phone } : {}) });
+        accepted++;
+      }
+    }
+    if (error) {
+      rejections.push({ index, error });
+      text += rejectionLine(options.source, {
+        code: error.code,
+        reason: error.message,
+        ...(error.field ? { field: error.field } : {}),
+        location: locate(index),
+        raw: safeStringify(input).slice(0, 64 * 1024),
+        receivedAt: receivedAt.toISOString(),
+      });
+    }
+  });
+  return { accepted, rejections, text };
+}
