@@ -2,7 +2,7 @@ import { statSync, truncateSync, unlinkSync, openSync, readSync, closeSync } fro
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { WorkspaceConfig } from '../contract/index.js';
-import { sql, type Store } from '../store/index.js';
+import { join as joinSql, sql, type Store } from '../store/index.js';
 import { writeStaged } from './staging.js';
 import { logLinesRelation } from './log-relation.js';
 import { listSegments } from './segment-log.js';
@@ -135,10 +135,12 @@ export class SegmentLoader {
         const freshPaths = fresh.map((n) => join(this.dir, n));
         const { inserted, rejected, noRate, maxN } = await writeStaged(tx, this.store, this.workspace, logLinesRelation(this.store, freshPaths), base);
         // Counts belong to the whole load; they are recorded on its last segment so sums stay right.
-        for (const name of fresh) {
+        const now = new Date();
+        const rows = fresh.map((name) => {
           const last = name === fresh.at(-1);
-          await tx.run(sql`INSERT INTO loaded_segments VALUES (${name}, ${new Date()}, ${last ? inserted : 0}, ${last ? rejected + noRate : 0})`);
-        }
+          return sql`(${name}, ${now}, ${last ? inserted : 0}, ${last ? rejected + noRate : 0})`;
+        });
+        await tx.run(sql`INSERT INTO loaded_segments VALUES ${joinSql(rows)}`);
         return { inserted, rejected, noRate, maxN, segments: fresh.length };
       });
       // seq = base + the line's position in the load, so the next load starts past the last position.

@@ -54,7 +54,7 @@ export interface LogFollower {
 
 /**
  * Keeps derived state following the log in a long-running process: after each load, identity
- * resolution catches up (one refresh at a time, at most one waiting).
+ * resolution catches up (one refresh at a time, at most one waiting, spaced out under load).
  */
 export function followLog(ws: Workspace): LogFollower {
   let current: Promise<void> | undefined;
@@ -62,12 +62,18 @@ export function followLog(ws: Workspace): LogFollower {
   let stopped = false;
   const refreshUntilCaughtUp = async (): Promise<void> => {
     try {
-      do {
+      for (;;) {
         again = false;
+        const started = performance.now();
         // The KPI facts are not refreshed here: every answer refreshes them first (a no-op when
         // nothing changed), so heavy ingestion never waits behind a fact rebuild nobody asked for.
         await ws.identity.refresh();
-      } while (again && !stopped);
+        if (!again || stopped) break;
+        // Loads arrived meanwhile: under sustained ingestion, rest as long as the refresh took (up
+        // to a second) so that the loader, which shares the writer and the cores, keeps up; each
+        // refresh then takes more events at once.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, performance.now() - started)));
+      }
     } catch (err) {
       if (!stopped) ws.logger.error({ err }, 'identity refresh failed');
     } finally {
