@@ -302,10 +302,7 @@ function main(): void {
   const calibration = calibrate();
   t = performance.now();
   let cpu = process.cpuUsage();
-  const faultsBefore = process.resourceUsage().minorPageFault;
   const state = rebuild(shop.observations());
-  // First writes to fresh pages: on a small VM each costs microseconds, so memory written is time spent.
-  const faults = process.resourceUsage().minorPageFault - faultsBefore;
   const rebuildMs = performance.now() - t;
   const readMs = shop.readMs;
   // CPU time net of making the input, which runs on this thread too.
@@ -328,7 +325,7 @@ function main(): void {
       `making the input's strings and objects (first run ${seconds(rebuildMs)} including ${seconds(readMs)} of that)`,
   );
   console.log(`  cpu time (user + system, all threads, net of making the input): best ${seconds(netCpuMs)}, median ${seconds(median(cpuRuns))}`);
-  console.log(`  memory: rss before ${mib(rssBefore)}, after ${mib(rssAfter)}, peak ${mib(peakAfterRebuild)}; ${count(faults)} page faults in the first run; machine calibration loop ${calibration.toFixed(0)} ms (about 130 ms when the machine is idle)`);
+  console.log(`  memory: rss before ${mib(rssBefore)}, after ${mib(rssAfter)}, peak ${mib(peakAfterRebuild)}; machine calibration loop ${calibration.toFixed(0)} ms (about 130 ms when the machine is idle)`);
 
   t = performance.now();
   let assignments = 0;

@@ -2,7 +2,7 @@ import type { Identifier } from './identifier.js';
 import { BLOCKED, FORBIDDEN, INVALID, OUTSIDE_GRAPH } from './identifier-table.js';
 import { customerIdOfRoot, resolveIdentifier, type IdentityState } from './identity-state.js';
 import { RULE_MERGE } from './merge-log.js';
-import { collectLogEntries, sortedMembers, type MergeLogEntry } from './read-graph.js';
+import { logEntryAt, sortedMembers, sortLogIndices, type MergeLogEntry } from './read-graph.js';
 
 /** Why an identifier belongs to the customer it does. */
 export interface IdentifierExplanation {
@@ -31,11 +31,19 @@ export function explainIdentifier(state: IdentityState, identifier: string | Ide
   const members = inGraph ? sortedMembers(state, root) : [x];
   const belongs = (y: number): boolean => (inGraph ? (table.flagsOf(y) & OUTSIDE_GRAPH) === 0 && table.find(y) === root : y === x);
 
-  // Scans of the log: explanations are rare, and a scan avoids keeping an index per customer.
-  const { observations } = state;
-  const isMerge = (p: number): boolean => log.ruleAt(p) === RULE_MERGE;
-  const merges = collectLogEntries(state, (p) => isMerge(p) && inGraph && belongs(observations.ids[p]!));
-  const refusals = collectLogEntries(state, (p, o) => !isMerge(p) && (belongs(observations.ids[p]!) || belongs(observations.partnerOf(o, table))));
+  // One pass over the log: explanations are rare, and a scan avoids keeping an index per customer.
+  const merges: number[] = [];
+  const refusals: number[] = [];
+  for (let i = 0; i < log.count; i++) {
+    if (log.obs[i]! < 0) continue;
+    const a = log.a[i]!;
+    const b = log.b[i]!;
+    if (log.rule[i] === RULE_MERGE) {
+      if (inGraph && belongs(b)) merges.push(i);
+    } else if (belongs(a) || belongs(b)) {
+      refusals.push(i);
+    }
+  }
 
   const keys = new Set(members.map((m) => table.key(m)));
   const rules = state.rules.forbidden;
@@ -50,8 +58,8 @@ export function explainIdentifier(state: IdentityState, identifier: string | Ide
       firstSeen: table.firstTimeOf(m),
       firstMessageId: state.messages.get(table.firstMessageOf(m)),
     })),
-    merges,
-    refusals,
+    merges: sortLogIndices(state, merges).map((i) => logEntryAt(state, i)),
+    refusals: sortLogIndices(state, refusals).map((i) => logEntryAt(state, i)),
     splits: {
       identifiers: rules.identifiers.filter((k) => keys.has(k)),
       links: rules.links.filter(([a, b]) => keys.has(a) || keys.has(b)),

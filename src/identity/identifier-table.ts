@@ -4,7 +4,7 @@ import { RULE_FORBIDDEN_LINK, RULE_LIMIT } from './merge-log.js';
 import type { CompiledMergeRules } from './merge-rules.js';
 import { customerIdForUnits } from './customer-id.js';
 import { ByteStrings, type StringArena } from './string-arena.js';
-import { ensureCapacity, grownCapacity } from './typed-buffers.js';
+import { grownCapacity } from './typed-buffers.js';
 import { ValueIndex } from './value-index.js';
 
 /** Per-identifier flag bits. */
@@ -22,40 +22,25 @@ export const UNLINKABLE = BLOCKED | INVALID | FORBIDDEN;
 
 // Fields of an identifier's record (int32 offsets). Root-only fields are meaningful where PARENT is itself.
 const PARENT = 0;
-/** Flags, the union-find rank (at roots), the type number and, when they fit, the counts: see the bits below. */
-const FLAGS = 1;
+/** Component size, at roots. */
+const SIZE = 1;
 /** Next member in the component's circular list. */
 const NEXT = 2;
 /** The component's earliest member, which names the customer; at roots. */
 const REPR = 3;
+/** Flag bits in the low byte, type number above. */
+const FLAGS = 4;
 /** Message of the identifier's first sighting. */
-const MESSAGE = 4;
-/** Address of the value in `values`. */
-const VALUE = 5;
+const MESSAGE = 5;
 /** Latest occurrence of the identifier in the observation log, -1 if none. */
 const HEAD = 6;
-/** Counts of the limited types that do not fit in the FLAGS word, if any; at roots. */
-const COUNTS = 7;
-
-// Bits of the FLAGS word.
-const FLAG_BITS = 0x1f;
-/** Union by rank: a rank stays below log2 of the identifier count, so five bits hold it. */
-const RANK_SHIFT = 5;
-const RANK_MASK = 0x1f << RANK_SHIFT;
-const TYPE_SHIFT = 10;
-const TYPE_MASK = 0x3ff;
-const MAX_TYPES = TYPE_MASK + 1;
-/** Where per-type counts go when all of them fit in the word's top bits (the default limits need 12). */
-const INLINE_COUNTS_SHIFT = 20;
-const INLINE_COUNTS_MASK = ~0 << INLINE_COUNTS_SHIFT;
-
-/** Where one limited type's count sits: in the record's int at `offset`, at `shift`. */
-interface CountField {
-  readonly offset: number;
-  readonly shift: number;
-  readonly mask: number;
-  readonly limit: number;
-}
+/** Replay stamp. */
+const MARK = 7;
+/** Where the value's characters start in `values`, and their encoded length. */
+const VALUE_AT = 8;
+const VALUE_LENGTH = 9;
+/** Counts of the limited types, two 16-bit counts per int32; at roots. */
+const COUNTS = 10;
 
 interface TypeInfo {
   readonly name: string;
@@ -69,13 +54,11 @@ interface TypeInfo {
 
 /**
  * Identifiers interned to dense integers, and the union-find over them. Each identifier is one fixed-size
- * record in a single Int32Array (parent, member list, representative, flags, rank, type and per-type counts,
- * first sighting, value), so a union touches two cache lines instead of a dozen parallel arrays: at five
- * million identifiers processed in time order, memory latency is most of the cost. The earliest sighting's
- * time is a float64 inside the record. Records are kept to 40 bytes with the default limits (64 before),
- * because on a small VM the first write to each fresh page costs more than the work done on it: union by rank
- * instead of size, the rank, type and counts sharing one word (counts packed to their limits' widths), values
- * addressed by one number, and replay stamps, which only replays write, in an array of their own.
+ * record in a single Int32Array (parent, size, member list, representative, flags and type, first sighting,
+ * per-type counts), so a union touches two cache lines instead of a dozen parallel arrays: at five million
+ * identifiers processed in time order, memory latency is most of the cost. The earliest sighting's time is
+ * a float64 inside the record; roots also cache their representative's time, which decides most unions'
+ * representative without looking at a third record.
  */
 export class IdentifierTable {
   count = 0;
@@ -89,12 +72,10 @@ export class IdentifierTable {
   readonly limitTypes: readonly string[];
   readonly forbidden = new ForbiddenLinks();
   private readonly time: number;
-  /** Ints of counts after the fixed fields: 0 when the counts fit in the FLAGS word. */
+  private readonly rootTime: number;
   private readonly countInts: number;
-  /** The packed count of each limited type, in the order limits are checked. */
-  private readonly countFields: readonly CountField[];
-  /** Replay stamps, apart from the records: only replays write them, so a rebuild never touches their pages. */
-  private marks = new Int32Array(0);
+  /** Limits by slot, padded to whole int32s; an unused half never counts anything, so never refuses. */
+  private readonly limitValues: Int32Array;
   private readonly typeIds = new Map<string, number>();
   private readonly index = new ValueIndex();
   private readonly normalizers: IdentifierNormalizers;
@@ -106,34 +87,12 @@ export class IdentifierTable {
   ) {
     this.normalizers = { ...defaultNormalizers, ...normalizers };
     this.limitTypes = rules.limits.map((l) => l.type);
-    // Each count needs only the bits of its limit: checkMerge keeps every count within its limit, so adding
-    // two packed words field by field can never carry into a neighbour.
-    const widths = rules.limits.map(({ limit }) => 32 - Math.clz32(limit));
-    const fields: CountField[] = [];
-    if (widths.reduce((a, b) => a + b, 0) <= 32 - INLINE_COUNTS_SHIFT) {
-      let shift = INLINE_COUNTS_SHIFT;
-      rules.limits.forEach(({ limit }, s) => {
-        fields.push({ offset: FLAGS, shift, mask: (1 << widths[s]!) - 1, limit });
-        shift += widths[s]!;
-      });
-      this.countInts = 0;
-    } else {
-      let word = 0;
-      let shift = 0;
-      rules.limits.forEach(({ limit }, s) => {
-        if (shift + widths[s]! > 32) {
-          word++;
-          shift = 0;
-        }
-        fields.push({ offset: COUNTS + word, shift, mask: (1 << widths[s]!) - 1, limit });
-        shift += widths[s]!;
-      });
-      this.countInts = word + 1;
-    }
-    this.countFields = fields;
-    // 40 bytes with the default limits; the float64 time needs an even offset.
+    this.countInts = Math.ceil(this.limitTypes.length / 2);
+    this.limitValues = new Int32Array(this.countInts * 2).fill(0xffff);
+    rules.limits.forEach((l, s) => (this.limitValues[s] = l.limit));
     this.time = (COUNTS + this.countInts + 1) & ~1;
-    this.stride = this.time + 2;
+    this.rootTime = this.time + 2;
+    this.stride = Math.max(16, this.rootTime + 2);
   }
 
   reserve(n: number): void {
@@ -155,7 +114,6 @@ export class IdentifierTable {
     if (known !== undefined) return known;
     assertIdentifierType(name);
     const id = this.types.length;
-    if (id >= MAX_TYPES) throw new Error(`more than ${MAX_TYPES} identifier types`);
     const slot = this.limitTypes.indexOf(name);
     this.types.push({ name, keyPrefix: `${name}:`, rank: this.rules.rankOf(name), slot, normalize: this.normalizers[name] });
     this.typeIds.set(name, id);
@@ -209,39 +167,33 @@ export class IdentifierTable {
     const nodes = this.nodes;
     const at = x * this.stride;
     nodes[at + PARENT] = x;
-    nodes[at + FLAGS] = flag | (typeId << TYPE_SHIFT);
+    nodes[at + SIZE] = 1;
     nodes[at + NEXT] = x;
     nodes[at + REPR] = x;
+    nodes[at + FLAGS] = flag | (typeId << 8);
     nodes[at + MESSAGE] = -1;
-    nodes[at + VALUE] = valueAt;
     nodes[at + HEAD] = -1;
-    this.setOwnCount(at, type.slot, flag);
+    nodes[at + MARK] = 0;
+    nodes[at + VALUE_AT] = valueAt;
+    nodes[at + VALUE_LENGTH] = this.values.lastLength;
+    for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = 0;
+    if (type.slot >= 0 && (flag & OUTSIDE_GRAPH) === 0) nodes[at + COUNTS + (type.slot >> 1)] = 1 << (16 * (type.slot & 1));
     this.times[(at + this.time) >> 1] = Infinity;
+    this.times[(at + this.rootTime) >> 1] = Infinity;
     return x;
   }
 
-  /** A lone identifier's counts: one of its own type if that type is limited and the value is in the graph. */
-  private setOwnCount(at: number, slot: number, flags: number): void {
-    const nodes = this.nodes;
-    nodes[at + FLAGS] = nodes[at + FLAGS]! & ~INLINE_COUNTS_MASK;
-    for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = 0;
-    if (slot >= 0 && (flags & OUTSIDE_GRAPH) === 0) {
-      const field = this.countFields[slot]!;
-      nodes[at + field.offset] = nodes[at + field.offset]! | (1 << field.shift);
-    }
-  }
-
   flagsOf(x: number): number {
-    return this.nodes[x * this.stride + FLAGS]! & FLAG_BITS;
+    return this.nodes[x * this.stride + FLAGS]! & 0xff;
   }
 
   typeIdOf(x: number): number {
-    return (this.nodes[x * this.stride + FLAGS]! >>> TYPE_SHIFT) & TYPE_MASK;
+    return this.nodes[x * this.stride + FLAGS]! >>> 8;
   }
 
   private setFlags(x: number, flags: number): void {
     const at = x * this.stride + FLAGS;
-    this.nodes[at] = (this.nodes[at]! & ~FLAG_BITS) | flags;
+    this.nodes[at] = (this.nodes[at]! & ~0xff) | flags;
   }
 
   reprOf(r: number): number {
@@ -265,20 +217,19 @@ export class IdentifierTable {
   }
 
   setHead(x: number, occurrence: number): void {
-    // In the record, whose cache line interning has just read: a separate array cost a miss per occurrence.
     this.nodes[x * this.stride + HEAD] = occurrence;
   }
 
   /** Stamps `x` with `epoch`; false if it already carried it. */
   mark(x: number, epoch: number): boolean {
-    if (x >= this.marks.length) this.marks = ensureCapacity(this.marks, this.count);
-    if (this.marks[x] === epoch) return false;
-    this.marks[x] = epoch;
+    const at = x * this.stride + MARK;
+    if (this.nodes[at] === epoch) return false;
+    this.nodes[at] = epoch;
     return true;
   }
 
   isMarked(x: number, epoch: number): boolean {
-    return x < this.marks.length && this.marks[x] === epoch;
+    return this.nodes[x * this.stride + MARK] === epoch;
   }
 
   key(x: number): string {
@@ -288,23 +239,24 @@ export class IdentifierTable {
   /** customerIdFor(key(x)), hashed from the stored bytes without decoding the key. */
   customerIdOf(x: number): string {
     const at = x * this.stride;
-    const address = this.nodes[at + VALUE]! >>> 0;
-    const prefix = this.types[(this.nodes[at + FLAGS]! >>> TYPE_SHIFT) & TYPE_MASK]!.keyPrefix;
-    const start = this.values.narrowStart(address);
-    if (start >= 0) return customerIdForUnits(prefix, this.values.narrowBytes, start, start + this.values.length(address));
-    const units = this.values.units(address);
+    const start = this.nodes[at + VALUE_AT]! >>> 0;
+    const length = this.nodes[at + VALUE_LENGTH]!;
+    const prefix = this.types[this.nodes[at + FLAGS]! >>> 8]!.keyPrefix;
+    if (length >= 0) return customerIdForUnits(prefix, this.values.narrowBytes, start, start + length);
+    const units = this.values.units(start, length);
     return customerIdForUnits(prefix, units, 0, units.length);
   }
 
   value(x: number): string {
-    return this.values.get(this.nodes[x * this.stride + VALUE]! >>> 0);
+    const at = x * this.stride;
+    return this.values.get(this.nodes[at + VALUE_AT]! >>> 0, this.nodes[at + VALUE_LENGTH]!);
   }
 
   /** Whether identifier `x` has type `typeId` and value `value`. */
   matches(x: number, typeId: number, value: string): boolean {
     const at = x * this.stride;
     const nodes = this.nodes;
-    return ((nodes[at + FLAGS]! >>> TYPE_SHIFT) & TYPE_MASK) === typeId && this.values.equals(nodes[at + VALUE]! >>> 0, value);
+    return nodes[at + FLAGS]! >>> 8 === typeId && this.values.equals(nodes[at + VALUE_AT]! >>> 0, nodes[at + VALUE_LENGTH]!, value);
   }
 
   typeName(x: number): string {
@@ -363,12 +315,12 @@ export class IdentifierTable {
         if ((ra === a && rb === b) || (ra === b && rb === a)) return RULE_FORBIDDEN_LINK;
       }
     }
-    const fields = this.countFields;
-    for (let s = 0; s < fields.length; s++) {
-      const { offset, shift, mask, limit } = fields[s]!;
-      const ca = (nodes[at + offset]! >>> shift) & mask;
-      const cb = (nodes[bt + offset]! >>> shift) & mask;
-      if (ca + cb > limit) return RULE_LIMIT + s;
+    const limits = this.limitValues;
+    for (let k = 0; k < this.countInts; k++) {
+      const ca = nodes[at + COUNTS + k]!;
+      const cb = nodes[bt + COUNTS + k]!;
+      if ((ca & 0xffff) + (cb & 0xffff) > limits[2 * k]!) return RULE_LIMIT + 2 * k;
+      if ((ca >>> 16) + (cb >>> 16) > limits[2 * k + 1]!) return RULE_LIMIT + 2 * k + 1;
     }
     return 0;
   }
@@ -379,26 +331,24 @@ export class IdentifierTable {
     const stride = this.stride;
     let at = a * stride;
     let bt = b * stride;
-    const rankA = nodes[at + FLAGS]! & RANK_MASK;
-    const rankB = nodes[bt + FLAGS]! & RANK_MASK;
-    if (rankA < rankB) {
+    if (nodes[at + SIZE]! < nodes[bt + SIZE]!) {
       [a, b, at, bt] = [b, a, bt, at];
-    } else if (rankA === rankB) {
-      // Ranks stay below log2 of the identifier count, far inside their byte.
-      nodes[at + FLAGS] = nodes[at + FLAGS]! + (1 << RANK_SHIFT);
     }
     nodes[bt + PARENT] = a;
+    nodes[at + SIZE] = nodes[at + SIZE]! + nodes[bt + SIZE]!;
     // Splicing two circular lists is one swap of their next pointers.
     const next = nodes[at + NEXT]!;
     nodes[at + NEXT] = nodes[bt + NEXT]!;
     nodes[bt + NEXT] = next;
-    // checkMerge guaranteed every count stays within its limit, so the packed fields cannot carry.
+    // checkMerge guaranteed every 16-bit count stays within its limit, so the packed halves cannot carry.
     for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = nodes[at + COUNTS + k]! + nodes[bt + COUNTS + k]!;
-    // The FLAGS word adds the inline counts (the typed array wraps the sum to 32 bits) and the constraint bit.
-    nodes[at + FLAGS] = (nodes[at + FLAGS]! + (nodes[bt + FLAGS]! & INLINE_COUNTS_MASK)) | (nodes[bt + FLAGS]! & COMPONENT_CONSTRAINED);
-    const reprA = nodes[at + REPR]!;
-    const reprB = nodes[bt + REPR]!;
-    if (this.compareSeen(reprB, reprA) < 0) nodes[at + REPR] = reprB;
+    const ta = this.times[(at + this.rootTime) >> 1]!;
+    const tb = this.times[(bt + this.rootTime) >> 1]!;
+    if (tb < ta || (tb === ta && this.compareSeen(nodes[bt + REPR]!, nodes[at + REPR]!) < 0)) {
+      nodes[at + REPR] = nodes[bt + REPR]!;
+      this.times[(at + this.rootTime) >> 1] = tb;
+    }
+    nodes[at + FLAGS] = nodes[at + FLAGS]! | (nodes[bt + FLAGS]! & COMPONENT_CONSTRAINED);
     return a;
   }
 
@@ -407,11 +357,15 @@ export class IdentifierTable {
     const nodes = this.nodes;
     const at = x * this.stride;
     nodes[at + PARENT] = x;
+    nodes[at + SIZE] = 1;
     nodes[at + NEXT] = x;
     nodes[at + REPR] = x;
-    const flags = nodes[at + FLAGS]! & ~(COMPONENT_CONSTRAINED | RANK_MASK);
+    const flags = nodes[at + FLAGS]! & ~COMPONENT_CONSTRAINED;
     nodes[at + FLAGS] = flags | ((flags & CONSTRAINED) !== 0 ? COMPONENT_CONSTRAINED : 0);
-    this.setOwnCount(at, this.types[(flags >>> TYPE_SHIFT) & TYPE_MASK]!.slot, flags);
+    for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = 0;
+    const slot = this.types[flags >>> 8]!.slot;
+    if (slot >= 0 && (flags & OUTSIDE_GRAPH) === 0) nodes[at + COUNTS + (slot >> 1)] = 1 << (16 * (slot & 1));
+    this.times[(at + this.rootTime) >> 1] = this.times[(at + this.time) >> 1]!;
   }
 
   /** Whether a sighting at (time, message) is earlier than `x`'s first; the earliest decides the customer id. */
@@ -430,7 +384,10 @@ export class IdentifierTable {
     const r = this.find(x);
     const rt = r * this.stride;
     const repr = this.nodes[rt + REPR]!;
-    if (repr !== x && this.compareSeen(x, repr) < 0) this.nodes[rt + REPR] = x;
+    if (repr === x || this.compareSeen(x, repr) < 0) {
+      this.nodes[rt + REPR] = x;
+      this.times[(rt + this.rootTime) >> 1] = time;
+    }
   }
 
   /** Priority order, then type name, then value: the order of identifiers within one observation. */
@@ -443,7 +400,9 @@ export class IdentifierTable {
       return tx.name < ty.name ? -1 : 1;
     }
     const nodes = this.nodes;
-    return this.values.compare(nodes[x * this.stride + VALUE]! >>> 0, nodes[y * this.stride + VALUE]! >>> 0);
+    const ax = x * this.stride;
+    const ay = y * this.stride;
+    return this.values.compare(nodes[ax + VALUE_AT]! >>> 0, nodes[ax + VALUE_LENGTH]!, nodes[ay + VALUE_AT]! >>> 0, nodes[ay + VALUE_LENGTH]!);
   }
 
   /** First seen (time, then message id), then identifier order: which member names the customer. */

@@ -2,7 +2,6 @@ import { BLOCKED, OUTSIDE_GRAPH, UNLINKABLE } from './identifier-table.js';
 import { ChangeTracker, type ApplyResult } from './change-tracker.js';
 import { ingestObservation, IdentityState, type IdentityOptions, type Observation } from './identity-state.js';
 import { RULE_BLOCKED, RULE_FORBIDDEN_IDENTIFIER, RULE_INVALID, RULE_MERGE } from './merge-log.js';
-import type { TimeOrder } from './sort-by-time.js';
 import { ensureCapacity } from './typed-buffers.js';
 
 /**
@@ -15,37 +14,47 @@ function processObservation(state: IdentityState, o: number): void {
   const ids = observations.ids;
   const s = observations.start[o]!;
   const e = observations.start[o + 1]!;
-  // Every entry pairs an identifier with the partner: the anchor, or with no linkable identifier the first one.
-  const partner = observations.partnerOf(o, table);
-  let root = (table.flagsOf(partner) & UNLINKABLE) === 0 ? table.find(partner) : -1;
+  let anchor = -1;
+  for (let p = s; p < e; p++) {
+    const x = ids[p]!;
+    if ((table.flagsOf(x) & UNLINKABLE) === 0) {
+      anchor = x;
+      break;
+    }
+  }
+  // With no linkable identifier, refusals are logged against the first one so each still names a pair.
+  const partner = anchor >= 0 ? anchor : ids[s]!;
+  let root = anchor >= 0 ? table.find(anchor) : -1;
   for (let p = s; p < e; p++) {
     const x = ids[p]!;
     if (x === partner) continue;
     const f = table.flagsOf(x);
     if ((f & UNLINKABLE) !== 0) {
-      log.record(p, (f & BLOCKED) !== 0 ? RULE_BLOCKED : (f & OUTSIDE_GRAPH) !== 0 ? RULE_INVALID : RULE_FORBIDDEN_IDENTIFIER);
+      const rule = (f & BLOCKED) !== 0 ? RULE_BLOCKED : (f & OUTSIDE_GRAPH) !== 0 ? RULE_INVALID : RULE_FORBIDDEN_IDENTIFIER;
+      log.append(o, partner, x, rule);
       continue;
     }
     const rx = table.find(x);
     if (rx === root) continue;
     const refusal = table.checkMerge(root, rx);
     if (refusal !== 0) {
-      log.record(p, refusal);
+      log.append(o, anchor, x, refusal);
       continue;
     }
     root = table.union(root, rx);
-    log.record(p, RULE_MERGE);
+    log.append(o, anchor, x, RULE_MERGE);
   }
 }
 
 /** Processes observations given in canonical order; a message seen twice (same time, id and content) counts once. */
-function processSequence(state: IdentityState, { order, times }: TimeOrder): void {
+function processSequence(state: IdentityState, order: ArrayLike<number>): void {
   const { observations, table } = state;
+  const time = observations.time;
   let previous = -1;
   let previousTime = Number.NaN;
   for (let k = 0; k < order.length; k++) {
     const o = order[k]!;
-    const t = times[k]!;
+    const t = time[o]!;
     if (t === previousTime && observations.compare(previous, o, table) === 0) continue;
     processObservation(state, o);
     previous = o;
@@ -90,12 +99,13 @@ export function replayComponents(state: IdentityState, seeds: readonly number[],
       for (let q = start[o]!; q < start[o + 1]!; q++) add(ids[q]!);
     }
   }
-  const canonical = observations.sortCanonical(Int32Array.from(replay), table);
-  for (const o of canonical.order) state.log.retract(start[o]!, start[o + 1]!);
+  const order = observations.sortCanonical(Int32Array.from(replay), table);
+  for (const o of order) state.log.retract(o);
   for (const m of affected) table.reset(m);
-  processSequence(state, canonical);
+  processSequence(state, order);
   if (tracker !== undefined) for (const m of affected) tracker.noteAfter(m);
-  return canonical.order.length;
+  state.log.compactIfSparse();
+  return order.length;
 }
 
 /**
@@ -168,7 +178,7 @@ export function rebuild(observations: Iterable<Observation>, options: IdentityOp
   if (Array.isArray(observations)) {
     const n = observations.length;
     state.observations.reserve(n, n * 2);
-    state.log.reserve(n * 2);
+    state.log.reserve(n, n);
   }
   resolveBatch(state, observations);
   return state;

@@ -16,41 +16,88 @@ export function ruleName(code: number, limitTypes: readonly string[]): string {
 }
 
 /**
- * Every merge made and refused, as one rule code per occurrence of the observation log: resolving an
- * observation makes at most one entry per identifier in it, always pairing that identifier with the
- * observation's partner (its first linkable identifier, else its first), so the entry's observation, pair
- * and order follow from where it sits. Four bytes a pair and an observation number per entry would be
- * fourteen bytes of fresh memory per link, and on this kind of machine writing fresh memory costs more than
- * the resolution itself. A replayed observation's entries are cleared and written again in place, so the log
- * never holds dead entries. The partner depends on flags that change only with a split, which replays every
- * observation holding the identifier, so it is read back as it was when the entry was made.
+ * Every merge made and refused, as columns of integers: millions of entries as objects would cost more memory
+ * than the graph itself. Entries of one observation are contiguous, so replaying an observation can retract
+ * exactly its entries before writing them anew. Entries are in processing order, which after a replay is not
+ * canonical order; readers sort by observation.
  */
 export class MergeLog {
-  /** Rule code + 1 at each occurrence, 0 where the occurrence made no entry. */
-  codes = new Uint16Array(0);
+  count = 0;
+  dead = 0;
+  obs = new Int32Array(0);
+  a = new Int32Array(0);
+  b = new Int32Array(0);
+  rule = new Uint16Array(0);
+  /**
+   * Per observation, the index of its first entry. Filled in lazily, up to `indexed`, when a replay first
+   * needs it: writing it during a rebuild would cost a cache miss per observation for an index most graphs
+   * never use.
+   */
+  private firstOf = new Int32Array(0);
+  private indexed = 0;
 
-  reserve(occurrences: number): void {
-    this.codes = ensureCapacity(this.codes, occurrences);
+  reserve(entries: number, observations: number): void {
+    this.obs = ensureCapacity(this.obs, entries);
+    this.a = ensureCapacity(this.a, entries);
+    this.b = ensureCapacity(this.b, entries);
+    this.rule = ensureCapacity(this.rule, entries);
+    this.firstOf = ensureCapacity(this.firstOf, observations, -1);
   }
 
-  /** Records the rule applied to the identifier at occurrence `p`. */
-  record(p: number, rule: number): void {
-    if (p >= this.codes.length) this.reserve(p + 1);
-    this.codes[p] = rule + 1;
+  append(observation: number, a: number, b: number, rule: number): void {
+    const i = this.count;
+    if (i === this.obs.length) this.reserve(i + 1, 0);
+    this.obs[i] = observation;
+    this.a[i] = a;
+    this.b[i] = b;
+    this.rule[i] = rule;
+    this.count = i + 1;
   }
 
-  /** Clears the entries of occurrences [from, to), an observation's, before it is replayed. */
-  retract(from: number, to: number): void {
-    this.codes.fill(0, from, Math.min(to, this.codes.length));
+  private catchUp(): void {
+    for (let i = this.indexed; i < this.count; i++) {
+      const o = this.obs[i]!;
+      if (o < 0 || (i > 0 && this.obs[i - 1] === o)) continue;
+      if (o >= this.firstOf.length) this.firstOf = ensureCapacity(this.firstOf, o + 1, -1);
+      this.firstOf[o] = i;
+    }
+    this.indexed = this.count;
   }
 
-  /** Whether occurrence `p` made an entry. */
-  has(p: number): boolean {
-    return p < this.codes.length && this.codes[p] !== 0;
+  /** Retracts an observation's entries before it is replayed. */
+  retract(observation: number): void {
+    this.catchUp();
+    if (observation >= this.firstOf.length) return;
+    let i = this.firstOf[observation]!;
+    if (i < 0) return;
+    while (i < this.count && this.obs[i] === observation) {
+      this.obs[i] = -1;
+      this.dead++;
+      i++;
+    }
+    this.firstOf[observation] = -1;
   }
 
-  /** The rule code of the entry at occurrence `p` (has(p) must hold). */
-  ruleAt(p: number): number {
-    return this.codes[p]! - 1;
+  /** Drops retracted entries once they are most of the log, so repeated replays cannot grow it without bound. */
+  compactIfSparse(): void {
+    if (this.dead < 4096 || this.dead * 2 < this.count) return;
+    this.catchUp();
+    this.firstOf.fill(-1);
+    let w = 0;
+    let previous = -1;
+    for (let i = 0; i < this.count; i++) {
+      const o = this.obs[i]!;
+      if (o < 0) continue;
+      if (o !== previous) this.firstOf[o] = w;
+      previous = o;
+      this.obs[w] = o;
+      this.a[w] = this.a[i]!;
+      this.b[w] = this.b[i]!;
+      this.rule[w] = this.rule[i]!;
+      w++;
+    }
+    this.count = w;
+    this.indexed = w;
+    this.dead = 0;
   }
 }

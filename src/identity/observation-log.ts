@@ -1,5 +1,5 @@
-import { OUTSIDE_GRAPH, UNLINKABLE, type IdentifierTable } from './identifier-table.js';
-import { sortByTime, withTimes, type TimeOrder } from './sort-by-time.js';
+import { OUTSIDE_GRAPH, type IdentifierTable } from './identifier-table.js';
+import { sortByTime } from './sort-by-time.js';
 import type { StringArena } from './string-arena.js';
 import { ensureCapacity } from './typed-buffers.js';
 
@@ -58,21 +58,7 @@ export class ObservationLog {
     return o;
   }
 
-  /**
-   * The identifier every merge-log entry of observation `o` is paired with: the anchor (the first linkable
-   * identifier, identifiers being in priority order), or the first identifier when none can link.
-   */
-  partnerOf(o: number, table: IdentifierTable): number {
-    const s = this.start[o]!;
-    const e = this.start[o + 1]!;
-    for (let p = s; p < e; p++) {
-      const x = this.ids[p]!;
-      if ((table.flagsOf(x) & UNLINKABLE) === 0) return x;
-    }
-    return this.ids[s]!;
-  }
-
-  /** The observation holding occurrence `p`: a binary search, as only replays and readers ask. */
+  /** The observation holding occurrence `p`: a binary search, as only replays ask. */
   ownerOf(p: number): number {
     let lo = 0;
     let hi = this.count - 1;
@@ -107,7 +93,7 @@ export class ObservationLog {
   }
 
   /** Puts observation numbers in canonical order, skipping the sort when they already are (the usual case). */
-  sortCanonical(order: Int32Array, table: IdentifierTable): TimeOrder {
+  sortCanonical(order: Int32Array, table: IdentifierTable): Int32Array {
     let sorted = true;
     for (let k = 1; k < order.length; k++) {
       if (this.compare(order[k - 1]!, order[k]!, table) > 0) {
@@ -115,18 +101,16 @@ export class ObservationLog {
         break;
       }
     }
-    if (sorted) return withTimes(order, this.time);
+    if (sorted) return order;
     const canonical = (a: number, b: number): number => this.compare(a, b, table);
-    if (order.length < 4096) return withTimes(Int32Array.from(order).sort(canonical), this.time);
+    if (order.length < 4096) return Int32Array.from(order).sort(canonical);
     const out = sortByTime(order, this.time);
-    const { order: sortedOrder, times } = out;
-    // Runs of equal times (several events in one millisecond) are put in full canonical order; their times
-    // are all the same, so the times column needs no change.
-    for (let k = 0; k < sortedOrder.length; ) {
-      const t = times[k]!;
+    // Runs of equal times (several events in one millisecond) are put in full canonical order.
+    for (let k = 0; k < out.length; ) {
+      const t = this.time[out[k]!]!;
       let end = k + 1;
-      while (end < sortedOrder.length && times[end] === t) end++;
-      if (end - k > 1) sortedOrder.subarray(k, end).sort(canonical);
+      while (end < out.length && this.time[out[end]!] === t) end++;
+      if (end - k > 1) out.subarray(k, end).sort(canonical);
       k = end;
     }
     return out;

@@ -67,37 +67,34 @@ export function* listCustomers(state: IdentityState): Generator<CustomerIdentifi
   }
 }
 
-/** The log entry at occurrence `p` of observation `o`, readable. */
-function logEntryAt(state: IdentityState, p: number, o: number): MergeLogEntry {
+/** The log entry at index `i`, readable. */
+export function logEntryAt(state: IdentityState, i: number): MergeLogEntry {
   const { log, table, observations } = state;
-  const rule = log.ruleAt(p);
+  const o = log.obs[i]!;
+  const rule = log.rule[i]!;
   return {
     kind: rule === RULE_MERGE ? 'merge' : 'refusal',
     rule: ruleName(rule, table.limitTypes),
     messageId: state.messages.get(observations.message[o]!),
     timestamp: observations.time[o]!,
-    identifiers: [table.key(observations.partnerOf(o, table)), table.key(observations.ids[p]!)],
+    identifiers: [table.key(log.a[i]!), table.key(log.b[i]!)],
   };
 }
 
-/**
- * The merge-log entries that `keep` accepts (given each entry's occurrence and observation), readable and in
- * canonical order: by observation, then in the order they were made, as a rebuild writes them.
- */
-export function collectLogEntries(state: IdentityState, keep: (p: number, o: number) => boolean): MergeLogEntry[] {
+/** Sorts log entry indices into canonical order (by observation, then order within it), as a rebuild writes them. */
+export function sortLogIndices(state: IdentityState, indices: number[]): number[] {
   const { log, observations, table } = state;
-  const { start } = observations;
-  const entries: Array<{ p: number; o: number }> = [];
-  for (let o = 0; o < observations.count; o++) {
-    for (let p = start[o]!; p < start[o + 1]!; p++) if (log.has(p) && keep(p, o)) entries.push({ p, o });
-  }
-  entries.sort((x, y) => observations.compare(x.o, y.o, table) || x.p - y.p);
-  return entries.map(({ p, o }) => logEntryAt(state, p, o));
+  return indices.sort((i, j) => observations.compare(log.obs[i]!, log.obs[j]!, table) || i - j);
 }
 
 /** The whole merge log in canonical order; identical for a rebuild and for any sequence of incremental updates. */
 export function readMergeLog(state: IdentityState, filter?: { kind?: 'merge' | 'refusal' }): MergeLogEntry[] {
   const log = state.log;
-  const kind = filter?.kind;
-  return collectLogEntries(state, (p) => kind === undefined || (log.ruleAt(p) === RULE_MERGE) === (kind === 'merge'));
+  const indices: number[] = [];
+  for (let i = 0; i < log.count; i++) {
+    if (log.obs[i]! < 0) continue;
+    if (filter?.kind !== undefined && (log.rule[i] === RULE_MERGE) !== (filter.kind === 'merge')) continue;
+    indices.push(i);
+  }
+  return sortLogIndices(state, indices).map((i) => logEntryAt(state, i));
 }
