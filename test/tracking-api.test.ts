@@ -500,6 +500,9 @@ describe('the tracking API with preparation workers (ingest.workers)', () => {
   });
 
   it('prepares a large batch in a worker thread: the same answer and stored events, and invalid JSON still gets invalid_json', async () => {
+    // A single message is prepared on the main thread: no worker starts for it.
+    expect((await post(t.app, '/v1/track', track(), { defaultKey: t.writeKey })).statusCode).toBe(200);
+    expect(t.workspace.ingestor.preparingThreads).toBe(0);
     const good = Array.from({ length: 60 }, () => trackOfSize(600));
     const missingEvent = track({ event: undefined });
     const messages = [...good.slice(0, 30), missingEvent, ...good.slice(30)];
@@ -508,6 +511,7 @@ describe('the tracking API with preparation workers (ingest.workers)', () => {
     const response = await post(t.app, '/v1/batch', body, { defaultKey: t.writeKey });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ success: true, accepted: 60, rejected: 1, errors: [{ index: 30, error: { code: 'validation_failed' } }] });
+    expect(t.workspace.ingestor.preparingThreads).toBe(2);
     const events = await waitForMessageIds(
       injectEventReader(t.app, t.readKey),
       good.map((m) => m['messageId'] as string),

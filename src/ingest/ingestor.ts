@@ -51,6 +51,7 @@ export class Ingestor {
         ),
     });
     this.loader = new SegmentLoader(store, dir, workspace, logger, () => this.log.activeSegment);
+    this.workers = config.workers ?? Math.min(8, Math.max(0, availableParallelism() - 2));
     this.backlogTimer = setInterval(() => (this.backlog = this.loader.backlogBytes()), 500);
     this.backlogTimer.unref();
   }
@@ -82,31 +83,35 @@ export class Ingestor {
   }
 
   /** Validates and durably appends messages; resolves once every accepted message is on disk. */
-  async accept(inputs: readonly unknown[], options: AcceptOptions): Promise<AcceptResult> {
+  accept(inputs: readonly unknown[], options: AcceptOptions): Promise<AcceptResult> {
     this.checkCapacity();
-    const { text, ...result } = this.prepare(inputs, options);
-    if (text) await this.log.append(text);
-    return result;
+    return this.append(this.prepare(inputs, options));
   }
 
   private pool: PreparePool | undefined;
+  /** Preparation threads: `ingest.workers`, or the cores beyond two (HTTP and the log, DuckDB). */
+  private readonly workers: number;
+
+  /** Threads preparing large tracking bodies now (0 until the first such body). */
+  get preparingThreads(): number {
+    return this.pool ? this.workers : 0;
+  }
 
   /**
    * A tracking request's body (JSON text) parsed, validated and durably appended; resolves once every
-   * accepted message is on disk. With `ingest.workers` > 0 the parsing and validation of large
-   * bodies run in worker threads (started at the first), leaving the main thread HTTP and the log.
+   * accepted message is on disk. With preparation workers, large bodies are parsed and validated in
+   * worker threads (started at the first), leaving the main thread HTTP and the log.
    */
   async acceptBody(body: string, shape: TrackingShape, options: Omit<AcceptOptions, 'locate'>): Promise<AcceptResult> {
     this.checkCapacity();
-    let prepared: PreparedMessages;
-    const workers = this.config.workers ?? Math.min(8, Math.max(0, availableParallelism() - 2));
-    if (workers > 0 && body.length >= workerMinBodyChars) {
-      this.pool ??= new PreparePool(workers, this.workspace, this.config);
-      prepared = await this.pool.run(body, shape, options);
-    } else {
-      prepared = this.prepare(messagesOfBody(parseTrackingJson(body), shape), options);
+    if (this.workers > 0 && body.length >= workerMinBodyChars) {
+      this.pool ??= new PreparePool(this.workers, this.workspace, this.config);
+      return this.append(await this.pool.run(body, shape, options));
     }
-    const { text, ...result } = prepared;
+    return this.append(this.prepare(messagesOfBody(parseTrackingJson(body), shape), options));
+  }
+
+  private async append({ text, ...result }: PreparedMessages): Promise<AcceptResult> {
     if (text) await this.log.append(text);
     return result;
   }
