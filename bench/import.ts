@@ -114,6 +114,7 @@ async function tessera(dir: string, name: string, run: (ws: Awaited<ReturnType<t
  * BENCH_MEMORY=1: files of growing size (BENCH_MEMORY_ROWS, default 1M and 4M rows), each imported by
  * a process of its own with DuckDB's memory limit at BENCH_MEMORY_LIMIT (default 512MB), reporting
  * that process's peak resident memory. Bounded memory means the peak does not follow the file size.
+ * BENCH_MEMORY_TRACE=1 also prints, after every bulk write, the child's memory by kind and DuckDB's by tag.
  */
 async function memory(): Promise<void> {
   const sizes = (process.env['BENCH_MEMORY_ROWS'] ?? '1000000,4000000').split(',').map(Number);
@@ -131,6 +132,8 @@ async function memory(): Promise<void> {
           maxBuffer: 16 * 1024 * 1024,
         });
         if (child.status !== 0) throw new Error(`import of ${file} failed: ${child.stderr}`);
+        // BENCH_MEMORY_TRACE=1: the child's memory after each bulk write (see import-child.ts).
+        if (process.env['BENCH_MEMORY_TRACE'] === '1') process.stdout.write(child.stderr);
         const r = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { rowsRead: number; written: number; seconds: number; peakRssMb: number; openedRssMb: number; sampledPeakRssMb: number };
         if (r.rowsRead !== n) throw new Error(`${format} ${n}: read ${r.rowsRead} rows`);
         const load = loadavg()[0] ?? 0;

@@ -17,7 +17,30 @@ await ws.store.run(sql`INSERT INTO rates SELECT d::DATE, c, r FROM range(DATE '2
 const baseline = process.resourceUsage().maxRSS;
 // Resident memory sampled while the import runs (maxRSS is the peak; the samples show it is not reached only at the end).
 let sampledMax = 0;
-const sampler = setInterval(() => (sampledMax = Math.max(sampledMax, process.memoryUsage.rss())), 100);
+let intervalMax = 0;
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage.rss();
+  sampledMax = Math.max(sampledMax, rss);
+  intervalMax = Math.max(intervalMax, rss);
+}, 100);
+// BENCH_MEMORY_TRACE=1: after every bulk write, the process's memory by kind and DuckDB's own accounting, on stderr.
+if (process.env['BENCH_MEMORY_TRACE'] === '1') {
+  const writeBulk = ws.ingestor.writeBulk.bind(ws.ingestor);
+  let written = 0;
+  ws.ingestor.writeBulk = async (relation) => {
+    const counts = await writeBulk(relation);
+    written += counts.inserted;
+    const tags = await ws.store.query<{ tag: string; used: number; temp: number }>(sql`SELECT tag, memory_usage_bytes AS used, temporary_storage_bytes AS temp FROM duckdb_memory() WHERE memory_usage_bytes + temporary_storage_bytes > 0`);
+    const m = process.memoryUsage();
+    const mb = (n: number | undefined) => Math.round((n ?? 0) / 1024 / 1024);
+    const duckdb = Object.fromEntries(tags.map((t) => [t.tag, t.temp > 0 ? `${mb(t.used)}+${mb(t.temp)}tmp` : mb(t.used)]));
+    console.error(
+      JSON.stringify({ written, rssMb: mb(m.rss), writePeakRssMb: mb(intervalMax), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), duckdb, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }),
+    );
+    intervalMax = 0;
+    return counts;
+  };
+}
 const started = performance.now();
 const summary =
   format === 'segment'
