@@ -79,6 +79,13 @@ export class IdentifierTable {
   private readonly typeIds = new Map<string, number>();
   private readonly index = new ValueIndex();
   private readonly normalizers: IdentifierNormalizers;
+  // Scratch of internBatch, reused from batch to batch.
+  private readonly batchStored: string[] = [];
+  private batchHashes = new Int32Array(0);
+  private batchCandidates = new Int32Array(0);
+  private batchUnusable = new Uint8Array(0);
+  /** Where the reads ahead land, so the compiler cannot drop them as unused. */
+  readAheadSink = 0;
 
   constructor(
     readonly rules: CompiledMergeRules,
@@ -126,10 +133,64 @@ export class IdentifierTable {
     const value = type.normalize === undefined ? raw : type.normalize(raw);
     // An unusable value is kept under its raw form: a normalizer is idempotent, so no valid value can equal it.
     const stored = value ?? raw;
-    const h = ValueIndex.hash(typeId, stored);
+    return this.internStored(typeId, stored, value === undefined, raw, ValueIndex.hash(typeId, stored));
+  }
+
+  /**
+   * Interns `n` identifiers (type numbers and raw values) into `out`, and sets `existed[k]` when identifier
+   * k was known before its turn, exactly as interning them one by one would. The index slots, the records
+   * they point to and those records' stored values are read for the whole batch first: at millions of
+   * identifiers each is a cache miss, and misses whose addresses do not depend on one another overlap,
+   * where one lookup at a time waits out each in turn (about 4x slower in isolation on this machine).
+   */
+  internBatch(typeIds: Int32Array, raws: readonly string[], n: number, out: Int32Array, existed: Uint8Array): void {
+    if (this.batchHashes.length < n) {
+      this.batchHashes = new Int32Array(n);
+      this.batchCandidates = new Int32Array(n);
+      this.batchUnusable = new Uint8Array(n);
+    }
+    const stored = this.batchStored;
+    const hashes = this.batchHashes;
+    const candidates = this.batchCandidates;
+    const unusable = this.batchUnusable;
+    for (let k = 0; k < n; k++) {
+      const typeId = typeIds[k]!;
+      const raw = raws[k]!;
+      const normalize = this.types[typeId]!.normalize;
+      const value = normalize === undefined ? raw : normalize(raw);
+      const key = value ?? raw;
+      stored[k] = key;
+      unusable[k] = value === undefined ? 1 : 0;
+      hashes[k] = ValueIndex.hash(typeId, key);
+    }
+    let sink = this.index.readAhead(hashes, n, candidates);
+    const nodes = this.nodes;
+    const stride = this.stride;
+    for (let k = 0; k < n; k++) {
+      const c = candidates[k]!;
+      if (c >= 0) sink ^= nodes[c * stride + VALUE_AT]!;
+    }
+    const bytes = this.values.narrowBytes;
+    for (let k = 0; k < n; k++) {
+      const c = candidates[k]!;
+      if (c < 0) continue;
+      const at = nodes[c * stride + VALUE_AT]! >>> 0;
+      if (at < bytes.length) sink ^= bytes[at]!;
+    }
+    this.readAheadSink = sink;
+    for (let k = 0; k < n; k++) {
+      const before = this.count;
+      const x = this.internStored(typeIds[k]!, stored[k]!, unusable[k] === 1, raws[k]!, hashes[k]!);
+      out[k] = x;
+      existed[k] = x < before ? 1 : 0;
+    }
+    stored.length = 0;
+  }
+
+  private internStored(typeId: number, stored: string, unusable: boolean, raw: string, h: number): number {
     const known = this.index.find(typeId, stored, h, this);
     if (known >= 0) return known;
-    const flag = value === undefined ? (this.rules.isBlocked(raw) ? BLOCKED : INVALID) : this.rules.isBlocked(value) ? BLOCKED : 0;
+    const flag = unusable ? (this.rules.isBlocked(raw) ? BLOCKED : INVALID) : this.rules.isBlocked(stored) ? BLOCKED : 0;
     const x = this.create(typeId, stored, flag);
     this.index.insert(x, h);
     return x;

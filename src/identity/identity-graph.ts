@@ -1,6 +1,6 @@
 import { BLOCKED, OUTSIDE_GRAPH, UNLINKABLE } from './identifier-table.js';
 import { ChangeTracker, type ApplyResult } from './change-tracker.js';
-import { ingestObservation, IdentityState, type IdentityOptions, type Observation } from './identity-state.js';
+import { ingestChunk, IdentityState, type IdentityOptions, type Observation } from './identity-state.js';
 import { RULE_BLOCKED, RULE_FORBIDDEN_IDENTIFIER, RULE_INVALID, RULE_MERGE } from './merge-log.js';
 import { ensureCapacity } from './typed-buffers.js';
 
@@ -46,12 +46,15 @@ function processObservation(state: IdentityState, o: number): void {
   }
 }
 
-/** Processes observations given in canonical order; a message seen twice (same time, id and content) counts once. */
-function processSequence(state: IdentityState, order: ArrayLike<number>): void {
+/**
+ * Processes observations given in canonical order; a message seen twice (same time, id and content) counts once.
+ * `after`, when given, is the observation processed just before these, so a copy of it at their head is skipped too.
+ */
+function processSequence(state: IdentityState, order: ArrayLike<number>, after = -1): void {
   const { observations, table } = state;
   const time = observations.time;
-  let previous = -1;
-  let previousTime = Number.NaN;
+  let previous = after;
+  let previousTime = after >= 0 ? time[after]! : Number.NaN;
   for (let k = 0; k < order.length; k++) {
     const o = order[k]!;
     const t = time[o]!;
@@ -63,6 +66,16 @@ function processSequence(state: IdentityState, order: ArrayLike<number>): void {
   if (previous >= 0 && (state.lastObservation < 0 || observations.compare(previous, state.lastObservation, table) > 0)) {
     state.lastObservation = previous;
   }
+}
+
+/** Whether `stored` is in canonical order and none of it comes before the last observation processed. */
+function followsInOrder(state: IdentityState, stored: Int32Array): boolean {
+  const { observations, table } = state;
+  const last = state.lastObservation;
+  if (stored.length === 0) return true;
+  if (last >= 0 && observations.compare(stored[0]!, last, table) < 0) return false;
+  for (let k = 1; k < stored.length; k++) if (observations.compare(stored[k - 1]!, stored[k]!, table) > 0) return false;
+  return true;
 }
 
 /**
@@ -108,36 +121,63 @@ export function replayComponents(state: IdentityState, seeds: readonly number[],
   return order.length;
 }
 
+/** Observations taken in at a time: their identifiers are interned together, and resolved while still in cache. */
+const CHUNK = 512;
+
 /**
  * Stores a batch and resolves it. Observations later than everything processed are appended in canonical
  * order (the fast path); earlier ones are stored and their components replayed first, which is where a
- * full rebuild would have put them.
+ * full rebuild would have put them. Without a tracker (a rebuild), input that comes in canonical order is
+ * resolved chunk by chunk as it is stored, until the first observation out of order.
  */
 function resolveBatch(state: IdentityState, observations: Iterable<Observation>, tracker?: ChangeTracker): ApplyResult {
   const table = state.table;
   const log = state.observations;
-  const scratch: number[] = [];
   const late: number[] = [];
   let onTime = new Int32Array(Array.isArray(observations) ? observations.length : 1024);
   let onTimeCount = 0;
   let stored = 0;
-  const last = state.lastObservation;
   let replayed = 0;
-  try {
-    for (const observation of observations) {
-      const o = ingestObservation(state, observation, scratch, tracker);
-      if (o < 0) continue;
-      stored++;
-      if (last >= 0 && log.compare(o, last, table) <= 0) {
-        late.push(o);
-      } else {
-        if (onTimeCount === onTime.length) onTime = ensureCapacity(onTime, onTimeCount + 1);
-        onTime[onTimeCount++] = o;
+  let eager = tracker === undefined;
+  const chunk: Observation[] = [];
+  const numbers = new Int32Array(CHUNK);
+  let failure: { error: unknown } | undefined;
+  /** Takes the chunk in; false when a bad observation stopped it (the failure is kept to throw at the end). */
+  const takeChunk = (): boolean => {
+    const taken = ingestChunk(state, chunk, numbers, tracker);
+    chunk.length = 0;
+    let m = 0;
+    for (let j = 0; j < taken.count; j++) if (numbers[j]! >= 0) numbers[m++] = numbers[j]!;
+    stored += m;
+    const got = numbers.subarray(0, m);
+    if (eager && followsInOrder(state, got)) {
+      processSequence(state, got, state.lastObservation);
+    } else {
+      // From here on nothing is processed before the end, so `last` stays put.
+      eager = false;
+      const last = state.lastObservation;
+      for (let j = 0; j < m; j++) {
+        const o = got[j]!;
+        if (last >= 0 && log.compare(o, last, table) <= 0) {
+          late.push(o);
+        } else {
+          if (onTimeCount === onTime.length) onTime = ensureCapacity(onTime, onTimeCount + 1);
+          onTime[onTimeCount++] = o;
+        }
       }
     }
+    if ('error' in taken) failure = { error: taken.error };
+    return failure === undefined;
+  };
+  try {
+    for (const observation of observations) {
+      chunk.push(observation);
+      if (chunk.length === CHUNK && !takeChunk()) break;
+    }
   } finally {
-    // Even when a bad observation stops the batch, the ones stored before it are resolved: a stored
-    // observation is taken to be processed, so leaving one out would corrupt later replays.
+    // Even when a bad observation or the input stops the batch, the ones stored before it are resolved: a
+    // stored observation is taken to be processed, so leaving one out would corrupt later replays.
+    if (chunk.length > 0 && failure === undefined) takeChunk();
     const pending = onTime.subarray(0, onTimeCount);
     if (late.length > 0) {
       const seeds: number[] = [];
@@ -146,6 +186,7 @@ function resolveBatch(state: IdentityState, observations: Iterable<Observation>,
     }
     processSequence(state, log.sortCanonical(pending, table));
   }
+  if (failure !== undefined) throw failure.error;
   return tracker === undefined
     ? { stored, replayed, touchedCustomers: [], removedCustomers: [], touchedAssignments: () => [] }
     : tracker.finish(stored, replayed);

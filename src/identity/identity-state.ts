@@ -42,6 +42,10 @@ export class IdentityState {
   observationMark = new Int32Array(0);
   /** Reused per observation for its identifiers' type numbers. */
   readonly typeScratch: number[] = [];
+  /** Reused per observation for its deduplicated identifier numbers. */
+  readonly idScratch: number[] = [];
+  /** Reused per chunk of observations for their identifiers, end to end. */
+  readonly chunkBuffers = new ChunkBuffers();
   private currentRules: MergeRules;
 
   constructor(options: IdentityOptions = {}) {
@@ -106,6 +110,27 @@ export function customerIdOf(state: IdentityState, x: number): string | undefine
   return customerIdOfRoot(state, state.table.find(x));
 }
 
+/** A chunk's identifiers end to end: observation j's are at start[j] .. start[j + 1] - 1. */
+export class ChunkBuffers {
+  types = new Int32Array(0);
+  readonly values: string[] = [];
+  ids = new Int32Array(0);
+  existed = new Uint8Array(0);
+  start = new Int32Array(1);
+
+  reserve(observations: number, identifiers: number): void {
+    if (this.start.length <= observations) this.start = new Int32Array(observations + 1);
+    if (this.types.length < identifiers) {
+      const room = Math.max(identifiers, 2 * this.types.length);
+      const types = new Int32Array(room);
+      types.set(this.types);
+      this.types = types;
+      this.ids = new Int32Array(room);
+      this.existed = new Uint8Array(room);
+    }
+  }
+}
+
 /** Checks the whole observation before any of it touches the graph, leaving each identifier's type number in `types`. */
 function checkObservation(table: IdentityState['table'], observation: Observation, types: number[]): void {
   if (typeof observation.messageId !== 'string' || observation.messageId.length === 0) {
@@ -130,26 +155,68 @@ export interface ChangeObserver {
   noteAfter(x: number): void;
 }
 
+/** What ingestChunk did: how many of the chunk's observations it took in, and why it stopped short, if it did. */
+export interface ChunkIngested {
+  readonly count: number;
+  readonly error?: unknown;
+}
+
 /**
- * Interns an observation's identifiers and records when each was first seen; stores the observation if it
- * can link anything and returns its number, else -1.
+ * Interns the identifiers of a chunk of observations and stores each observation that can link anything,
+ * leaving its number (else -1) in `out`, in input order. Each observation is checked whole before any of
+ * it touches the graph; at the first bad one the chunk stops there, the observations before it taken in,
+ * and the error is returned for the caller to throw once those are resolved.
  */
-export function ingestObservation(state: IdentityState, observation: Observation, scratch: number[], observer?: ChangeObserver): number {
+export function ingestChunk(state: IdentityState, chunk: readonly Observation[], out: Int32Array, observer?: ChangeObserver): ChunkIngested {
   const table = state.table;
-  const types = state.typeScratch;
-  checkObservation(table, observation, types);
+  const buffers = state.chunkBuffers;
+  buffers.reserve(chunk.length, 4 * chunk.length);
+  const typeScratch = state.typeScratch;
+  const values = buffers.values;
+  const start = buffers.start;
+  let count = 0;
+  let error: unknown;
+  let n = 0;
+  for (; count < chunk.length; count++) {
+    const observation = chunk[count]!;
+    try {
+      checkObservation(table, observation, typeScratch);
+    } catch (err) {
+      error = err;
+      break;
+    }
+    start[count] = n;
+    const identifiers = observation.identifiers;
+    buffers.reserve(chunk.length, n + identifiers.length);
+    const types = buffers.types;
+    for (let k = 0; k < identifiers.length; k++) {
+      types[n] = typeScratch[k]!;
+      values[n] = identifiers[k]!.value;
+      n++;
+    }
+  }
+  start[count] = n;
+  table.internBatch(buffers.types, values, n, buffers.ids, buffers.existed);
+  values.length = 0;
+  const scratch = state.idScratch;
+  for (let j = 0; j < count; j++) out[j] = storeObservation(state, chunk[j]!, buffers, start[j]!, start[j + 1]!, scratch, observer);
+  return error === undefined ? { count } : { count, error };
+}
+
+/** Records when each of an observation's (interned) identifiers was first seen; stores the observation if it can link anything. */
+function storeObservation(state: IdentityState, observation: Observation, buffers: ChunkBuffers, from: number, to: number, scratch: number[], observer?: ChangeObserver): number {
+  const table = state.table;
   const time = observation.timestamp;
   const messageId = observation.messageId;
+  const { ids, existed } = buffers;
   let n = 0;
   // The message id is stored once, and only if an identifier is first seen in it or the observation is kept.
   let message = -1;
-  const identifiers = observation.identifiers;
-  for (let k = 0; k < identifiers.length; k++) {
-    const known = table.count;
-    const x = table.intern(types[k]!, identifiers[k]!.value);
+  for (let p = from; p < to; p++) {
+    const x = ids[p]!;
     if (observer !== undefined) {
       // Before the first sighting moves: that can rename the customer.
-      if (x < known) observer.noteBefore(x);
+      if (existed[p] === 1) observer.noteBefore(x);
       observer.noteAfter(x);
     }
     if (table.isEarlierSighting(x, time, messageId)) {

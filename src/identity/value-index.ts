@@ -39,6 +39,25 @@ export class ValueIndex {
     }
   }
 
+  /**
+   * Reads the home slot of each hash, leaving in `candidates` the id stored there when its hash matches (else
+   * -1), so the caller can read those records ahead too. Loads whose addresses do not depend on one another
+   * overlap in the processor; issued one lookup at a time, each waits out its own cache miss.
+   */
+  readAhead(hashes: Int32Array, n: number, candidates: Int32Array): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    let sink = 0;
+    for (let k = 0; k < n; k++) {
+      const h = hashes[k]!;
+      const i = h & mask;
+      const stored = slots[2 * i]!;
+      candidates[k] = stored === h ? slots[2 * i + 1]! - 1 : -1;
+      sink ^= stored;
+    }
+    return sink;
+  }
+
   /** Adds an id known to be absent. */
   insert(id: number, h: number): void {
     if ((this.used + 1) * 10 > (this.mask + 1) * 7) this.grow();
