@@ -46,15 +46,12 @@ function processObservation(state: IdentityState, o: number): void {
   }
 }
 
-/**
- * Processes observations given in canonical order; a message seen twice (same time, id and content) counts once.
- * `after`, when given, is the observation processed just before these, so a copy of it at their head is skipped too.
- */
-function processSequence(state: IdentityState, order: ArrayLike<number>, after = -1): void {
+/** Processes observations given in canonical order; a message seen twice (same time, id and content) counts once. */
+function processSequence(state: IdentityState, order: ArrayLike<number>): void {
   const { observations, table } = state;
   const time = observations.time;
-  let previous = after;
-  let previousTime = after >= 0 ? time[after]! : Number.NaN;
+  let previous = -1;
+  let previousTime = Number.NaN;
   for (let k = 0; k < order.length; k++) {
     const o = order[k]!;
     const t = time[o]!;
@@ -66,16 +63,6 @@ function processSequence(state: IdentityState, order: ArrayLike<number>, after =
   if (previous >= 0 && (state.lastObservation < 0 || observations.compare(previous, state.lastObservation, table) > 0)) {
     state.lastObservation = previous;
   }
-}
-
-/** Whether `stored` is in canonical order and none of it comes before the last observation processed. */
-function followsInOrder(state: IdentityState, stored: Int32Array): boolean {
-  const { observations, table } = state;
-  const last = state.lastObservation;
-  if (stored.length === 0) return true;
-  if (last >= 0 && observations.compare(stored[0]!, last, table) < 0) return false;
-  for (let k = 1; k < stored.length; k++) if (observations.compare(stored[k - 1]!, stored[k]!, table) > 0) return false;
-  return true;
 }
 
 /**
@@ -121,14 +108,13 @@ export function replayComponents(state: IdentityState, seeds: readonly number[],
   return order.length;
 }
 
-/** Observations taken in at a time: their identifiers are interned together, and resolved while still in cache. */
+/** Observations taken in at a time: their identifiers are interned together (see IdentifierTable.internBatch). */
 const CHUNK = 512;
 
 /**
  * Stores a batch and resolves it. Observations later than everything processed are appended in canonical
  * order (the fast path); earlier ones are stored and their components replayed first, which is where a
- * full rebuild would have put them. Without a tracker (a rebuild), input that comes in canonical order is
- * resolved chunk by chunk as it is stored, until the first observation out of order.
+ * full rebuild would have put them.
  */
 function resolveBatch(state: IdentityState, observations: Iterable<Observation>, tracker?: ChangeTracker): ApplyResult {
   const table = state.table;
@@ -137,8 +123,8 @@ function resolveBatch(state: IdentityState, observations: Iterable<Observation>,
   let onTime = new Int32Array(Array.isArray(observations) ? observations.length : 1024);
   let onTimeCount = 0;
   let stored = 0;
+  const last = state.lastObservation;
   let replayed = 0;
-  let eager = tracker === undefined;
   const chunk: Observation[] = [];
   const numbers = new Int32Array(CHUNK);
   let failure: { error: unknown } | undefined;
@@ -146,24 +132,15 @@ function resolveBatch(state: IdentityState, observations: Iterable<Observation>,
   const takeChunk = (): boolean => {
     const taken = ingestChunk(state, chunk, numbers, tracker);
     chunk.length = 0;
-    let m = 0;
-    for (let j = 0; j < taken.count; j++) if (numbers[j]! >= 0) numbers[m++] = numbers[j]!;
-    stored += m;
-    const got = numbers.subarray(0, m);
-    if (eager && followsInOrder(state, got)) {
-      processSequence(state, got, state.lastObservation);
-    } else {
-      // From here on nothing is processed before the end, so `last` stays put.
-      eager = false;
-      const last = state.lastObservation;
-      for (let j = 0; j < m; j++) {
-        const o = got[j]!;
-        if (last >= 0 && log.compare(o, last, table) <= 0) {
-          late.push(o);
-        } else {
-          if (onTimeCount === onTime.length) onTime = ensureCapacity(onTime, onTimeCount + 1);
-          onTime[onTimeCount++] = o;
-        }
+    for (let j = 0; j < taken.count; j++) {
+      const o = numbers[j]!;
+      if (o < 0) continue;
+      stored++;
+      if (last >= 0 && log.compare(o, last, table) <= 0) {
+        late.push(o);
+      } else {
+        if (onTimeCount === onTime.length) onTime = ensureCapacity(onTime, onTimeCount + 1);
+        onTime[onTimeCount++] = o;
       }
     }
     if ('error' in taken) failure = { error: taken.error };

@@ -111,7 +111,7 @@ describe('order independence', () => {
     expect(snapshot(state)).toEqual(reference);
   });
 
-  it('gives the same answer when a rebuild resolves time-ordered input chunk by chunk, and when such input turns out of order midway', () => {
+  it('gives the same answer for time-ordered input taken in chunks, a message repeated across a chunk boundary, and early messages after later chunks', () => {
     const many = shopMessages(9, 2000);
     const reference = snapshot(rebuild(many));
     const sorted = [...many].sort((a, b) => a.timestamp - b.timestamp || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
@@ -128,7 +128,7 @@ describe('order independence', () => {
     const straddling = [...sorted.slice(0, r), ...fillers, twice, { ...twice }, ...sorted.slice(r + 1)];
     expect((r + pad + 1) % 512).toBe(0);
     expect(snapshot(rebuild(straddling))).toEqual(reference);
-    // Early messages arriving after two chunks were resolved, as chunks in order of their own: replayed.
+    // Early messages arriving after two chunks, as chunks in order of their own: replayed where they belong.
     const lateOnes = new Set(sorted.slice(0, 1500).filter((o) => o.identifiers.length > 1).slice(0, 400));
     const rest = sorted.filter((o) => !lateOnes.has(o));
     const arrivingLate = [...rest.slice(0, 1024), ...lateOnes, ...rest.slice(1024)];
