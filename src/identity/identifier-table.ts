@@ -127,18 +127,10 @@ export class IdentifierTable {
     return id;
   }
 
-  /** The identifier's number, creating it on first sight; values are normalized and checked against the blocked list once. */
-  intern(typeId: number, raw: string): number {
-    const type = this.types[typeId]!;
-    const value = type.normalize === undefined ? raw : type.normalize(raw);
-    // An unusable value is kept under its raw form: a normalizer is idempotent, so no valid value can equal it.
-    const stored = value ?? raw;
-    return this.internStored(typeId, stored, value === undefined, raw, ValueIndex.hash(typeId, stored));
-  }
-
   /**
-   * Interns `n` identifiers (type numbers and raw values) into `out`, and sets `existed[k]` when identifier
-   * k was known before its turn, exactly as interning them one by one would. The index slots, the records
+   * Interns `n` identifiers (type numbers and raw values) into `out`, creating each on first sight, and sets
+   * `existed[k]` when identifier k was known before its turn. Values are normalized and checked against
+   * the blocked list once, when created. The index slots, the records
    * they point to and those records' stored values are read for the whole batch first: at millions of
    * identifiers each is a cache miss, and misses whose addresses do not depend on one another overlap,
    * where one lookup at a time waits out each in turn (about 4x slower in isolation on this machine).
@@ -158,6 +150,7 @@ export class IdentifierTable {
       const raw = raws[k]!;
       const normalize = this.types[typeId]!.normalize;
       const value = normalize === undefined ? raw : normalize(raw);
+      // An unusable value is kept under its raw form: a normalizer is idempotent, so no valid value can equal it.
       const key = value ?? raw;
       stored[k] = key;
       unusable[k] = value === undefined ? 1 : 0;
