@@ -181,4 +181,20 @@ describe('incremental updates', () => {
     const all = [seen('m1', 1, 'anon:tablet', 'user:u1'), seen('m2', 2, 'anon:tablet', 'user:u2'), seen('m3', 3, 'anon:x', 'user:u3')];
     expect(readMergeLog(state)).toEqual(readMergeLog(rebuild(all)));
   });
+
+  it('keeps every stored observation\'s time and message however its columns grew', () => {
+    // The log's per-observation and per-occurrence columns run out of room at moments that depend on how many
+    // identifiers each observation holds: sweep the mix (the first `wide` observations carry three, the rest
+    // two) so that one of the sweeps has the occurrences run out just before the observations do. Input
+    // streamed from a generator, as a rebuild reads it, so nothing is reserved ahead.
+    for (let wide = 0; wide <= 60; wide++) {
+      const observations = Array.from({ length: 300 }, (_, i) =>
+        seen(`m${i}`, i, ...[`user:u${i}`, `anon:a${i}`, `email:e${i}@example.com`].slice(0, i < wide ? 3 : 2)),
+      );
+      const merges = readMergeLog(rebuild(observations.values()), { kind: 'merge' });
+      expect(merges).toHaveLength(300 + wide);
+      const misnamed = merges.filter((m) => m.messageId !== `m${m.identifiers[0].slice('user:u'.length)}` || m.timestamp !== T0 + Number(m.messageId.slice(1)) * 60_000);
+      expect(misnamed, `with ${wide} three-identifier observations`).toEqual([]);
+    }
+  });
 });

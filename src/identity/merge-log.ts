@@ -1,4 +1,4 @@
-import { ensureCapacity } from './typed-buffers.js';
+import { ensureCapacity, grownCapacity, withLength } from './typed-buffers.js';
 
 /** Rule codes as stored in the log; `limit:<type>` codes follow RULE_LIMIT in the order of the compiled limits. */
 export const RULE_MERGE = 0;
@@ -36,11 +36,15 @@ export class MergeLog {
   private firstOf = new Int32Array(0);
   private indexed = 0;
 
+  /** Room for `entries` (the four columns share one capacity) and for `observations` in the index. */
   reserve(entries: number, observations: number): void {
-    this.obs = ensureCapacity(this.obs, entries);
-    this.a = ensureCapacity(this.a, entries);
-    this.b = ensureCapacity(this.b, entries);
-    this.rule = ensureCapacity(this.rule, entries);
+    if (entries > this.obs.length) {
+      const capacity = grownCapacity(this.obs.length, entries, Int32Array.BYTES_PER_ELEMENT);
+      this.obs = withLength(this.obs, capacity);
+      this.a = withLength(this.a, capacity);
+      this.b = withLength(this.b, capacity);
+      this.rule = withLength(this.rule, capacity);
+    }
     this.firstOf = ensureCapacity(this.firstOf, observations, -1);
   }
 

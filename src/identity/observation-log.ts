@@ -1,7 +1,7 @@
 import { OUTSIDE_GRAPH, type IdentifierTable } from './identifier-table.js';
 import { sortByTime } from './sort-by-time.js';
 import type { StringArena } from './string-arena.js';
-import { ensureCapacity } from './typed-buffers.js';
+import { ensureCapacity, grownCapacity, withLength } from './typed-buffers.js';
 
 /**
  * The observations that can link something (two or more identifiers), kept compactly so any part of the
@@ -23,12 +23,18 @@ export class ObservationLog {
   /** Previous occurrence of the same identifier, -1 at the end of the chain. */
   previous = new Int32Array(0);
 
+  /** Room for `observations` and `occurrences`; the per-observation columns share one capacity (start has one more). */
   reserve(observations: number, occurrences: number): void {
-    this.time = ensureCapacity(this.time, observations);
-    this.message = ensureCapacity(this.message, observations);
-    this.start = ensureCapacity(this.start, observations + 1);
-    this.ids = ensureCapacity(this.ids, occurrences);
-    this.previous = ensureCapacity(this.previous, occurrences);
+    if (observations > this.time.length) {
+      const capacity = grownCapacity(this.time.length, observations, Float64Array.BYTES_PER_ELEMENT);
+      this.time = withLength(this.time, capacity);
+      this.message = withLength(this.message, capacity);
+      this.start = withLength(this.start, capacity + 1);
+    }
+    if (occurrences > this.ids.length) {
+      this.ids = ensureCapacity(this.ids, occurrences);
+      this.previous = withLength(this.previous, this.ids.length);
+    }
   }
 
   /** Stores an observation whose identifiers are already deduplicated and in priority order. */
@@ -36,7 +42,7 @@ export class ObservationLog {
     const o = this.count;
     const begin = this.occurrences;
     const end = begin + n;
-    if (o + 1 >= this.start.length || end > this.ids.length) this.reserve(o + 2, end);
+    if (o >= this.time.length || end > this.ids.length) this.reserve(o + 1, end);
     this.time[o] = time;
     this.message[o] = message;
     for (let k = 0; k < n; k++) {

@@ -1,4 +1,4 @@
-import { ensureCapacity } from './typed-buffers.js';
+import { ensureCapacity, withLength } from './typed-buffers.js';
 
 const CHUNK = 8192;
 
@@ -114,7 +114,7 @@ export class StringArena {
     const i = this.count;
     if (i === this.start.length) {
       this.start = ensureCapacity(this.start, i + 1);
-      this.length = ensureCapacity(this.length, i + 1);
+      this.length = withLength(this.length, this.start.length);
     }
     this.start[i] = this.strings.append(s);
     this.length[i] = this.strings.lastLength;

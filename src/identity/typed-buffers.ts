@@ -22,15 +22,27 @@ export function grownCapacity(have: number, needed: number, bytesPerElement: num
 }
 
 /**
+ * Returns `array` if it holds `length` elements, else a copy of exactly that length. For parallel columns
+ * (one entry per observation, say) that must grow together: each grown alone by ensureCapacity, columns of
+ * different element sizes leap at different lengths, and an append checking one column's room would write
+ * past the end of another, where a typed array drops the write without a word.
+ */
+export function withLength<T extends NumericArray>(array: T, length: number): T {
+  if (length <= array.length) return array;
+  const Ctor = array.constructor as new (length: number) => T;
+  const next = new Ctor(length);
+  next.set(array);
+  return next;
+}
+
+/**
  * Returns `array` if it already holds `needed` elements, else a copy with room to spare (see grownCapacity).
  * With a `fill`, the new room is written, so such an array grows by half only.
  */
 export function ensureCapacity<T extends NumericArray>(array: T, needed: number, fill = 0): T {
   if (needed <= array.length) return array;
-  const Ctor = array.constructor as new (length: number) => T;
   const length = fill === 0 ? grownCapacity(array.length, needed, array.BYTES_PER_ELEMENT) : Math.max(needed, Math.ceil(array.length * 1.5), 64);
-  const next = new Ctor(length);
-  next.set(array);
+  const next = withLength(array, length);
   if (fill !== 0) next.fill(fill, array.length);
   return next;
 }
