@@ -298,6 +298,10 @@ function main(): void {
       `(generated in ${seconds(performance.now() - t)}, rss ${mib(process.memoryUsage().rss)})`,
   );
   const rssBefore = process.memoryUsage().rss;
+  const hugePages = process.env['GLIBC_TUNABLES']?.includes('glibc.malloc.hugetlb=1') === true;
+  console.log(
+    `glibc huge pages for large allocations: ${hugePages ? 'on' : 'off'} (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, as the tessera launcher sets; npm run bench:identity sets it too)`,
+  );
 
   const calibration = calibrate();
   t = performance.now();
@@ -325,7 +329,7 @@ function main(): void {
       `making the input's strings and objects (first run ${seconds(rebuildMs)} including ${seconds(readMs)} of that)`,
   );
   console.log(`  cpu time (user + system, all threads, net of making the input): best ${seconds(netCpuMs)}, median ${seconds(median(cpuRuns))}`);
-  console.log(`  memory: rss before ${mib(rssBefore)}, after ${mib(rssAfter)}, peak ${mib(peakAfterRebuild)}; machine calibration loop ${calibration.toFixed(0)} ms (about 130 ms when the machine is idle)`);
+  console.log(`  memory: rss before ${mib(rssBefore)}, after ${mib(rssAfter)}, peak ${mib(peakAfterRebuild)}; machine calibration loop ${calibration.toFixed(0)} ms (a fixed loop: about 1.42 s under tsx on this machine idle, 2026-11-30; more means other work is slowing the run)`);
 
   t = performance.now();
   let assignments = 0;

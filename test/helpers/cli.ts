@@ -12,9 +12,12 @@ export function assertCliBuilt(): void {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build before these tests`);
 }
 
-/** The environment of a spawned CLI: ours without TESSERA_* settings, so only the flags count. */
+/**
+ * The environment of a spawned CLI: ours without TESSERA_* settings, so only the flags count, and with the
+ * glibc setting the `tessera` launcher's shebang adds, so tests run the process users run.
+ */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const env: NodeJS.ProcessEnv = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TESSERA_')) env[k] = v;
   return { ...env, ...extra };
 }
