@@ -227,5 +227,11 @@ describe('order independence', () => {
     const incremental = await customerMap(ws);
     await ws.identity.rebuild();
     expect(await customerMap(ws)).toEqual(incremental);
+    // The rebuild swapped in a new table; later refreshes write into it, still one row per identifier.
+    await send(ws, [identify({ messageId: 'h99', anonymousId: 'd9', userId: 'u-1', traits: {}, timestamp: at(30) })]);
+    expect(await customerOf(ws, 'anon:d9')).toBe(await customerOf(ws, 'user:u-1'));
+    const [counts] = await ws.store.query<{ rows: number; keys: number }>(sql`SELECT count(*) AS rows, count(DISTINCT (type, value)) AS keys FROM customer_map`);
+    expect(counts!.rows).toBe(counts!.keys);
+    expect(counts!.rows).toBe(incremental.length + 1);
   });
 });

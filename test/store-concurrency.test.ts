@@ -41,6 +41,30 @@ describe('the DuckDB store', () => {
   });
 });
 
+describe('reading the DuckDB store as columns', () => {
+  it('gives the same values as the row stream, in the same order, whatever the chunk size', async () => {
+    const query = sql`SELECT n AS seq, 'id-' || n AS message_id, CASE WHEN n % 3 = 0 THEN NULL ELSE 'v' || (n % 11) END AS maybe,
+        n * 1000000000 AS big, TIMESTAMP '2024-01-01' + to_seconds(n) AS at, (n / 7)::DOUBLE AS ratio, n % 2 = 0 AS even,
+        (n % 100)::INTEGER AS small, (n / 4)::DECIMAL(10, 2) AS money
+      FROM range(5000) t(n) ORDER BY n DESC`;
+    const rows: Record<string, unknown>[] = [];
+    for await (const chunk of store.stream(query, 700)) rows.push(...chunk);
+    for (const chunkRows of [1, 2048, 3000, 100_000]) {
+      const fromColumns: Record<string, unknown>[] = [];
+      for await (const chunk of store.streamColumns<Record<string, unknown>>(query, chunkRows)) {
+        const names = Object.keys(chunk.columns);
+        expect(names).toEqual(['seq', 'message_id', 'maybe', 'big', 'at', 'ratio', 'even', 'small', 'money']);
+        for (const name of names) expect(chunk.columns[name]).toHaveLength(chunk.length);
+        for (let i = 0; i < chunk.length; i++) fromColumns.push(Object.fromEntries(names.map((name) => [name, chunk.columns[name]![i]])));
+      }
+      expect(fromColumns).toEqual(rows);
+    }
+    expect(rows).toHaveLength(5000);
+    expect(rows[0]).toMatchObject({ seq: 4999, message_id: 'id-4999', maybe: 'v5', big: 4_999_000_000_000 });
+    expect(rows[1]).toMatchObject({ maybe: null });
+  });
+});
+
 describe('closing the DuckDB store', () => {
   it('finishes the statements and the stream already under way, then refuses new ones with shutting_down', async () => {
     const own = await makeTempDir('tessera-store-close-');

@@ -1,10 +1,10 @@
 import type { Store } from '../store/index.js';
-import { sql } from '../store/index.js';
+import { customerMapTable, replaceTable, sql } from '../store/index.js';
 import type { ApplyResult } from './change-tracker.js';
 import { applyObservations, createIdentityState, extendObservations } from './identity-graph.js';
 import type { IdentityState } from './identity-state.js';
 import { MergeRules, type MergeRulesInput } from './merge-rules.js';
-import { eventIdentifiersQuery, toObservation, type EventIdentifiers, type ObservationOptions } from './observations-query.js';
+import { eventIdentifiersQuery, toObservations, type EventIdentifiers, type ObservationOptions } from './observations-query.js';
 import { listAssignments } from './read-graph.js';
 import { removeSplit, splitIdentifier } from './split.js';
 import { normalizePhoneDigits } from './identifier.js';
@@ -95,10 +95,10 @@ export class IdentityService {
     // Identifier key → customer as of the latest chunk that touched it: a later chunk that changes a
     // customer touches its whole component, so the last report of every identifier is its final customer.
     const assignments = new Map<string, string>();
-    for await (const rows of this.store.stream<EventIdentifiers>(eventIdentifiersQuery(this.store, this.lastSeq), 50_000)) {
-      events += rows.length;
-      for (const r of rows) if (r.seq > this.lastSeq) this.lastSeq = r.seq;
-      const observations = rows.map((r) => toObservation(r, this.observationOptions));
+    for await (const chunk of this.store.streamColumns<EventIdentifiers>(eventIdentifiersQuery(this.store, this.lastSeq), 50_000)) {
+      events += chunk.length;
+      const observations = toObservations(chunk, this.observationOptions);
+      for (const seq of chunk.columns.seq) if (seq > this.lastSeq) this.lastSeq = seq;
       // A rebuild writes the whole map at the end, so it need not track what each chunk changed.
       if (rebuilt) {
         extendObservations(state, observations);
@@ -131,10 +131,7 @@ export class IdentityService {
 
   private async writeAll(): Promise<void> {
     const state = this.state as IdentityState;
-    await this.store.transaction(async (tx) => {
-      await tx.run(sql`DELETE FROM customer_map`);
-      await tx.appendRows('customer_map', mapRows(listAssignments(state)));
-    });
+    await this.store.transaction((tx) => replaceTable(tx, this.store.dialect, customerMapTable, mapRows(listAssignments(state))));
   }
 
   /** Rewrites the map rows of the customers a change touched or removed, from the touched identifiers' final customers. */

@@ -1,4 +1,4 @@
-import { raw, sql, type Sql, type Store } from '../store/index.js';
+import { raw, sql, type ColumnChunk, type Sql, type Store } from '../store/index.js';
 import type { Identifier } from './identifier.js';
 import type { Observation } from './identity-state.js';
 
@@ -80,4 +80,27 @@ export function toObservation(row: EventIdentifiers, options: ObservationOptions
   // An alias says the previous id (an anonymous id in Segment's browser flow) is this user.
   if (row.previous_id && row.previous_id !== row.anonymous_id) ids.push({ type: 'anon', value: row.previous_id });
   return { messageId: row.message_id, timestamp: Number(row.t), identifiers: ids };
+}
+
+/** The observations of a chunk of events read as columns (Store.streamColumns), in the chunk's order. */
+export function toObservations(chunk: ColumnChunk<EventIdentifiers>, options: ObservationOptions = {}): Observation[] {
+  const c = chunk.columns;
+  const out: Observation[] = new Array(chunk.length);
+  for (let i = 0; i < chunk.length; i++) {
+    out[i] = toObservation(
+      {
+        seq: c.seq[i]!,
+        message_id: c.message_id[i]!,
+        t: c.t[i]!,
+        user_id: c.user_id[i]!,
+        anonymous_id: c.anonymous_id[i]!,
+        email: c.email[i]!,
+        phone: c.phone[i]!,
+        previous_id: c.previous_id[i]!,
+        external_ids: c.external_ids[i]!,
+      },
+      options,
+    );
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
-export type { Store, StoreTx, Row, AppendValue } from './store.js';
+export type { Store, StoreTx, Row, AppendValue, ColumnChunk } from './store.js';
 export type { Dialect, TableDef, ColumnDef, ColumnType, Grain } from './dialect.js';
 export { sql, ident, raw, join, param, renderSql, Sql, type SqlValue, type ParamType } from './sql.js';
 export { migrate, migrations } from './migrations.js';
+export { replaceTable } from './replace-table.js';
 export { eventsTable, eventsTableV1, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTable, identitySplitsTable } from './schema.js';
 export { duckdbDialect } from './duckdb/duckdb-dialect.js';
 import { DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';

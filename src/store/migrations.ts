@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { alertsTable, apiKeysTable, customerMapTable, eventsTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
+import { alertsTable, apiKeysTable, customerMapTable, customerMapTableV1, eventsTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
 import { raw, sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
@@ -14,7 +14,7 @@ export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'event log, quarantine, loaded segments, api keys, rates, imports',
-    statements: (d) => [eventsTableV1, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTable, identitySplitsTable].map((t) => d.createTable(t)),
+    statements: (d) => [eventsTableV1, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTableV1, identitySplitsTable].map((t) => d.createTable(t)),
   },
   {
     version: 2,
@@ -48,6 +48,16 @@ export const migrations: readonly Migration[] = [
         sql`ALTER TABLE events_v6 RENAME TO events`,
       ];
     },
+  },
+  {
+    version: 7,
+    name: 'customer_map without its primary key, so a full rebuild can replace it whole',
+    statements: (d) => [
+      d.createTable({ ...customerMapTable, name: 'customer_map_v7' }),
+      sql`INSERT INTO customer_map_v7 SELECT type, value, customer_id FROM customer_map`,
+      sql`DROP TABLE customer_map`,
+      sql`ALTER TABLE customer_map_v7 RENAME TO customer_map`,
+    ],
   },
 ];
 

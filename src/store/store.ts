@@ -3,6 +3,12 @@ import type { Sql } from './sql.js';
 
 export type Row = Record<string, unknown>;
 
+/** Rows as columns: `columns[name][i]` is row i's value of column `name`. */
+export interface ColumnChunk<T extends object = Row> {
+  readonly length: number;
+  readonly columns: { readonly [K in keyof T]: ReadonlyArray<T[K]> };
+}
+
 /** What a transaction may do: the same reads and writes as the store, on one connection. */
 export type AppendValue = string | number | boolean | null;
 
@@ -23,6 +29,11 @@ export interface Store extends StoreTx {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Streams rows in chunks so exports of any size run in bounded memory. */
   stream<T extends object = Row>(fragment: Sql, chunkRows?: number): AsyncIterable<T[]>;
+  /**
+   * Streams the same rows as column arrays, values as `stream` gives them: for readers of millions of rows,
+   * where making an object per row costs more than the query (identity's rebuild: 3.2M events).
+   */
+  streamColumns<T extends object = Row>(fragment: Sql, chunkRows?: number): AsyncIterable<ColumnChunk<T>>;
   /** A table expression over local files of JSON lines, with the named top-level fields as columns. */
   jsonLines(paths: readonly string[], columns: Readonly<Record<string, ColumnType>>): Sql;
   /** Writes a query's rows to a Parquet file; returns the row count. */

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, JSDuckDBValueConverter, listValue, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, JSDuckDBValueConverter, listValue, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
 import { TesseraError, type DuckDbConfig } from '../../contract/index.js';
-import type { AppendValue, Row, Store, StoreTx } from '../store.js';
+import type { AppendValue, ColumnChunk, Row, Store, StoreTx } from '../store.js';
 import { raw, renderSql, sql, type RenderedSql, type Sql } from '../sql.js';
 import type { ColumnType } from '../dialect.js';
 import { duckdbDialect } from './duckdb-dialect.js';
@@ -16,10 +16,28 @@ function toDuckValues(rendered: RenderedSql): DuckDBValue[] {
   });
 }
 
+/** Column types whose raw DuckDB values are the JS values the converter would give. */
+const PLAIN_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+]);
+
+/** A BIGINT as a number when it fits exactly, else as its decimal text. */
+const fromBigInt = (v: bigint): number | string => (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString());
+
 function toJsRow(row: Record<string, unknown>): Row {
   for (const key of Object.keys(row)) {
     const v = row[key];
-    if (typeof v === 'bigint') row[key] = Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+    if (typeof v === 'bigint') row[key] = fromBigInt(v);
   }
   return row;
 }
@@ -167,14 +185,9 @@ export class DuckDbStore implements Store {
   }
 
   async *stream<T extends object = Row>(fragment: Sql, chunkRows = 10_000): AsyncIterable<T[]> {
-    this.refuseWhenClosing();
-    const conn = await this.inFlight(this.instance.connect());
-    try {
-      await this.inFlight(conn.run("SET TimeZone = 'UTC'"));
-      const rendered = renderSql(fragment, duckdbDialect);
-      const result = await this.inFlight(conn.stream(rendered.text, toDuckValues(rendered)));
+    let batch: T[] = [];
+    for await (const result of this.results(fragment)) {
       const chunks = result.yieldConvertedRowObjects(JSDuckDBValueConverter)[Symbol.asyncIterator]();
-      let batch: T[] = [];
       for (;;) {
         // A stream left open across close() stops at its next chunk rather than reading a closed database.
         this.refuseWhenClosing();
@@ -186,7 +199,48 @@ export class DuckDbStore implements Store {
           batch = [];
         }
       }
-      if (batch.length) yield batch;
+    }
+    if (batch.length) yield batch;
+  }
+
+  async *streamColumns<T extends object = Row>(fragment: Sql, chunkRows = 10_000): AsyncIterable<ColumnChunk<T>> {
+    for await (const result of this.results(fragment)) {
+      const names = result.columnNames();
+      // Text, booleans and numbers come out of DuckDB as JS values already; the converter's call per value
+      // is left for the rest (timestamps, decimals, lists), where it costs about as much as the query.
+      const plain = names.map((_, k) => PLAIN_TYPES.has(result.columnTypeId(k)));
+      let columns: unknown[][] = names.map(() => []);
+      let length = 0;
+      const emit = (): ColumnChunk<T> => {
+        const chunk = { length, columns: Object.fromEntries(names.map((name, k) => [name, columns[k]])) } as unknown as ColumnChunk<T>;
+        columns = names.map(() => []);
+        length = 0;
+        return chunk;
+      };
+      for (;;) {
+        this.refuseWhenClosing();
+        const chunk = await this.inFlight(result.fetchChunk());
+        if (!chunk || chunk.rowCount === 0) break;
+        for (let k = 0; k < names.length; k++) {
+          const into = columns[k]!;
+          const values = plain[k] ? chunk.getColumnValues(k) : chunk.convertColumnValues(k, JSDuckDBValueConverter);
+          for (const v of values) into.push(typeof v === 'bigint' ? fromBigInt(v) : v);
+        }
+        length += chunk.rowCount;
+        if (length >= chunkRows) yield emit();
+      }
+      if (length > 0) yield emit();
+    }
+  }
+
+  /** Runs a streaming query on a connection of its own, closed once the caller has read the result. */
+  private async *results(fragment: Sql): AsyncIterable<DuckDBResult> {
+    this.refuseWhenClosing();
+    const conn = await this.inFlight(this.instance.connect());
+    try {
+      await this.inFlight(conn.run("SET TimeZone = 'UTC'"));
+      const rendered = renderSql(fragment, duckdbDialect);
+      yield await this.inFlight(conn.stream(rendered.text, toDuckValues(rendered)));
     } finally {
       conn.closeSync();
     }
