@@ -2,6 +2,7 @@
 // `--customers N` scales it down for a quick look. Prints the figures; exits 1 if a target is missed.
 import { performance } from 'node:perf_hooks';
 import { applyObservations, customerOf, listAssignments, rebuild, type Observation } from '../src/identity/index.js';
+import { saveResult } from './lib/harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -274,11 +275,16 @@ function newLinks(batch: number, after: number, late: boolean): Observation[] {
   return out;
 }
 
-/** A fixed integer loop: its time shows how much the machine's other work is slowing this run down. */
+/**
+ * A fixed integer loop: its time shows how much the machine's other work is slowing this run down. A bare
+ * counting loop was compiled either of two ways from run to run (0.19 s or 1.5 s on the same idle machine);
+ * this one, over a typed array, took 0.96–1.0 s in every run here, idle.
+ */
 function calibrate(): number {
+  const a = new Int32Array(1 << 16).map((_, i) => i);
   const t = performance.now();
   let x = 0;
-  for (let i = 0; i < 3e8; i++) x = (x + i * 7) | 0;
+  for (let r = 0; r < 3000; r++) for (let i = 0; i < a.length; i++) x = (x + Math.imul(a[i]!, r)) | 0;
   if (x === 42) console.log('');
   return performance.now() - t;
 }
@@ -329,7 +335,7 @@ function main(): void {
       `making the input's strings and objects (first run ${seconds(rebuildMs)} including ${seconds(readMs)} of that)`,
   );
   console.log(`  cpu time (user + system, all threads, net of making the input): best ${seconds(netCpuMs)}, median ${seconds(median(cpuRuns))}`);
-  console.log(`  memory: rss before ${mib(rssBefore)}, after ${mib(rssAfter)}, peak ${mib(peakAfterRebuild)}; machine calibration loop ${calibration.toFixed(0)} ms (a fixed loop: about 1.42 s under tsx on this machine idle, 2026-11-30; more means other work is slowing the run)`);
+  console.log(`  memory: rss before ${mib(rssBefore)}, after ${mib(rssAfter)}, peak ${mib(peakAfterRebuild)}; machine calibration loop ${calibration.toFixed(0)} ms (about 970 ms when the machine is idle; more means other work is slowing the run)`);
 
   t = performance.now();
   let assignments = 0;
@@ -383,6 +389,24 @@ function main(): void {
       `max ${Math.max(...lateTimes).toFixed(1)} ms (${count(replayed)} earlier observations replayed)`,
   );
   console.log(`peak rss of the whole run: ${mib(peakRss())}`);
+
+  saveResult('identity', {
+    people: PEOPLE,
+    identifiers: shop.count,
+    observations: shop.obsCount,
+    links,
+    hugePages,
+    calibrationMs: Math.round(calibration),
+    fullArrivalOrderMs: { best: Math.round(netMs), median: Math.round(median(runs)), runs: runs.map(Math.round) },
+    fullArrivalOrderCpuMs: { best: Math.round(netCpuMs), median: Math.round(median(cpuRuns)) },
+    fullTimeOrderMs: Math.round(sortedMs),
+    rssAfterRebuildMiB: Math.round(rssAfter / 2 ** 20),
+    peakRssAfterRebuildMiB: Math.round(peakAfterRebuild / 2 ** 20),
+    incrementalNewLinksMs: { median: Number(median(times).toFixed(1)), max: Number(Math.max(...times).toFixed(1)) },
+    incrementalLateLinksMs: { median: Number(median(lateTimes).toFixed(1)), max: Number(Math.max(...lateTimes).toFixed(1)) },
+    reference: { bareUnionFindMs: Math.round(bare.ms), bareUnionFindTimeOrderMs: Math.round(bareTimed.ms), mapUnionFindMs: Math.round(viaMap.ms) },
+    ratios: { toBareTimeOrder: Number((netMs / bareTimed.ms).toFixed(2)), toMapUnionFind: Number((netMs / viaMap.ms).toFixed(2)) },
+  });
 
   const missed: string[] = [];
   if (PEOPLE >= 1_000_000 && netMs > 8000) missed.push('full resolution over 8 s');
