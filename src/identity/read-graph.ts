@@ -38,16 +38,20 @@ export function customerOf(state: IdentityState, identifier: string | Identifier
 /** Every identifier in the graph with its customer, in no particular order (blocked and invalid values left out). */
 export function* listAssignments(state: IdentityState): Generator<Assignment> {
   const table = state.table;
-  const cache: Array<string | undefined> = [];
+  // Each root's customer id is hashed once. Root numbers are scattered over millions, so the cache is a
+  // typed array of slots into a dense list: a JS array written at scattered indices turns into a dictionary.
+  const slotOf = new Int32Array(table.count).fill(-1);
+  const ids: string[] = [];
   for (let x = 0; x < table.count; x++) {
     if ((table.flagsOf(x) & OUTSIDE_GRAPH) !== 0) continue;
     const r = table.find(x);
-    let customerId = cache[r];
-    if (customerId === undefined) {
-      customerId = customerIdOfRoot(state, r);
-      cache[r] = customerId;
+    let slot = slotOf[r]!;
+    if (slot < 0) {
+      slot = ids.length;
+      ids.push(customerIdOfRoot(state, r));
+      slotOf[r] = slot;
     }
-    yield { type: table.typeName(x), value: table.value(x), customerId, firstSeen: table.firstTimeOf(x) };
+    yield { type: table.typeName(x), value: table.value(x), customerId: ids[slot]!, firstSeen: table.firstTimeOf(x) };
   }
 }
 
