@@ -161,6 +161,60 @@ describe('identity resolution through the store', () => {
     expect((await readProfile(ws.store, ws.identity, 'user:u-1')).refused_merges).toBe(1);
   });
 
+  it('leaves customer_map as it is at a start that resolves the same events with the same rules, and rewrites it otherwise', async () => {
+    const dir = await makeTempDir('tessera-identity-restart-');
+    const open = (identity: MergeRulesInput = {}) => openWorkspace(TesseraConfig.parse({ dataDir: dir, logLevel: 'silent', identity }), pino({ level: 'silent' }));
+    // A row no resolution makes: it survives a start that leaves the map, and goes with a rewrite.
+    const mark = (w: Workspace) => w.store.run(sql`INSERT INTO customer_map VALUES ('marker', 'left-alone', 'c_marker')`);
+    const marked = async (w: Workspace) => (await w.store.query(sql`SELECT 1 FROM customer_map WHERE type = 'marker'`)).length === 1;
+    let ws = await open();
+    try {
+      await send(ws, [identify({ anonymousId: 'a1', userId: 'u-1', traits: { email: 'ann@example.com' }, timestamp: at(0) }), identify({ anonymousId: 'a2', traits: { email: 'ann@example.com' }, timestamp: at(1) })]);
+      await ws.identity.split('anon:a2', 'email:ann@example.com');
+      const map = await customerMap(ws);
+      await mark(ws);
+      await ws.close();
+
+      // Same events, rules and splits: the start resolves the graph and leaves the stored map.
+      ws = await open();
+      await ws.identity.refresh();
+      expect(await marked(ws)).toBe(true);
+      // An explicit rebuild always writes, and writes the same map.
+      await ws.identity.rebuild();
+      expect(await marked(ws)).toBe(false);
+      expect(await customerMap(ws)).toEqual(map);
+      await mark(ws);
+      await ws.close();
+
+      // Other rules: the start rewrites the map, and the email no longer links anyone.
+      ws = await open({ blocked: { values: ['ann@example.com'] } });
+      await ws.identity.refresh();
+      expect(await marked(ws)).toBe(false);
+      expect(await customerOf(ws, 'email:ann@example.com')).toBeUndefined();
+      expect(await customerOf(ws, 'anon:a1')).toBe(await customerOf(ws, 'user:u-1'));
+      expect(await customerOf(ws, 'anon:a2')).not.toBe(await customerOf(ws, 'user:u-1'));
+      // A split removed after the map was written changes the inputs too.
+      await ws.identity.unsplit('anon:a2', 'email:ann@example.com');
+      await mark(ws);
+      await ws.close();
+      ws = await open({ blocked: { values: ['ann@example.com'] } });
+      await ws.identity.refresh();
+      expect(await marked(ws)).toBe(true);
+      await ws.close();
+
+      // Events stored after the map was last written: the next start rewrites it, and resolves them.
+      ws = await open({ blocked: { values: ['ann@example.com'] } });
+      await ws.store.run(sql`DELETE FROM identity_map_state`);
+      await ws.close();
+      ws = await open({ blocked: { values: ['ann@example.com'] } });
+      await ws.identity.refresh();
+      expect(await marked(ws)).toBe(false);
+    } finally {
+      await ws.close();
+      await removeDir(dir);
+    }
+  });
+
   it('splits a wrong merge, keeps it split across a rebuild, and merges again when the split is removed', async () => {
     const ws = await openWs();
     await send(ws, [identify({ anonymousId: 'a1', userId: 'u-1', traits: { email: 'ann@example.com' }, timestamp: at(0) }), page({ anonymousId: 'a1', timestamp: at(1) })]);

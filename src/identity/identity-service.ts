@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.js';
+import type { Store, StoreTx } from '../store/index.js';
 import { customerMapTable, replaceTable, sql } from '../store/index.js';
 import type { ApplyResult } from './change-tracker.js';
 import { applyObservations, createIdentityState, extendObservations } from './identity-graph.js';
@@ -23,9 +23,17 @@ export interface RefreshResult {
  * rules), then follows the log incrementally; every change is written to `customer_map`, which is
  * what the rest of Tessera reads.
  */
+/**
+ * Bumped whenever resolution would give a different map from the same events and rules (a fix to the
+ * graph, a new normalizer): part of the map's fingerprint, so a start after such a change rewrites it.
+ */
+const RESOLUTION_VERSION = 2;
+
 export class IdentityService {
   private state: IdentityState | undefined;
   private lastSeq = 0;
+  /** Events read into the graph since it was built: with lastSeq and the fingerprint, what the map reflects. */
+  private eventsRead = 0;
   private chain: Promise<unknown> = Promise.resolve();
 
   private readonly observationOptions: ObservationOptions;
@@ -47,7 +55,9 @@ export class IdentityService {
     return this.serialize(async () => {
       this.state = undefined;
       this.lastSeq = 0;
-      return this.refreshNow();
+      this.eventsRead = 0;
+      // Written even when the stored map looks current: a rebuild is also how a user repairs a map.
+      return this.refreshNow(true);
     });
   }
 
@@ -85,7 +95,7 @@ export class IdentityService {
     });
   }
 
-  private async refreshNow(): Promise<RefreshResult> {
+  private async refreshNow(forceWrite = false): Promise<RefreshResult> {
     const rebuilt = this.state === undefined;
     if (!this.state) this.state = await this.freshState();
     const state = this.state;
@@ -97,6 +107,7 @@ export class IdentityService {
     const assignments = new Map<string, string>();
     for await (const chunk of this.store.streamColumns<EventIdentifiers>(eventIdentifiersQuery(this.store, this.lastSeq), 50_000)) {
       events += chunk.length;
+      this.eventsRead += chunk.length;
       const observations = toObservations(chunk, this.observationOptions);
       for (const seq of chunk.columns.seq) if (seq > this.lastSeq) this.lastSeq = seq;
       // A rebuild writes the whole map at the end, so it need not track what each chunk changed.
@@ -109,8 +120,14 @@ export class IdentityService {
         for (const a of result.touchedAssignments()) assignments.set(`${a.type}:${a.value}`, a.customerId);
       }
     }
-    if (rebuilt) await this.writeAll();
-    else if (touched.size > 0 || removed.size > 0) await this.writeChanges(touched, removed, assignments);
+    if (rebuilt) {
+      // Every start rebuilds the graph; the stored map is rewritten only if it came from other inputs.
+      if (forceWrite || !(await this.mapIsCurrent())) await this.writeAll();
+    } else if (touched.size > 0 || removed.size > 0) {
+      await this.writeChanges(touched, removed, assignments);
+    } else if (events > 0) {
+      await this.store.transaction((tx) => this.recordMapState(tx));
+    }
     return { events, touchedCustomers: touched.size, removedCustomers: removed.size, rebuilt };
   }
 
@@ -131,7 +148,30 @@ export class IdentityService {
 
   private async writeAll(): Promise<void> {
     const state = this.state as IdentityState;
-    await this.store.transaction((tx) => replaceTable(tx, this.store.dialect, customerMapTable, mapRows(listAssignments(state))));
+    await this.store.transaction(async (tx) => {
+      await replaceTable(tx, this.store.dialect, customerMapTable, mapRows(listAssignments(state)));
+      await this.recordMapState(tx);
+    });
+  }
+
+  /** The inputs the map is resolved from: rules as configured, the splits in force, options, and the resolver. */
+  private fingerprint(): string {
+    const state = this.state as IdentityState;
+    return JSON.stringify([RESOLUTION_VERSION, this.rules, state.rules.forbidden, this.observationOptions]);
+  }
+
+  /** Whether the stored customer_map was written from exactly the events and inputs the graph now holds. */
+  private async mapIsCurrent(): Promise<boolean> {
+    const [stored] = await this.store.query<{ last_seq: number; events: number; fingerprint: string }>(
+      sql`SELECT last_seq, events, fingerprint FROM identity_map_state`,
+    );
+    return stored !== undefined && stored.last_seq === this.lastSeq && stored.events === this.eventsRead && stored.fingerprint === this.fingerprint();
+  }
+
+  /** Records, in the transaction that writes the map, what it now reflects. */
+  private async recordMapState(tx: StoreTx): Promise<void> {
+    await tx.run(sql`DELETE FROM identity_map_state`);
+    await tx.run(sql`INSERT INTO identity_map_state VALUES (${this.lastSeq}, ${this.eventsRead}, ${this.fingerprint()})`);
   }
 
   /** Rewrites the map rows of the customers a change touched or removed, from the touched identifiers' final customers. */
@@ -154,6 +194,7 @@ export class IdentityService {
       await tx.run(sql`DROP TABLE map_gone`);
       await tx.run(sql`DROP TABLE map_moved`);
       await tx.appendRows('customer_map', rows);
+      await this.recordMapState(tx);
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { alertsTable, apiKeysTable, customerMapTable, customerMapTableV1, eventsTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
+import { alertsTable, apiKeysTable, customerMapTable, customerMapTableV1, eventsTable, identityMapStateTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
 import { raw, sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
@@ -58,6 +58,11 @@ export const migrations: readonly Migration[] = [
       sql`DROP TABLE customer_map`,
       sql`ALTER TABLE customer_map_v7 RENAME TO customer_map`,
     ],
+  },
+  {
+    version: 8,
+    name: 'what the stored customer_map was resolved from, so a start with the same inputs leaves it',
+    statements: (d) => [d.createTable(identityMapStateTable)],
   },
 ];
 

@@ -382,6 +382,20 @@ export const metricFactTables: readonly TableDef[] = [
   metricBenchmarksTable,
 ];
 
+/**
+ * What the stored customer_map was resolved from: the last event seq, how many events that was, and a
+ * fingerprint of the rules and options. A process that rebuilds the graph from the same inputs finds the
+ * map already right and leaves it, instead of rewriting millions of rows at every start. One row.
+ */
+export const identityMapStateTable: TableDef = {
+  name: 'identity_map_state',
+  columns: [
+    { name: 'last_seq', type: 'int', nullable: false },
+    { name: 'events', type: 'int', nullable: false },
+    { name: 'fingerprint', type: 'text', nullable: false },
+  ],
+};
+
 /** Splits a user made (`tessera identity split`): rules the identity graph must keep on every rebuild. */
 export const identitySplitsTable: TableDef = {
   name: 'identity_splits',
