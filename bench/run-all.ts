@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from './lib/harness.js';
 
-const benches = ['ingest', 'import', 'identity', 'metrics', 'segments', 'models', 'dashboard'];
+const benches = ['ingest', 'import', 'identity', 'identity-store', 'metrics', 'segments', 'models', 'dashboard'];
 const only = process.argv.slice(2);
 const failed: string[] = [];
 for (const name of only.length > 0 ? only : benches) {
