@@ -18,17 +18,18 @@ export interface RefreshResult {
 }
 
 /**
- * Keeps the identity graph of a data directory and its table `customer_map` current. The graph lives
- * in memory (rebuilt from the event log on first use: the graph is a function of the events and the
- * rules), then follows the log incrementally; every change is written to `customer_map`, which is
- * what the rest of Tessera reads.
- */
-/**
  * Bumped whenever resolution would give a different map from the same events and rules (a fix to the
  * graph, a new normalizer): part of the map's fingerprint, so a start after such a change rewrites it.
  */
 const RESOLUTION_VERSION = 2;
 
+/**
+ * Keeps the identity graph of a data directory and its table `customer_map` current. The graph lives
+ * in memory (rebuilt from the event log on first use: the graph is a function of the events and the
+ * rules), then follows the log incrementally; every change is written to `customer_map`, which is
+ * what the rest of Tessera reads. A first use leaves the stored map when `identity_map_state` shows it
+ * was written from the same events and inputs.
+ */
 export class IdentityService {
   private state: IdentityState | undefined;
   private lastSeq = 0;
