@@ -28,6 +28,11 @@ export const DuckDbConfig = z
   .object({
     memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 2GB').default('2GB'),
     threads: z.number().int().min(1).max(64).default(2),
+    /**
+     * Write-ahead log size that triggers a checkpoint. DuckDB's 16 MB meant a checkpoint after nearly
+     * every log load (30k messages write ~25 MB), each rewriting the row group it had appended to.
+     */
+    checkpointThreshold: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 256MB').default('256MB'),
   })
   .strict();
 export type DuckDbConfig = z.infer<typeof DuckDbConfig>;

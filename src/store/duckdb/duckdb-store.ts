@@ -54,6 +54,9 @@ async function runOn(conn: DuckDBConnection, fragment: Sql): Promise<number> {
   return Number(result.rowsChanged);
 }
 
+/** Rows appended between two turns of the event loop (~10 ms of appending). */
+const appendYieldRows = 8_192;
+
 async function appendOn(conn: DuckDBConnection, table: string, rows: Iterable<readonly AppendValue[]>): Promise<number> {
   const appender = await conn.createAppender(table);
   let n = 0;
@@ -67,7 +70,8 @@ async function appendOn(conn: DuckDBConnection, table: string, rows: Iterable<re
         else appender.appendDouble(v);
       }
       appender.endRow();
-      n++;
+      // Appending is synchronous JavaScript: a large write lets other requests through now and then.
+      if (++n % appendYieldRows === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     appender.flushSync();
   } finally {
@@ -81,8 +85,10 @@ function isLockError(err: unknown): boolean {
   return err instanceof Error && /lock|Conflicting lock/i.test(err.message);
 }
 
-export interface DuckDbStoreOptions extends DuckDbConfig {
+export interface DuckDbStoreOptions extends Omit<DuckDbConfig, 'checkpointThreshold'> {
   dataDir: string;
+  /** DuckDB's own (16 MB) when unset. */
+  checkpointThreshold?: string;
 }
 
 /** The embedded DuckDB store: one instance per process, writes serialized on one connection. */
@@ -118,6 +124,7 @@ export class DuckDbStore implements Store {
         memory_limit: options.memoryLimit,
         threads: String(options.threads),
         temp_directory: tmp,
+        ...(options.checkpointThreshold ? { checkpoint_threshold: options.checkpointThreshold } : {}),
       });
     } catch (err) {
       if (isLockError(err)) {
