@@ -1,13 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { launcherEnv } from '../../src/cli/launcher-env.js';
 
 export const root = new URL('../..', import.meta.url).pathname;
 export const cli = join(root, 'dist/cli/main.js');
 
 /** Runs the built CLI to completion and returns stdout. */
 export function tessera(args: string[]): string {
-  const r = spawnSync('node', [cli, ...args], { encoding: 'utf8' });
+  const r = spawnSync('node', [cli, ...args], { encoding: 'utf8', env: { ...process.env, ...launcherEnv } });
   if (r.status !== 0) throw new Error(`tessera ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -17,7 +18,8 @@ export function startServe(dataDir: string, env: Record<string, string> = {}): P
   // BENCH_SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' profiles the server under load.
   const nodeArgs = process.env['BENCH_SERVE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
   const child = spawn('node', [...nodeArgs, cli, 'serve', '--port', '0', '--data', dataDir, ...(process.env['BENCH_CONFIG'] ? ['--config', process.env['BENCH_CONFIG']] : [])], {
-    env: { ...process.env, TESSERA_LOG_LEVEL: 'warn', ...env },
+    // The launcher's environment, as `tessera serve` from the bin would have it (launcher-env.ts).
+    env: { ...process.env, ...launcherEnv, TESSERA_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return new Promise((resolve, reject) => {

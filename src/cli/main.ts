@@ -1,8 +1,6 @@
-#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node
-// The launcher asks glibc for transparent huge pages on large allocations: a full identity rebuild writes
-// about 1 GB of fresh typed arrays, and on a small VM faulting that in 4 KB pages costs a third of the
-// rebuild (docs/architecture.md). glibc reads the setting only at process start, hence the shebang; other
-// C libraries ignore it.
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 DUCKDB_JE_MALLOC_CONF=dirty_decay_ms:10000,muzzy_decay_ms:10000 node
+// The launcher's environment (huge pages for glibc, a slower page decay for DuckDB's jemalloc) is explained in
+// launcher-env.ts; C libraries read it only at process start, hence the shebang.
 import { TesseraError } from '../contract/index.js';
 import { ForwardToServer, type CliIo } from './context.js';
 import { bufferIo, forward, localContext, serverContext } from './hosts.js';

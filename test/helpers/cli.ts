@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { launcherEnv } from '../../src/cli/launcher-env.js';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -14,10 +15,10 @@ export function assertCliBuilt(): void {
 
 /**
  * The environment of a spawned CLI: ours without TESSERA_* settings, so only the flags count, and with the
- * glibc setting the `tessera` launcher's shebang adds, so tests run the process users run.
+ * settings the `tessera` launcher's shebang adds, so tests run the process users run.
  */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
+  const env: NodeJS.ProcessEnv = { ...launcherEnv };
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TESSERA_')) env[k] = v;
   return { ...env, ...extra };
 }
