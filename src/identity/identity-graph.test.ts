@@ -168,8 +168,27 @@ describe('incremental updates', () => {
     );
   });
 
-  it('replays the affected customers when an earlier observation arrives late', () => {
+  it('reports nothing for events that repeat what the graph knows, and only what changed otherwise', () => {
     const state = createIdentityState();
+    applyObservations(state, [seen('m1', 1, 'anon:a1', 'user:u1'), seen('m2', 2, 'anon:a2', 'user:u2'), seen('m3', 3, 'anon:a3')]);
+    const before = [...listCustomers(state)];
+    // Later sightings of known identifiers, alone or with another of the same customer: nothing to rewrite.
+    const repeat = applyObservations(state, [seen('m4', 4, 'anon:a1'), seen('m5', 5, 'anon:a1', 'user:u1'), seen('m6', 6, 'user:u2', 'anon:a2')]);
+    expect(repeat).toMatchObject({ stored: 2, touchedCustomers: [], removedCustomers: [] });
+    expect(repeat.touchedAssignments()).toEqual([]);
+    expect([...listCustomers(state)]).toEqual(before);
+    // A new identifier of u1 touches u1 alone; a link between u2 and a3 touches their merged customer alone.
+    const u1 = customerOf(state, 'user:u1')!;
+    const changed = applyObservations(state, [seen('m7', 7, 'user:u1', 'email:x@example.com'), seen('m8', 8, 'anon:a3', 'user:u2')]);
+    const u2 = customerOf(state, 'user:u2')!;
+    expect(changed.touchedCustomers.sort()).toEqual([u1, u2].sort());
+    expect(changed.touchedAssignments().map((a) => `${a.type}:${a.value}`).sort()).toEqual(['anon:a1', 'anon:a2', 'anon:a3', 'email:x@example.com', 'user:u1', 'user:u2']);
+    // An earlier sighting that arrives late can rename a customer: it is reported, never skipped.
+    const late = applyObservations(state, [seen('m0', 0, 'anon:a3')]);
+    expect(late.touchedCustomers).toEqual([customerOf(state, 'anon:a3')]);
+  });
+
+  it('replays the affected customers when an earlier observation arrives late', () => {    const state = createIdentityState();
     applyObservations(state, [seen('m2', 2, 'anon:tablet', 'user:u2'), seen('m3', 3, 'anon:x', 'user:u3')]);
     expect(customerOf(state, 'anon:tablet')).toBe(customerOf(state, 'user:u2'));
     // u1 used the tablet first: in event time the tablet is u1's and u2 is the one refused.

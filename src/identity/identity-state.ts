@@ -203,6 +203,12 @@ export function ingestChunk(state: IdentityState, chunk: readonly Observation[],
   return error === undefined ? { count } : { count, error };
 }
 
+function spansComponents(table: IdentityState['table'], ids: readonly number[], n: number): boolean {
+  const root = table.find(ids[0]!);
+  for (let k = 1; k < n; k++) if (table.find(ids[k]!) !== root) return true;
+  return false;
+}
+
 /** Records when each of an observation's (interned) identifiers was first seen; stores the observation if it can link anything. */
 function storeObservation(state: IdentityState, observation: Observation, buffers: ChunkBuffers, from: number, to: number, scratch: number[], observer?: ChangeObserver): number {
   const table = state.table;
@@ -214,12 +220,15 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
   let message = -1;
   for (let p = from; p < to; p++) {
     const x = ids[p]!;
-    if (observer !== undefined) {
-      // Before the first sighting moves: that can rename the customer.
+    const earlier = table.isEarlierSighting(x, time, messageId);
+    // The observer hears only of what can change a customer: a new identifier, or a first sighting that
+    // moves (which can rename the customer; noted before it moves). Most events repeat known identifiers
+    // of one customer, and reporting those rewrote every active customer's map rows at each refresh.
+    if (observer !== undefined && (existed[p] === 0 || earlier)) {
       if (existed[p] === 1) observer.noteBefore(x);
       observer.noteAfter(x);
     }
-    if (table.isEarlierSighting(x, time, messageId)) {
+    if (earlier) {
       if (message < 0) message = state.messages.add(messageId);
       table.setFirstSeen(x, time, message);
     }
@@ -234,6 +243,14 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
     scratch[n++] = x;
   }
   if (n < 2) return -1;
+  // A link between two components can merge them (processed later in this batch, by which time merges
+  // have only grown components); one whose identifiers already share a component changes nothing.
+  if (observer !== undefined && spansComponents(table, scratch, n)) {
+    for (let k = 0; k < n; k++) {
+      observer.noteBefore(scratch[k]!);
+      observer.noteAfter(scratch[k]!);
+    }
+  }
   // Insertion sort (observations hold a handful of ids): linkable ones by priority, then the blocked ones.
   for (let i = 1; i < n; i++) {
     const x = scratch[i]!;
