@@ -120,6 +120,7 @@ export class SegmentLoader {
 
   private async loadAll(): Promise<LoadResult> {
     const result: LoadResult = { segments: 0, inserted: 0, rejected: 0, noRate: 0 };
+    const started = performance.now();
     const active = this.activeSegment();
     const names = listSegments(this.dir).filter((n) => n !== active);
     // Several segments load in one statement: a load has a fixed cost that small segments should share.
@@ -153,7 +154,7 @@ export class SegmentLoader {
       }
       for (const p of paths) unlinkSync(p);
     }
-    if (result.segments > 0) this.logger.debug(result, 'loaded log segments');
+    if (result.segments > 0) this.logger.debug({ ...result, ms: Math.round(performance.now() - started) }, 'loaded log segments');
     return result;
   }
 }

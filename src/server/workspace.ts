@@ -67,7 +67,8 @@ export function followLog(ws: Workspace): LogFollower {
         const started = performance.now();
         // The KPI facts are not refreshed here: every answer refreshes them first (a no-op when
         // nothing changed), so heavy ingestion never waits behind a fact rebuild nobody asked for.
-        await ws.identity.refresh();
+        const result = await ws.identity.refresh();
+        if (result.events > 0) ws.logger.debug({ ...result, ms: Math.round(performance.now() - started) }, 'identity followed the log');
         if (!again || stopped) break;
         // Loads arrived meanwhile: under sustained ingestion, rest as long as the refresh took (up
         // to a second) so that the loader, which shares the writer and the cores, keeps up; each
