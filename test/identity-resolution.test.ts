@@ -289,3 +289,35 @@ describe('order independence', () => {
     expect(counts!.rows).toBe(incremental.length + 1);
   });
 });
+
+describe('a rebuild reads each set of identifiers once', () => {
+  /** The history, then the same identifiers again on later days (new messages), as a shop's repeat visits are. */
+  function repeatedHistory(): Message[] {
+    const later = history().map((m, i) => ({ ...m, messageId: `r${i}`, timestamp: new Date(Date.parse(String(m.timestamp)) + 86_400_000).toISOString() }));
+    const views = Array.from({ length: 20 }, (_, i) => page({ messageId: `v${i}`, anonymousId: 'd1', timestamp: at(20 + i) }));
+    return [...history(), ...later, ...views];
+  }
+
+  it('gives the map, first sightings and merge reasons that following every event gives', async () => {
+    const ws = await openWs();
+    // One at a time, shuffled: late repeats of a set must not move what its first event decided.
+    for (const message of shuffled(repeatedHistory(), 7)) await send(ws, [message]);
+    const incremental = await customerMap(ws);
+    const explained = async () => JSON.stringify(await explainProfile(ws.store, ws.identity, 'user:u-1'));
+    const before = await explained();
+    const storedBefore = (await ws.identity.graph()).observations.count;
+    const [events] = await ws.store.query<{ n: number }>(sql`SELECT count(*) AS n FROM events`);
+    const rebuilt = await ws.identity.rebuild();
+    expect(rebuilt.events).toBe(Number(events!.n));
+    // The repeats were not read: the rebuilt graph keeps one linking observation per set (the first day's).
+    const storedAfter = (await ws.identity.graph()).observations.count;
+    expect(storedAfter).toBeLessThan(storedBefore);
+    expect(storedAfter).toBe(storedBefore / 2);
+    expect(await customerMap(ws)).toEqual(incremental);
+    // Merges, refusals and first sightings name the first events (h…), never a repeat; a refusal is listed once.
+    expect(await explained()).toBe(before);
+    expect(before).toContain('"merge"');
+    expect(before.match(/"refusal"/g)).toHaveLength(2);
+    expect(before).not.toMatch(/"r\d|"v\d/);
+  });
+});

@@ -14,7 +14,11 @@ export interface IdentifierExplanation {
   readonly identifiers: ReadonlyArray<Identifier & { readonly key: string; readonly firstSeen: number; readonly firstMessageId: string }>;
   /** The merges that built the customer, in the order they were made. */
   readonly merges: MergeLogEntry[];
-  /** Merges refused that involved one of the customer's identifiers. */
+  /**
+   * Merges refused that involved one of the customer's identifiers: each link refused for a reason once,
+   * at its first refusal. A shared device refused on every page view is one entry, and a rebuild (which
+   * reads each set of identifiers once) explains the same as a server that followed every event.
+   */
   readonly refusals: MergeLogEntry[];
   /** The splits recorded against the customer's identifiers. */
   readonly splits: { readonly identifiers: string[]; readonly links: Array<readonly [string, string]> };
@@ -59,10 +63,21 @@ export function explainIdentifier(state: IdentityState, identifier: string | Ide
       firstMessageId: state.messages.get(table.firstMessageOf(m)),
     })),
     merges: sortLogIndices(state, merges).map((i) => logEntryAt(state, i)),
-    refusals: sortLogIndices(state, refusals).map((i) => logEntryAt(state, i)),
+    refusals: firstOfEach(sortLogIndices(state, refusals), (i) => `${log.rule[i]} ${log.a[i]} ${log.b[i]}`).map((i) => logEntryAt(state, i)),
     splits: {
       identifiers: rules.identifiers.filter((k) => keys.has(k)),
       links: rules.links.filter(([a, b]) => keys.has(a) || keys.has(b)),
     },
   };
+}
+
+/** The first index of each key, in the order given. */
+function firstOfEach(indices: readonly number[], keyOf: (i: number) => string): number[] {
+  const seen = new Set<string>();
+  return indices.filter((i) => {
+    const key = keyOf(i);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

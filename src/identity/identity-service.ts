@@ -4,7 +4,7 @@ import type { ApplyResult } from './change-tracker.js';
 import { applyObservations, createIdentityState, extendObservations } from './identity-graph.js';
 import type { IdentityState } from './identity-state.js';
 import { MergeRules, type MergeRulesInput } from './merge-rules.js';
-import { eventIdentifiersQuery, toObservations, type EventIdentifiers, type ObservationOptions } from './observations-query.js';
+import { eventIdentifiersQuery, firstEventOfEachIdentifierSet, toObservations, type EventIdentifiers, type ObservationOptions } from './observations-query.js';
 import { listAssignments } from './read-graph.js';
 import { removeSplit, splitIdentifier } from './split.js';
 import { normalizePhoneDigits } from './identifier.js';
@@ -109,11 +109,23 @@ export class IdentityService {
     // A refresh shares the event loop with acknowledgements: its chunks stay small enough (~10 ms of
     // graph work each) that a tracking request never waits long behind one. A rebuild wants throughput.
     const chunkRows = rebuilt ? 50_000 : 4_096;
-    for await (const chunk of this.store.streamColumns<EventIdentifiers>(eventIdentifiersQuery(this.store, this.lastSeq), chunkRows)) {
-      events += chunk.length;
-      this.eventsRead += chunk.length;
+    let query = eventIdentifiersQuery(this.store, this.lastSeq);
+    if (rebuilt) {
+      // A rebuild reads each distinct set of identifiers once, up to the last event it counts; later
+      // events are the next refresh's.
+      const [last] = await this.store.query<{ seq: number | null; n: number }>(sql`SELECT max(seq) AS seq, count(*) AS n FROM events`);
+      events = Number(last?.n ?? 0);
+      this.eventsRead = events;
+      this.lastSeq = Number(last?.seq ?? 0);
+      query = firstEventOfEachIdentifierSet(this.store, this.lastSeq);
+    }
+    for await (const chunk of this.store.streamColumns<EventIdentifiers>(query, chunkRows)) {
       const observations = toObservations(chunk, this.observationOptions);
-      for (const seq of chunk.columns.seq) if (seq > this.lastSeq) this.lastSeq = seq;
+      if (!rebuilt) {
+        events += chunk.length;
+        this.eventsRead += chunk.length;
+        for (const seq of chunk.columns.seq) if (seq > this.lastSeq) this.lastSeq = seq;
+      }
       // A rebuild writes the whole map at the end, so it need not track what each chunk changed.
       if (rebuilt) {
         extendObservations(state, observations);

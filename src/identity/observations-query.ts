@@ -22,13 +22,31 @@ export interface EventIdentifiers {
  * depend on how a source labels itself (imports, identify calls and server-side tracks all carry them).
  */
 export function eventIdentifiersQuery(store: Store, afterSeq: number): Sql {
+  return sql`${identifierColumns(store, sql`seq > ${afterSeq}`)} ORDER BY ts, message_id`;
+}
+
+/**
+ * The first event, in canonical order (milliseconds, then message id, as the graph orders), of each distinct set of identifiers up to `upToSeq`: what a full
+ * rebuild needs. Resolving in canonical order, a later event with the same identifiers as an earlier one
+ * changes nothing: the earlier one merged them (they stay merged, components only grow during a
+ * resolution) or was refused (the components it would join have only grown, so it would be refused
+ * again), and each identifier's first sighting is the first event of some set holding it. A visitor's
+ * hundred page views with one anonymous id are one observation, not a hundred read into JavaScript.
+ */
+export function firstEventOfEachIdentifierSet(store: Store, upToSeq: number): Sql {
+  return sql`SELECT seq, message_id, t, user_id, anonymous_id, email, phone, previous_id, external_ids FROM (
+      SELECT *, row_number() OVER (PARTITION BY user_id, anonymous_id, email, phone, previous_id, external_ids ORDER BY t, message_id) AS nth
+      FROM (${identifierColumns(store, sql`seq <= ${upToSeq}`)}) e
+    ) sets WHERE nth = 1 ORDER BY t, message_id`;
+}
+
+function identifierColumns(store: Store, where: Sql): Sql {
   const d = store.dialect;
   const m = raw('message');
   return sql`SELECT seq, message_id, ${d.epochMs(raw('ts'))} AS t, user_id, anonymous_id, email, phone,
       CASE WHEN type = 'alias' THEN ${d.jsonText(m, ['previousId'])} END AS previous_id,
       CASE WHEN CAST(message AS VARCHAR) LIKE ${'%"externalIds"%'} THEN CAST(${d.jsonValue(m, ['context', 'externalIds'])} AS VARCHAR) END AS external_ids
-    FROM events WHERE seq > ${afterSeq}
-    ORDER BY ts, message_id`;
+    FROM events WHERE ${where}`;
 }
 
 function externalIds(text: string | null): Identifier[] {
