@@ -19,7 +19,8 @@ const instance = autocannon(
       {
         setupRequest: ((req: Record<string, unknown>) => {
           const n = counter++;
-          req['body'] = mode === 'single' ? messageJson(`${run}-${n}`, n) : batchBody(`${run}-${n}`, 100, n * 100);
+          // Stamped now, as a live SDK stamps its calls: events arrive nearly in time order, as in a shop.
+          req['body'] = mode === 'single' ? messageJson(`${run}-${n}`, n, Date.now()) : batchBody(`${run}-${n}`, 100, n * 100, Date.now());
           return req;
         }) as never,
       },

@@ -51,6 +51,16 @@ async function reference(dir: string, messages: number): Promise<number> {
   return rows / elapsed;
 }
 
+/** Messages per second of the steady phase: well under what the server sustains, as a live shop sends. */
+const steadyRate = Number(process.env['BENCH_STEADY_RATE'] ?? 10_000);
+
+/** Waits until the read API holds `acknowledged` events; returns how long that took (ms). */
+async function drain(url: string, token: string, acknowledged: number): Promise<number> {
+  const start = performance.now();
+  while ((await count(url, token)) < acknowledged) await new Promise((r) => setTimeout(r, 50));
+  return performance.now() - start;
+}
+
 async function count(url: string, token: string): Promise<number> {
   const r = await fetch(`${url}/api/v1/events?limit=1`, { headers: { authorization: `Bearer ${token}` } });
   const body = (await r.json()) as { events: { seq: number }[] };
@@ -90,11 +100,34 @@ async function main(): Promise<void> {
       const maxRate = max.requestsPerSecond * 100;
       console.log(`batches of 100, max: ${fmt(maxRate)} messages/s acknowledged, p50 ${max.latency.p50} ms, p99 ${max.latency.p99} ms, non-2xx ${max.non2xx}, errors ${max.errors}`);
 
+      let acknowledged = max.ok * 100;
+      const drainMax = await drain(url, readToken, acknowledged);
+      console.log(`  backlog after it loaded in ${fmt(drainMax)} ms`);
+
       const fixed = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds), '500']);
+      acknowledged += fixed.ok * 100;
       const probes: number[] = [];
       for (let i = 0; i < 5; i++) probes.push(await freshness(url, writeKey, readToken));
+      acknowledged += probes.length;
       console.log(`batches at 50,000 messages/s: p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms, achieved ${fmt(fixed.requestsPerSecond * 100)} messages/s`);
-      console.log(`freshness (200 → visible in the read API), worst of 5: ${Math.round(Math.max(...probes))} ms`);
+      console.log(`freshness right after (200 → visible in the read API), worst of 5: ${Math.round(Math.max(...probes))} ms`);
+      const drainFixed = await drain(url, readToken, acknowledged);
+      console.log(`  backlog after it loaded in ${fmt(drainFixed)} ms`);
+
+      // A load the server can sustain, with probes sent while it runs: what a user watching live events sees.
+      const steadyLoad = runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '8', String(seconds), String(steadyRate / 100)]);
+      await new Promise((r) => setTimeout(r, 2000));
+      const steadyProbes: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        steadyProbes.push(await freshness(url, writeKey, readToken));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const steady = await steadyLoad;
+      acknowledged += steady.ok * 100 + steadyProbes.length;
+      console.log(
+        `steady ${fmt(steadyRate)} messages/s: achieved ${fmt(steady.requestsPerSecond * 100)}, p50 ${steady.latency.p50} ms, p99 ${steady.latency.p99} ms; freshness during it, worst of 5: ${Math.round(Math.max(...steadyProbes))} ms`,
+      );
+      await drain(url, readToken, acknowledged);
 
       const single = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'single', '32', String(seconds)]);
       console.log(`single-message requests: ${fmt(single.requestsPerSecond)} /s, p99 ${single.latency.p99} ms`);
@@ -108,6 +141,8 @@ async function main(): Promise<void> {
         batchAt50k: { ...fixed, achievedMessagesPerSecond: Math.round(fixed.requestsPerSecond * 100) },
         singleMessage: single,
         freshnessMs: probes.map(Math.round),
+        backlogLoadedMs: { afterMax: Math.round(drainMax), afterFixed: Math.round(drainFixed) },
+        steady: { offeredMessagesPerSecond: steadyRate, ...steady, achievedMessagesPerSecond: Math.round(steady.requestsPerSecond * 100), freshnessMs: steadyProbes.map(Math.round) },
         lastSeq: stored,
       };
       console.log(`ratio to reference: ${result.batchMax.ratioToReference}`);
