@@ -218,13 +218,16 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
   let n = 0;
   // The message id is stored once, and only if an identifier is first seen in it or the observation is kept.
   let message = -1;
+  // Bit k: scratch[k] was reported to the observer already (identifiers past the 31st are reported again).
+  let noted = 0;
   for (let p = from; p < to; p++) {
     const x = ids[p]!;
     const earlier = table.isEarlierSighting(x, time, messageId);
     // The observer hears only of what can change a customer: a new identifier, or a first sighting that
     // moves (which can rename the customer; noted before it moves). Most events repeat known identifiers
     // of one customer, and reporting those rewrote every active customer's map rows at each refresh.
-    if (observer !== undefined && (existed[p] === 0 || earlier)) {
+    const report = observer !== undefined && (existed[p] === 0 || earlier);
+    if (report) {
       if (existed[p] === 1) observer.noteBefore(x);
       observer.noteAfter(x);
     }
@@ -240,6 +243,7 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
       }
     }
     if (duplicate) continue;
+    if (report && n < 31) noted |= 1 << n;
     scratch[n++] = x;
   }
   if (n < 2) return -1;
@@ -247,6 +251,8 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
   // have only grown components); one whose identifiers already share a component changes nothing.
   if (observer !== undefined && spansComponents(table, scratch, n)) {
     for (let k = 0; k < n; k++) {
+      if (k < 31 && (noted & (1 << k)) !== 0) continue;
+      // Not reported above, so it existed: its component is noted before this batch merges anything.
       observer.noteBefore(scratch[k]!);
       observer.noteAfter(scratch[k]!);
     }
