@@ -309,10 +309,12 @@ describe('a rebuild reads each set of identifiers once', () => {
     const [events] = await ws.store.query<{ n: number }>(sql`SELECT count(*) AS n FROM events`);
     const rebuilt = await ws.identity.rebuild();
     expect(rebuilt.events).toBe(Number(events!.n));
-    // The repeats were not read: the rebuilt graph keeps one linking observation per set (the first day's).
+    // The repeats were not read: the rebuilt graph keeps one linking observation per set, the first day's
+    // (nine in the history). Following the log keeps a repeat only when it arrived before its first.
     const storedAfter = (await ws.identity.graph()).observations.count;
-    expect(storedAfter).toBeLessThan(storedBefore);
-    expect(storedAfter).toBe(storedBefore / 2);
+    expect(storedAfter).toBe(9);
+    expect(storedBefore).toBeGreaterThanOrEqual(storedAfter);
+    expect(storedBefore).toBeLessThan(18);
     expect(await customerMap(ws)).toEqual(incremental);
     // Merges, refusals and first sightings name the first events (h…), never a repeat; a refusal is listed once.
     expect(await explained()).toBe(before);

@@ -172,9 +172,10 @@ describe('incremental updates', () => {
     const state = createIdentityState();
     applyObservations(state, [seen('m1', 1, 'anon:a1', 'user:u1'), seen('m2', 2, 'anon:a2', 'user:u2'), seen('m3', 3, 'anon:a3')]);
     const before = [...listCustomers(state)];
-    // Later sightings of known identifiers, alone or with another of the same customer: nothing to rewrite.
+    // Later sightings of known identifiers, alone or as a set already stored: nothing to rewrite, nothing kept.
     const repeat = applyObservations(state, [seen('m4', 4, 'anon:a1'), seen('m5', 5, 'anon:a1', 'user:u1'), seen('m6', 6, 'user:u2', 'anon:a2')]);
-    expect(repeat).toMatchObject({ stored: 2, touchedCustomers: [], removedCustomers: [] });
+    expect(repeat).toMatchObject({ stored: 0, touchedCustomers: [], removedCustomers: [] });
+    expect(state.observations.count).toBe(2);
     expect(repeat.touchedAssignments()).toEqual([]);
     expect([...listCustomers(state)]).toEqual(before);
     // A new identifier of u1 touches u1 alone; a link between u2 and a3 touches their merged customer alone.

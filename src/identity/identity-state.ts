@@ -203,6 +203,32 @@ export function ingestChunk(state: IdentityState, chunk: readonly Observation[],
   return error === undefined ? { count } : { count, error };
 }
 
+/** True when a stored observation holds exactly these identifiers and comes first in canonical order. */
+function hasEarlierTwin(state: IdentityState, ids: readonly number[], n: number, time: number, messageId: string): boolean {
+  const { table, observations: log } = state;
+  // Any linkable identifier's chain holds every stored observation with it; blocked ones have none.
+  let x = -1;
+  for (let k = 0; k < n && x < 0; k++) if ((table.flagsOf(ids[k]!) & OUTSIDE_GRAPH) === 0) x = ids[k]!;
+  if (x < 0) return false;
+  for (let p = table.headOf(x); p >= 0; p = log.previous[p]!) {
+    const o = log.ownerOf(p);
+    const from = log.start[o]!;
+    if (log.start[o + 1]! - from !== n) continue;
+    let same = true;
+    // Both sides are deduplicated, so n of them all found among the n is the same set.
+    for (let q = from; q < from + n && same; q++) same = firstIndexOf(ids, n, log.ids[q]!) >= 0;
+    if (!same) continue;
+    const t = log.time[o]!;
+    if (t < time || (t === time && state.messages.compareWith(log.message[o]!, messageId) <= 0)) return true;
+  }
+  return false;
+}
+
+function firstIndexOf(ids: readonly number[], n: number, x: number): number {
+  for (let k = 0; k < n; k++) if (ids[k] === x) return k;
+  return -1;
+}
+
 function spansComponents(table: IdentityState['table'], ids: readonly number[], n: number): boolean {
   const root = table.find(ids[0]!);
   for (let k = 1; k < n; k++) if (table.find(ids[k]!) !== root) return true;
@@ -220,12 +246,14 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
   let message = -1;
   // Bit k: scratch[k] was reported to the observer already (identifiers past the 31st are reported again).
   let noted = 0;
+  let anyNew = false;
   for (let p = from; p < to; p++) {
     const x = ids[p]!;
     const earlier = table.isEarlierSighting(x, time, messageId);
     // The observer hears only of what can change a customer: a new identifier, or a first sighting that
     // moves (which can rename the customer; noted before it moves). Most events repeat known identifiers
     // of one customer, and reporting those rewrote every active customer's map rows at each refresh.
+    if (existed[p] === 0) anyNew = true;
     const report = observer !== undefined && (existed[p] === 0 || earlier);
     if (report) {
       if (existed[p] === 1) observer.noteBefore(x);
@@ -247,6 +275,11 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
     scratch[n++] = x;
   }
   if (n < 2) return -1;
+  // Following the log, a later event with the identifiers of a stored one changes nothing (see
+  // firstEventOfEachIdentifierSet): it is neither stored nor reported, so a signed-in visitor's every
+  // page view does not grow the log and lengthen the replays of a late event. (A set with a new
+  // identifier has no twin; a rebuild's input has no repeats, so it is not checked there.)
+  if (observer !== undefined && !anyNew && hasEarlierTwin(state, scratch, n, time, messageId)) return -1;
   // A link between two components can merge them (processed later in this batch, by which time merges
   // have only grown components); one whose identifiers already share a component changes nothing.
   if (observer !== undefined && spansComponents(table, scratch, n)) {
