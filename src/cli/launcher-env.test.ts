@@ -17,7 +17,7 @@ describe('the launcher environment', () => {
     for (const [name, command] of starting) expect(command, name).toContain(launcherEnvAssignments);
   });
 
-  it('gives every setting a value', () => {
+  it('has values that env -S passes whole (no spaces)', () => {
     for (const [name, value] of Object.entries(launcherEnv)) expect(value, name).toMatch(/^\S+$/);
   });
 });

@@ -54,9 +54,8 @@ export class IdentityService {
   /** Throws the graph away and resolves every event again (`tessera identity rebuild`). */
   rebuild(): Promise<RefreshResult> {
     return this.serialize(async () => {
+      // Without a graph, refreshNow rebuilds: it sets lastSeq and eventsRead from the events it counts.
       this.state = undefined;
-      this.lastSeq = 0;
-      this.eventsRead = 0;
       // Written even when the stored map looks current: a rebuild is also how a user repairs a map.
       return this.refreshNow(true);
     });
@@ -121,15 +120,13 @@ export class IdentityService {
     }
     for await (const chunk of this.store.streamColumns<EventIdentifiers>(query, chunkRows)) {
       const observations = toObservations(chunk, this.observationOptions);
-      if (!rebuilt) {
-        events += chunk.length;
-        this.eventsRead += chunk.length;
-        for (const seq of chunk.columns.seq) if (seq > this.lastSeq) this.lastSeq = seq;
-      }
       // A rebuild writes the whole map at the end, so it need not track what each chunk changed.
       if (rebuilt) {
         extendObservations(state, observations);
       } else {
+        events += chunk.length;
+        this.eventsRead += chunk.length;
+        for (const seq of chunk.columns.seq) if (seq > this.lastSeq) this.lastSeq = seq;
         const result = applyObservations(state, observations);
         for (const c of result.touchedCustomers) touched.add(c);
         for (const c of result.removedCustomers) removed.add(c);
