@@ -71,6 +71,38 @@ describe('identity resolution through the store', () => {
     expect(await identifiersOf(ws, 'user:u-1')).toEqual(['anon:laptop', 'anon:phone-browser', 'email:ada@example.com', 'user:u-1']);
   });
 
+  it('reads an identifier holding a NUL character as it is, following the log and in a rebuild', async () => {
+    const ws = await openWs();
+    // Identifier texts cross from DuckDB packed into one NUL-separated text per event; this one cannot be.
+    await send(ws, [identify({ anonymousId: 'anon-nul', userId: 'u\u0000nul', traits: { email: 'nul@example.com' }, timestamp: at(0) }), page({ anonymousId: 'anon-plain', userId: 'u-plain', timestamp: at(1) })]);
+    const customer = await customerOf(ws, 'anon:anon-nul');
+    expect(customer).toBeDefined();
+    expect(await customerOf(ws, 'user:u\u0000nul')).toBe(customer);
+    expect(await customerOf(ws, 'email:nul@example.com')).toBe(customer);
+    expect(await customerOf(ws, 'user:u')).toBeUndefined();
+    const before = await customerMap(ws);
+    await ws.identity.rebuild();
+    expect(await customerMap(ws)).toEqual(before);
+    expect(before).toContain(`user:u-plain → ${await customerOf(ws, 'anon:anon-plain')}`);
+  });
+
+  it('keeps identifiers in any script as they are, following the log and in a rebuild', async () => {
+    const ws = await openWs();
+    // Values past ASCII cross from DuckDB packed with the event's other texts, and the graph keeps them as
+    // one byte a character (é, ë) or two (CJK, emoji).
+    await send(ws, [
+      identify({ anonymousId: 'anon-é', userId: 'josé', traits: { email: 'Zoë@Example.com' }, timestamp: at(0) }),
+      identify({ anonymousId: '设备-1', userId: '用户-1', traits: {}, timestamp: at(1) }),
+      page({ anonymousId: '😀-browser', userId: '用户-1', timestamp: at(2) }),
+    ]);
+    const before = await customerMap(ws);
+    expect(await customerOf(ws, 'email:zoë@example.com')).toBe(await customerOf(ws, 'user:josé'));
+    expect(await customerOf(ws, 'anon:😀-browser')).toBe(await customerOf(ws, 'anon:设备-1'));
+    expect(before.map((row) => row.split(' → ')[0])).toEqual(['anon:anon-é', 'anon:设备-1', 'anon:😀-browser', 'email:zoë@example.com', 'user:josé', 'user:用户-1'].sort());
+    await ws.identity.rebuild();
+    expect(await customerMap(ws)).toEqual(before);
+  });
+
   it('matches emails whatever their case and surrounding spaces', async () => {
     const ws = await openWs();
     await send(ws, [identify({ anonymousId: 'a1', userId: undefined, traits: { email: '  Ada.Lovelace@Example.COM ' }, timestamp: at(0) })]);

@@ -2,7 +2,7 @@ import { raw, sql, type ColumnChunk, type Sql, type Store } from '../store/index
 import type { Identifier } from './identifier.js';
 import type { Observation } from './identity-state.js';
 
-/** The identifier columns of one event, as read from the store. */
+/** The identifier columns of one event. */
 export interface EventIdentifiers {
   seq: number;
   message_id: string;
@@ -16,13 +16,29 @@ export interface EventIdentifiers {
 }
 
 /**
+ * An event's identifier columns as read: the texts of PACKED in `ids` (Dialect.packText), or, for the rare
+ * event where a value holds a NUL, in `ids_json` (a JSON array). Reading millions of events, each text
+ * crossing from DuckDB into JavaScript costs a native call of its own; one per event instead of six made
+ * a start at 1M people 18% faster (40.6 s → 33.4 s).
+ */
+export interface PackedEventIdentifiers {
+  seq: number;
+  t: number;
+  ids: string | null;
+  ids_json: string | null;
+  external_ids: string | null;
+}
+
+const PACKED = ['message_id', 'user_id', 'anonymous_id', 'email', 'phone', 'previous_id'] as const;
+
+/**
  * Every identifier an event carries, in canonical order (time, then messageId) so a rebuild takes
  * the graph's append-only path. External ids (`context.externalIds`) are parsed only where the text
  * holds them: a substring test is far cheaper than a JSON parse of every event, and it does not
  * depend on how a source labels itself (imports, identify calls and server-side tracks all carry them).
  */
 export function eventIdentifiersQuery(store: Store, afterSeq: number): Sql {
-  return sql`${identifierColumns(store, sql`seq > ${afterSeq}`)} ORDER BY ts, message_id`;
+  return packed(store, identifierColumns(store, sql`seq > ${afterSeq}`));
 }
 
 /**
@@ -34,10 +50,20 @@ export function eventIdentifiersQuery(store: Store, afterSeq: number): Sql {
  * hundred page views with one anonymous id are one observation, not a hundred read into JavaScript.
  */
 export function firstEventOfEachIdentifierSet(store: Store, upToSeq: number): Sql {
-  return sql`SELECT seq, message_id, t, user_id, anonymous_id, email, phone, previous_id, external_ids FROM (
+  const sets = sql`SELECT * FROM (
       SELECT *, row_number() OVER (PARTITION BY user_id, anonymous_id, email, phone, previous_id, external_ids ORDER BY t, message_id) AS nth
       FROM (${identifierColumns(store, sql`seq <= ${upToSeq}`)}) e
-    ) sets WHERE nth = 1 ORDER BY t, message_id`;
+    ) sets WHERE nth = 1`;
+  return packed(store, sets);
+}
+
+/** The rows of `rows` (identifierColumns) as PackedEventIdentifiers, in canonical order. */
+function packed(store: Store, rows: Sql): Sql {
+  const columns = PACKED.map((name) => raw(name));
+  return sql`SELECT CAST(seq AS DOUBLE) AS seq, CAST(t AS DOUBLE) AS t, ids,
+      CASE WHEN ids IS NULL THEN ${store.dialect.jsonArray(columns)} END AS ids_json, external_ids
+    FROM (SELECT *, ${store.dialect.packText(columns)} AS ids FROM (${rows}) r) p
+    ORDER BY p.t, p.message_id`;
 }
 
 function identifierColumns(store: Store, where: Sql): Sql {
@@ -101,22 +127,15 @@ export function toObservation(row: EventIdentifiers, options: ObservationOptions
 }
 
 /** The observations of a chunk of events read as columns (Store.streamColumns), in the chunk's order. */
-export function toObservations(chunk: ColumnChunk<EventIdentifiers>, options: ObservationOptions = {}): Observation[] {
+export function toObservations(chunk: ColumnChunk<PackedEventIdentifiers>, options: ObservationOptions = {}): Observation[] {
   const c = chunk.columns;
   const out: Observation[] = new Array(chunk.length);
   for (let i = 0; i < chunk.length; i++) {
+    const ids = c.ids[i];
+    // In PACKED's order; empty and NULL are alike here: neither is an identifier.
+    const p = (ids == null ? JSON.parse(c.ids_json[i]!) : ids.split('\0')) as (string | null)[];
     out[i] = toObservation(
-      {
-        seq: c.seq[i]!,
-        message_id: c.message_id[i]!,
-        t: c.t[i]!,
-        user_id: c.user_id[i]!,
-        anonymous_id: c.anonymous_id[i]!,
-        email: c.email[i]!,
-        phone: c.phone[i]!,
-        previous_id: c.previous_id[i]!,
-        external_ids: c.external_ids[i]!,
-      },
+      { seq: c.seq[i]!, message_id: p[0]!, t: c.t[i]!, user_id: p[1]!, anonymous_id: p[2]!, email: p[3]!, phone: p[4]!, previous_id: p[5]!, external_ids: c.external_ids[i]! },
       options,
     );
   }

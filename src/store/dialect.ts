@@ -43,6 +43,13 @@ export interface Dialect extends Renderer {
   messageKey(text: Sql): Sql;
   /** Milliseconds since the epoch of a UTC timestamp, as an integer. */
   epochMs(column: Sql): Sql;
+  /**
+   * Text columns joined into one text, each followed by a NUL (a NULL as nothing before its NUL); NULL when
+   * a value holds a NUL itself. One string per row crosses into JavaScript instead of one per column.
+   */
+  packText(columns: readonly Sql[]): Sql;
+  /** The values as a JSON array text (a NULL as null). */
+  jsonArray(columns: readonly Sql[]): Sql;
   /** The calendar date of a UTC timestamp in time zone `tz`. */
   localDate(column: Sql, tz: string): Sql;
   /** Start of the period holding `column` (a UTC timestamp), cut in time zone `tz`, as a local timestamp. */

@@ -61,6 +61,13 @@ export const duckdbDialect: Dialect = {
   epochMs(column) {
     return sql`epoch_ms(${column})`;
   },
+  packText(columns) {
+    const packed = join(columns.map((c) => sql`coalesce(${c}, '') || chr(0)`), ' || ');
+    return sql`CASE WHEN NOT contains(concat(${join(columns)}), chr(0)) THEN ${packed} END`;
+  },
+  jsonArray(columns) {
+    return sql`CAST(json_array(${join(columns)}) AS VARCHAR)`;
+  },
   localDate(column, tz) {
     return tz === 'UTC' ? sql`CAST(${column} AS DATE)` : sql`CAST(timezone(${tz}, CAST(${column} AS TIMESTAMPTZ)) AS DATE)`;
   },
