@@ -17,6 +17,7 @@ import { parseMapping } from '../src/ingest/mapping.js';
 import { openWorkspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
 import { messageJson } from './lib/messages.js';
+import { launcherNodeArgs } from '../src/cli/launcher-env.js';
 import { fmt, root, saveResult } from './lib/harness.js';
 import { profileStatements } from './lib/statement-profile.js';
 
@@ -127,7 +128,7 @@ async function memory(): Promise<void> {
       for (const n of sizes) {
         const file = format === 'csv' ? (await writeOrderFiles(dir, n, `orders-${n}`)).csv : await writeNdjson(dir, n, `events-${n}.ndjson`);
         const mb = statSync(file).size / 1e6;
-        const child = spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'bench/lib/import-child.ts'), file, format === 'csv' ? 'orders' : 'segment', join(dir, `data-${format}-${n}`), limit], {
+        const child = spawnSync(join(root, 'node_modules/.bin/tsx'), [...launcherNodeArgs, join(root, 'bench/lib/import-child.ts'), file, format === 'csv' ? 'orders' : 'segment', join(dir, `data-${format}-${n}`), limit], {
           encoding: 'utf8',
           maxBuffer: 16 * 1024 * 1024,
         });

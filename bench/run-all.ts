@@ -2,6 +2,7 @@
 // its own process; their figures go to bench/results/ and their write-ups to bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { launcherNodeArgs } from '../src/cli/launcher-env.js';
 import { root } from './lib/harness.js';
 
 const benches = ['ingest', 'import', 'identity', 'identity-store', 'metrics', 'segments', 'models', 'dashboard'];
@@ -9,7 +10,7 @@ const only = process.argv.slice(2);
 const failed: string[] = [];
 for (const name of only.length > 0 ? only : benches) {
   console.log(`\n=== bench:${name} ===`);
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench', `${name}.ts`)], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), ...launcherNodeArgs, join(root, 'bench', `${name}.ts`)], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) failed.push(name);
 }
 if (failed.length > 0) {

@@ -1,14 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launcherEnv } from '../../src/cli/launcher-env.js';
+import { launcherEnv, launcherNodeArgs } from '../../src/cli/launcher-env.js';
 
 export const root = new URL('../..', import.meta.url).pathname;
 export const cli = join(root, 'dist/cli/main.js');
 
 /** Runs the built CLI to completion and returns stdout. */
 export function tessera(args: string[]): string {
-  const r = spawnSync('node', [cli, ...args], { encoding: 'utf8', env: { ...process.env, ...launcherEnv } });
+  const r = spawnSync('node', [...launcherNodeArgs, cli, ...args], { encoding: 'utf8', env: { ...process.env, ...launcherEnv } });
   if (r.status !== 0) throw new Error(`tessera ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -17,7 +17,7 @@ export function tessera(args: string[]): string {
 export function startServe(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' profiles the server under load.
   const nodeArgs = process.env['BENCH_SERVE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
-  const child = spawn('node', [...nodeArgs, cli, 'serve', '--port', '0', '--data', dataDir, ...(process.env['BENCH_CONFIG'] ? ['--config', process.env['BENCH_CONFIG']] : [])], {
+  const child = spawn('node', [...launcherNodeArgs, ...nodeArgs, cli, 'serve', '--port', '0', '--data', dataDir, ...(process.env['BENCH_CONFIG'] ? ['--config', process.env['BENCH_CONFIG']] : [])], {
     // The launcher's environment, as `tessera serve` from the bin would have it (launcher-env.ts).
     env: { ...process.env, ...launcherEnv, TESSERA_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -36,7 +36,7 @@ export function startServe(dataDir: string, env: Record<string, string> = {}): P
 /** Runs a TypeScript file in its own process (tsx) and parses the JSON line it prints. */
 export function runProcess<T>(file: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), [...launcherNodeArgs, join(root, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as T) : reject(new Error(`${file} exited ${code}`))));

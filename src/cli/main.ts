@@ -1,6 +1,6 @@
-#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 DUCKDB_JE_MALLOC_CONF=dirty_decay_ms:10000,muzzy_decay_ms:10000 node
-// The launcher's environment (huge pages for glibc, a slower page decay for DuckDB's jemalloc) is explained in
-// launcher-env.ts; C libraries read it only at process start, hence the shebang.
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 DUCKDB_JE_MALLOC_CONF=dirty_decay_ms:10000,muzzy_decay_ms:10000 node --max-semi-space-size=64
+// The launcher's environment (huge pages for glibc, a slower page decay for DuckDB's jemalloc) and node flag (a
+// larger young generation) are explained in launcher-env.ts; both are read only at process start, hence the shebang.
 import { TesseraError } from '../contract/index.js';
 import { ForwardToServer, type CliIo } from './context.js';
 import { bufferIo, forward, localContext, serverContext } from './hosts.js';

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { launcherEnv } from '../../src/cli/launcher-env.js';
+import { launcherEnv, launcherNodeArgs } from '../../src/cli/launcher-env.js';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -42,7 +42,7 @@ export interface CliOptions {
 /** Runs `node dist/cli/main.js ...args [--data DIR]` to completion. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   assertCliBuilt();
-  const argv = [cliPath, ...args, ...(options.dataDir ? ['--data', options.dataDir] : [])];
+  const argv = [...launcherNodeArgs, cliPath, ...args, ...(options.dataDir ? ['--data', options.dataDir] : [])];
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, { cwd: options.cwd ?? tmpdir(), env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,7 +88,7 @@ export function startServe(
 ): Promise<ServeProcess> {
   assertCliBuilt();
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const child = spawn(process.execPath, [cliPath, ...(options.command ?? ['serve']), '--port', '0', '--data', dataDir], {
+  const child = spawn(process.execPath, [...launcherNodeArgs, cliPath, ...(options.command ?? ['serve']), '--port', '0', '--data', dataDir], {
     cwd: tmpdir(),
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
