@@ -207,10 +207,16 @@ describe('identity resolution through the store', () => {
       await mark(ws);
       await ws.close();
 
-      // Same events, rules and splits: the start resolves the graph and leaves the stored map.
+      // Same events, rules and splits: the start leaves the stored map, and builds no graph to do so.
       ws = await open();
-      await ws.identity.refresh();
+      expect(await ws.identity.refresh()).toMatchObject({ events: 0, rebuilt: false });
+      expect(ws.identity.hasGraph).toBe(false);
       expect(await marked(ws)).toBe(true);
+      // A process that follows the log builds the graph at once; the map still stays as it is.
+      await ws.identity.refresh({ keepGraph: true });
+      expect(ws.identity.hasGraph).toBe(true);
+      expect(await marked(ws)).toBe(true);
+      expect(await customerOf(ws, 'anon:a1')).toBe(map.find((row) => row.startsWith('anon:a1 '))?.split(' → ')[1]);
       // An explicit rebuild always writes, and writes the same map.
       await ws.identity.rebuild();
       expect(await marked(ws)).toBe(false);
@@ -241,6 +247,15 @@ describe('identity resolution through the store', () => {
       ws = await open({ blocked: { values: ['ann@example.com'] } });
       await ws.identity.refresh();
       expect(await marked(ws)).toBe(false);
+      await ws.close();
+
+      // New events after a start that built no graph: the next refresh builds it and resolves them.
+      ws = await open({ blocked: { values: ['ann@example.com'] } });
+      expect(await ws.identity.refresh()).toMatchObject({ rebuilt: false });
+      expect(ws.identity.hasGraph).toBe(false);
+      await send(ws, [identify({ anonymousId: 'a3', userId: 'u-1', timestamp: at(9) })]);
+      expect(ws.identity.hasGraph).toBe(true);
+      expect(await customerOf(ws, 'anon:a3')).toBe(await customerOf(ws, 'user:u-1'));
     } finally {
       await ws.close();
       await removeDir(dir);

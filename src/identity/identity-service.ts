@@ -46,9 +46,19 @@ export class IdentityService {
     this.observationOptions = { subaddress: MergeRules.parse(rules).subaddress };
   }
 
-  /** Brings the graph and customer_map up to the latest loaded event. */
-  refresh(): Promise<RefreshResult> {
-    return this.serialize(() => this.refreshNow());
+  /**
+   * Brings customer_map up to the latest loaded event. Without a graph yet, a map written from exactly the
+   * events and inputs there are now is left as it is and no graph is built (a command run without a server
+   * answers without reading the log) unless `keepGraph` asks for one: a process that follows the log builds
+   * it at once, so that its first new events do not wait for a full read.
+   */
+  refresh(options: { keepGraph?: boolean } = {}): Promise<RefreshResult> {
+    return this.serialize(() => this.refreshNow(false, options.keepGraph === true));
+  }
+
+  /** Whether the graph is in memory (built by a refresh that needed it, or by graph()). */
+  get hasGraph(): boolean {
+    return this.state !== undefined;
   }
 
   /** Throws the graph away and resolves every event again (`tessera identity rebuild`). */
@@ -61,16 +71,18 @@ export class IdentityService {
     });
   }
 
-  /** The graph, current as of the last refresh (refreshes first). */
-  async graph(): Promise<IdentityState> {
-    await this.refresh();
-    return this.state as IdentityState;
+  /** The graph, current as of the last refresh (refreshes first, building it if need be). */
+  graph(): Promise<IdentityState> {
+    return this.serialize(async () => {
+      await this.refreshNow(false, true);
+      return this.state as IdentityState;
+    });
   }
 
   /** Records a split (kept across rebuilds) and applies it. */
   split(identifier: string, from?: string): Promise<ApplyResult> {
     return this.serialize(async () => {
-      await this.refreshNow();
+      await this.refreshNow(false, true);
       const state = this.state as IdentityState;
       const result = splitIdentifier(state, identifier, from ? { from } : {});
       await this.store.run(sql`INSERT INTO identity_splits VALUES (${identifier}, ${from ?? null}, ${new Date()})`);
@@ -82,7 +94,7 @@ export class IdentityService {
   /** Removes a split, letting the observations merge the customers again. */
   unsplit(identifier: string, from?: string): Promise<ApplyResult> {
     return this.serialize(async () => {
-      await this.refreshNow();
+      await this.refreshNow(false, true);
       const state = this.state as IdentityState;
       const result = removeSplit(state, identifier, from ? { from } : {});
       await this.store.run(
@@ -95,9 +107,18 @@ export class IdentityService {
     });
   }
 
-  private async refreshNow(forceWrite = false): Promise<RefreshResult> {
+  private async refreshNow(forceWrite = false, needGraph = false): Promise<RefreshResult> {
     const rebuilt = this.state === undefined;
-    if (!this.state) this.state = await this.freshState();
+    if (!this.state) {
+      const fresh = await this.freshState();
+      if (!forceWrite && !needGraph) {
+        const [now] = await this.store.query<{ seq: number | null; n: number }>(sql`SELECT max(seq) AS seq, count(*) AS n FROM events`);
+        if (await this.storedMapMatches(Number(now?.seq ?? 0), Number(now?.n ?? 0), this.fingerprintOf(fresh))) {
+          return { events: 0, touchedCustomers: 0, removedCustomers: 0, rebuilt: false };
+        }
+      }
+      this.state = fresh;
+    }
     const state = this.state;
     let events = 0;
     const touched = new Set<string>();
@@ -169,18 +190,26 @@ export class IdentityService {
     });
   }
 
-  /** The inputs the map is resolved from: rules as configured, the splits in force, options, and the resolver. */
-  private fingerprint(): string {
-    const state = this.state as IdentityState;
+  /** The inputs a graph's map is resolved from: rules as configured, the splits in force, options, and the resolver. */
+  private fingerprintOf(state: IdentityState): string {
     return JSON.stringify([RESOLUTION_VERSION, this.rules, state.rules.forbidden, this.observationOptions]);
   }
 
+  private fingerprint(): string {
+    return this.fingerprintOf(this.state as IdentityState);
+  }
+
   /** Whether the stored customer_map was written from exactly the events and inputs the graph now holds. */
-  private async mapIsCurrent(): Promise<boolean> {
+  private mapIsCurrent(): Promise<boolean> {
+    return this.storedMapMatches(this.lastSeq, this.eventsRead, this.fingerprint());
+  }
+
+  /** Whether the stored customer_map was written from the events up to `lastSeq` (`events` of them) and these inputs. */
+  private async storedMapMatches(lastSeq: number, events: number, fingerprint: string): Promise<boolean> {
     const [stored] = await this.store.query<{ last_seq: number; events: number; fingerprint: string }>(
       sql`SELECT last_seq, events, fingerprint FROM identity_map_state`,
     );
-    return stored !== undefined && stored.last_seq === this.lastSeq && stored.events === this.eventsRead && stored.fingerprint === this.fingerprint();
+    return stored !== undefined && Number(stored.last_seq) === lastSeq && Number(stored.events) === events && stored.fingerprint === fingerprint;
   }
 
   /** Records, in the transaction that writes the map, what it now reflects. */

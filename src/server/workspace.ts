@@ -67,7 +67,8 @@ export function followLog(ws: Workspace): LogFollower {
         const started = performance.now();
         // The KPI facts are not refreshed here: every answer refreshes them first (a no-op when
         // nothing changed), so heavy ingestion never waits behind a fact rebuild nobody asked for.
-        const result = await ws.identity.refresh();
+        // Built now even when the stored map is current: a server's first new events then need no full read.
+        const result = await ws.identity.refresh({ keepGraph: true });
         if (result.events > 0) ws.logger.debug({ ...result, ms: Math.round(performance.now() - started) }, 'identity followed the log');
         if (!again || stopped) break;
         // Loads arrived meanwhile: under sustained ingestion, rest as long as the refresh took (up
