@@ -1,7 +1,8 @@
 /**
- * The environment the `tessera` launcher starts node with (its node flags are launcherNodeArgs below). Both settings are read by a C library when
- * the process starts, so JavaScript cannot set them: the shebang of `main.ts` carries them (a test
- * checks it says the same as this), and so do `npm run demo`, the benchmarks and the tests' spawner.
+ * The environment the `tessera` launcher starts node with (its node flags are launcherNodeArgs below).
+ * Both settings are read by a C library when the process starts, so JavaScript cannot set them: the
+ * shebang of `main.ts` carries them (a test checks it says the same as this), and so do `npm run demo`,
+ * the benchmarks and the tests' spawner.
  *
  * Both exist because a first touch of a fresh 4 KB page costs ~14 µs on a small VM (bench/README.md):
  * - glibc: transparent huge pages for large allocations; a full identity rebuild writes about 1 GB of
