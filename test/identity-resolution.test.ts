@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TesseraConfig, type MergeRulesInput } from '../src/contract/index.js';
-import { explainProfile, findCustomerId, readProfile } from '../src/identity/index.js';
+import { explainProfile, findCustomerId, IdentityService, readProfile } from '../src/identity/index.js';
 import { importFile } from '../src/ingest/index.js';
 import { openWorkspace, type Workspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
@@ -334,6 +334,26 @@ describe('order independence', () => {
     const [counts] = await ws.store.query<{ rows: number; keys: number }>(sql`SELECT count(*) AS rows, count(DISTINCT (type, value)) AS keys FROM customer_map`);
     expect(counts!.rows).toBe(counts!.keys);
     expect(counts!.rows).toBe(incremental.length + 1);
+  });
+});
+
+describe('following the log in rounds', () => {
+  it('gives, in rounds of a few events each written on its own, the map a full rebuild gives', async () => {
+    const dir = await makeTempDir('tessera-identity-rounds-');
+    const ws = await openWorkspace(TesseraConfig.parse({ dataDir: dir, logLevel: 'silent' }), pino({ level: 'silent' }));
+    opened.push({ ws, dir });
+    const byRounds = new IdentityService(ws.store, {}, { roundEvents: 3 });
+    // Built before the events arrive, so all of them are followed in rounds.
+    await byRounds.graph();
+    const result = await ws.ingestor.accept(shuffled(history(), 5), { source: 'web', location: 'test' });
+    expect(result.rejections).toEqual([]);
+    await ws.ingestor.flush();
+    const followed = await byRounds.refresh();
+    expect(followed.events).toBe(history().length);
+    const inRounds = await customerMap(ws);
+    await ws.identity.rebuild();
+    expect(await customerMap(ws)).toEqual(inRounds);
+    expect(inRounds.length).toBeGreaterThan(5);
   });
 });
 

@@ -32,13 +32,13 @@ export interface PackedEventIdentifiers {
 const PACKED = ['message_id', 'user_id', 'anonymous_id', 'email', 'phone', 'previous_id'] as const;
 
 /**
- * Every identifier an event carries, in canonical order (time, then messageId) so a rebuild takes
+ * Every identifier of the events after `afterSeq` up to `upToSeq`, in canonical order (time, then messageId) so a rebuild takes
  * the graph's append-only path. External ids (`context.externalIds`) are parsed only where the text
  * holds them: a substring test is far cheaper than a JSON parse of every event, and it does not
  * depend on how a source labels itself (imports, identify calls and server-side tracks all carry them).
  */
-export function eventIdentifiersQuery(store: Store, afterSeq: number): Sql {
-  return packed(store, identifierColumns(store, sql`seq > ${afterSeq}`));
+export function eventIdentifiersQuery(store: Store, afterSeq: number, upToSeq: number): Sql {
+  return packed(store, identifierColumns(store, sql`seq > ${afterSeq} AND seq <= ${upToSeq}`));
 }
 
 /**
