@@ -1,10 +1,12 @@
 // The built `tessera` CLI as a user runs it (product.md, "Commands"): output on the right stream,
 // exit codes, --json documents, and the same commands with and without a server on the data directory.
 
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, startServe, type CliResult, type ServeProcess } from './helpers/cli.js';
+import { assertCliBuilt, cliPath, runCli, startServe, type CliResult, type ServeProcess } from './helpers/cli.js';
 import { httpEventReader, waitForMessageIds } from './helpers/events.js';
 import { identify, page, toNdjson, track, type Message } from './helpers/messages.js';
 import { basicAuth, makeTempDir, removeDir } from './helpers/workspace.js';
@@ -30,6 +32,15 @@ const exportedMessages = (result: CliResult): Message[] =>
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Message);
+
+describe('the built tessera bin', () => {
+  it('runs by itself, through its shebang (the launcher settings and node flag), as npx and a PATH install run it', async () => {
+    assertCliBuilt();
+    // A fresh clone's build must leave it executable: tsc writes files without the execute bit.
+    const { stdout } = await promisify(execFile)(cliPath, ['--help'], { encoding: 'utf8' });
+    expect(stdout).toMatch(/^Usage: tessera/);
+  });
+});
 
 describe('the tessera CLI without a server', () => {
   let dir: string;
