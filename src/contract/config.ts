@@ -24,15 +24,18 @@ export const IngestConfig = z
   .strict();
 export type IngestConfig = z.infer<typeof IngestConfig>;
 
+/** A size as DuckDB reads one (`2GB`, `256 MiB`). */
+const byteSize = (example: string) => z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, `a size such as ${example}`).default(example);
+
 export const DuckDbConfig = z
   .object({
-    memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 2GB').default('2GB'),
+    memoryLimit: byteSize('2GB'),
     threads: z.number().int().min(1).max(64).default(2),
     /**
      * Write-ahead log size that triggers a checkpoint. DuckDB's 16 MB meant a checkpoint after nearly
      * every log load (30k messages write ~25 MB), each rewriting the row group it had appended to.
      */
-    checkpointThreshold: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 256MB').default('256MB'),
+    checkpointThreshold: byteSize('256MB'),
   })
   .strict();
 export type DuckDbConfig = z.infer<typeof DuckDbConfig>;

@@ -32,8 +32,8 @@ export interface PackedEventIdentifiers {
 const PACKED = ['message_id', 'user_id', 'anonymous_id', 'email', 'phone', 'previous_id'] as const;
 
 /**
- * Every identifier of the events after `afterSeq` up to `upToSeq`, in canonical order (time, then messageId) so a rebuild takes
- * the graph's append-only path. External ids (`context.externalIds`) are parsed only where the text
+ * Every identifier of the events after `afterSeq` up to `upToSeq`, in canonical order (time, then
+ * messageId), so events later than the graph take its append-only path. External ids (`context.externalIds`) are parsed only where the text
  * holds them: a substring test is far cheaper than a JSON parse of every event, and it does not
  * depend on how a source labels itself (imports, identify calls and server-side tracks all carry them).
  */

@@ -216,8 +216,6 @@ export class DuckDbStore implements Store {
       // Text, booleans and numbers come out of DuckDB as JS values already; the converter's call per value
       // is left for the rest (timestamps, decimals, lists), where it costs about as much as the query.
       const plain = names.map((_, k) => PLAIN_TYPES.has(result.columnTypeId(k)));
-      // Only 64-bit integers come out as bigints; other columns are copied as they are.
-      const wide = names.map((_, k) => result.columnTypeId(k) === DuckDBTypeId.BIGINT || !plain[k]);
       let columns: unknown[][] = names.map(() => []);
       let length = 0;
       const emit = (): ColumnChunk<T> => {
@@ -233,8 +231,7 @@ export class DuckDbStore implements Store {
         for (let k = 0; k < names.length; k++) {
           const into = columns[k]!;
           const values = plain[k] ? chunk.getColumnValues(k) : chunk.convertColumnValues(k, JSDuckDBValueConverter);
-          if (wide[k]) for (const v of values) into.push(typeof v === 'bigint' ? fromBigInt(v) : v);
-          else for (let i = 0; i < values.length; i++) into.push(values[i]);
+          for (const v of values) into.push(typeof v === 'bigint' ? fromBigInt(v) : v);
         }
         length += chunk.rowCount;
         if (length >= chunkRows) yield emit();
