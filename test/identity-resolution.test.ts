@@ -2,12 +2,12 @@
 // files through the importers, and IdentityService keeps customer_map current; the assertions read
 // customer_map, profiles and explanations as the CLI and API do.
 
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TesseraConfig, type MergeRulesInput } from '../src/contract/index.js';
-import { explainProfile, findCustomerId, IdentityService, readProfile } from '../src/identity/index.js';
+import { customerOf as customerOfGraph, explainProfile, findCustomerId, IdentityService, readProfile } from '../src/identity/index.js';
 import { importFile } from '../src/ingest/index.js';
 import { openWorkspace, type Workspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
@@ -388,5 +388,121 @@ describe('a rebuild reads each set of identifiers once', () => {
     expect(before).toContain('"merge"');
     expect(before.match(/"refusal"/g)).toHaveLength(2);
     expect(before).not.toMatch(/"r\d|"v\d/);
+  });
+});
+
+describe('the identity graph kept between processes', () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const { ws } of opened.splice(0)) await ws.close();
+    for (const dir of dirs.splice(0)) await removeDir(dir);
+  });
+
+  async function newDir(): Promise<string> {
+    const dir = await makeTempDir('tessera-identity-file-');
+    dirs.push(dir);
+    return dir;
+  }
+
+  /** Opens a workspace on `dir` as a new process would (its own store, service and graph file). */
+  async function reopen(dir: string, identity: MergeRulesInput = {}): Promise<Workspace> {
+    const ws = await openWorkspace(TesseraConfig.parse({ dataDir: dir, logLevel: 'silent', identity }), pino({ level: 'silent' }));
+    opened.push({ ws, dir: '' });
+    return ws;
+  }
+
+  /** Ends a workspace as a process's exit does: `close` saves the graph; a crash (`saving: false`) does not. */
+  async function stop(ws: Workspace, options: { saving?: boolean } = {}): Promise<void> {
+    opened.splice(opened.findIndex((o) => o.ws === ws), 1);
+    if (options.saving === false) {
+      await ws.ingestor.close();
+      await ws.store.close();
+    } else {
+      await ws.close();
+    }
+  }
+
+  async function explained(ws: Workspace): Promise<string> {
+    return JSON.stringify(await explainProfile(ws.store, ws.identity, 'user:u-1'));
+  }
+
+  it('reads the saved graph at the next start instead of resolving every event, then follows the log from it', async () => {
+    const dir = await newDir();
+    const first = await reopen(dir);
+    await send(first, history().slice(0, 7));
+    await first.identity.graph();
+    const before = await explained(first);
+    await stop(first);
+
+    const second = await reopen(dir);
+    const started = await second.identity.refresh({ keepGraph: true });
+    expect(started).toMatchObject({ restored: true, rebuilt: false, events: 0 });
+    expect(await explained(second)).toBe(before);
+    // Events after the save are followed from the restored graph, and give what a full rebuild gives.
+    await send(second, history().slice(7));
+    const followed = await customerMap(second);
+    expect(await customerOf(second, 'email:carol@example.com')).toBe(await customerOf(second, 'user:u-3'));
+    await second.identity.rebuild();
+    expect(await customerMap(second)).toEqual(followed);
+    await stop(second);
+  });
+
+  it('follows the events a process acknowledged after its last save, when it stopped without saving', async () => {
+    const dir = await newDir();
+    const first = await reopen(dir);
+    await send(first, history().slice(0, 5));
+    await first.identity.graph();
+    await stop(first);
+    // A second process follows more events and writes the map, then dies before saving its graph.
+    const crashed = await reopen(dir);
+    await send(crashed, history().slice(5));
+    const expected = await customerMap(crashed);
+    await stop(crashed, { saving: false });
+
+    const third = await reopen(dir);
+    const started = await third.identity.refresh({ keepGraph: true });
+    expect(started).toMatchObject({ restored: true, events: history().length - 5 });
+    expect(await customerMap(third)).toEqual(expected);
+    await stop(third);
+  });
+
+  it('resolves every event again when the file is damaged or was saved under other rules', async () => {
+    const dir = await newDir();
+    const first = await reopen(dir);
+    await send(first, history());
+    const expected = await customerMap(first);
+    await first.identity.graph();
+    await stop(first);
+    const file = join(dir, 'identity-graph.bin');
+    const whole = await readFile(file);
+
+    const damaged = Buffer.from(whole);
+    damaged[damaged.length - 1] = damaged[damaged.length - 1]! ^ 1;
+    await writeFile(file, damaged);
+    const second = await reopen(dir);
+    expect(await second.identity.refresh({ keepGraph: true })).toMatchObject({ restored: false, rebuilt: true });
+    expect(await customerMap(second)).toEqual(expected);
+    await stop(second);
+
+    // Saved again by that close; now the rules change (tablets may hold two user ids), so the file is stale.
+    const stricter = await reopen(dir, { limits: { user: 2 } });
+    expect(await stricter.identity.refresh({ keepGraph: true })).toMatchObject({ restored: false, rebuilt: true });
+    expect(await customerOf(stricter, 'user:u-2')).toBe(await customerOf(stricter, 'user:u-1'));
+    await stop(stricter);
+  });
+
+  it('reports a graph file it cannot write, and resolves all the same', async () => {
+    const ws = await openWs();
+    await send(ws, history());
+    const warnings: string[] = [];
+    const service = new IdentityService(ws.store, {}, { graphFile: join(ws.config.dataDir, 'missing-dir', 'graph.bin'), graphFileEvents: 5, warn: (_d, m) => warnings.push(m) });
+    const result = await service.refresh({ keepGraph: true });
+    expect(result).toMatchObject({ rebuilt: true, restored: false });
+    expect(warnings).toEqual([expect.stringContaining('could not save the identity graph')]);
+    expect(customerOfGraph(await service.graph(), 'email:bob@example.com')).toBe(await customerOf(ws, 'user:u-2'));
+    // A failing disk is tried again only after graphFileEvents more events, not at every refresh.
+    await send(ws, [page({ messageId: 'h11', anonymousId: 'd7', timestamp: at(11) })]);
+    await service.refresh();
+    expect(warnings).toHaveLength(1);
   });
 });

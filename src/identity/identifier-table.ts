@@ -1,5 +1,6 @@
 import { assertIdentifierType, defaultNormalizers, parseIdentifierKey, type IdentifierNormalizer, type IdentifierNormalizers } from './identifier.js';
 import { ForbiddenLinks } from './forbidden-links.js';
+import type { GraphSink, GraphSource } from './graph-file.js';
 import { RULE_FORBIDDEN_LINK, RULE_LIMIT } from './merge-log.js';
 import type { CompiledMergeRules } from './merge-rules.js';
 import { customerIdForUnits } from './customer-id.js';
@@ -111,6 +112,36 @@ export class IdentifierTable {
     nodes.set(this.nodes);
     this.nodes = nodes;
     this.times = new Float64Array(nodes.buffer);
+  }
+
+  save(sink: GraphSink): void {
+    sink.number('table.count', this.count);
+    sink.number('table.stride', this.stride);
+    sink.text('table.types', JSON.stringify(this.types.map((t) => t.name)));
+    sink.array('table.nodes', this.nodes, this.count * this.stride);
+    this.values.save(sink, 'table.values');
+    this.index.save(sink, 'table.index');
+  }
+
+  /**
+   * Reads a saved table into this empty one, made with the same rules (the caller checks the file's
+   * fingerprint). The forbidden rules' flags come back with the records; the caller reapplies the rules to
+   * resolve their identifier numbers.
+   */
+  restore(source: GraphSource): void {
+    if (this.count !== 0 || this.types.length !== 0) throw new Error('graph file: restore into a table in use');
+    const stride = source.number('table.stride');
+    if (stride !== this.stride) throw new Error(`graph file: records of ${stride} ints, rules make ${this.stride}`);
+    const names = JSON.parse(source.text('table.types')) as string[];
+    names.forEach((name, k) => {
+      if (this.typeIdFor(name) !== k) throw new Error(`graph file: type ${name} out of place`);
+    });
+    const count = source.number('table.count');
+    this.reserve(count + 1);
+    source.readInto('table.nodes', this.nodes);
+    this.count = count;
+    this.values.restore(source, 'table.values');
+    this.index.restore(source, 'table.index');
   }
 
   typeIdFor(name: string): number {

@@ -1,4 +1,5 @@
 import { TesseraError } from '../contract/index.js';
+import type { GraphSink, GraphSource } from './graph-file.js';
 import type { Identifier, IdentifierNormalizers } from './identifier.js';
 import { IdentifierTable, OUTSIDE_GRAPH } from './identifier-table.js';
 import { MergeLog } from './merge-log.js';
@@ -75,6 +76,30 @@ export class IdentityState {
     links.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
     this.currentRules = { ...this.currentRules, forbidden: { identifiers, links } };
     this.table.applyForbidden(identifiers, links);
+  }
+
+  /** Writes the whole graph into `sink` (see graph-file.ts); restore() reads it back into a fresh state. */
+  save(sink: GraphSink): void {
+    sink.number('state.lastObservation', this.lastObservation);
+    sink.number('state.epoch', this.epoch);
+    this.table.save(sink);
+    this.messages.save(sink, 'messages');
+    this.observations.save(sink);
+    this.log.save(sink);
+  }
+
+  /** Reads a saved graph into this fresh state, made with the rules the graph was saved under. */
+  restore(source: GraphSource): void {
+    this.table.restore(source);
+    this.messages.restore(source, 'messages');
+    this.observations.restore(source);
+    this.log.restore(source);
+    this.lastObservation = source.number('state.lastObservation');
+    // Identifiers keep the stamps of past replays; later stamps must be larger.
+    this.epoch = source.number('state.epoch');
+    this.observationMark = new Int32Array(0);
+    // The forbidden flags came back with the records; this finds the numbers of the identifiers they name.
+    this.setForbidden(this.currentRules.forbidden);
   }
 
   /** A fresh stamp, with the observation marks grown to cover every observation (identifiers carry their own). */

@@ -1,3 +1,4 @@
+import type { GraphSink, GraphSource } from './graph-file.js';
 import { ensureCapacity, grownCapacity, withLength } from './typed-buffers.js';
 
 /** Rule codes as stored in the log; `limit:<type>` codes follow RULE_LIMIT in the order of the compiled limits. */
@@ -56,6 +57,29 @@ export class MergeLog {
     this.b[i] = b;
     this.rule[i] = rule;
     this.count = i + 1;
+  }
+
+  save(sink: GraphSink): void {
+    sink.number('log.count', this.count);
+    sink.number('log.dead', this.dead);
+    sink.array('log.obs', this.obs, this.count);
+    sink.array('log.a', this.a, this.count);
+    sink.array('log.b', this.b, this.count);
+    sink.array('log.rule', this.rule, this.count);
+  }
+
+  /** Reads the entries back; the per-observation index is left to be rebuilt lazily, as after a rebuild. */
+  restore(source: GraphSource): void {
+    const count = source.number('log.count');
+    this.reserve(count + 1, 0);
+    source.readInto('log.obs', this.obs);
+    source.readInto('log.a', this.a);
+    source.readInto('log.b', this.b);
+    source.readInto('log.rule', this.rule);
+    this.count = count;
+    this.dead = source.number('log.dead');
+    this.firstOf = new Int32Array(0);
+    this.indexed = 0;
   }
 
   private catchUp(): void {

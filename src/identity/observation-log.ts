@@ -1,3 +1,4 @@
+import type { GraphSink, GraphSource } from './graph-file.js';
 import { OUTSIDE_GRAPH, type IdentifierTable } from './identifier-table.js';
 import { sortByTime } from './sort-by-time.js';
 import type { StringArena } from './string-arena.js';
@@ -35,6 +36,29 @@ export class ObservationLog {
       this.ids = ensureCapacity(this.ids, occurrences);
       this.previous = withLength(this.previous, this.ids.length);
     }
+  }
+
+  save(sink: GraphSink): void {
+    sink.number('observations.count', this.count);
+    sink.number('observations.occurrences', this.occurrences);
+    sink.array('observations.time', this.time, this.count);
+    sink.array('observations.message', this.message, this.count);
+    sink.array('observations.start', this.start, this.count + 1);
+    sink.array('observations.ids', this.ids, this.occurrences);
+    sink.array('observations.previous', this.previous, this.occurrences);
+  }
+
+  restore(source: GraphSource): void {
+    const count = source.number('observations.count');
+    const occurrences = source.number('observations.occurrences');
+    this.reserve(count + 1, occurrences + 1);
+    source.readInto('observations.time', this.time);
+    source.readInto('observations.message', this.message);
+    source.readInto('observations.start', this.start);
+    source.readInto('observations.ids', this.ids);
+    source.readInto('observations.previous', this.previous);
+    this.count = count;
+    this.occurrences = occurrences;
   }
 
   /** Stores an observation whose identifiers are already deduplicated and in priority order. */

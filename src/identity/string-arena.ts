@@ -1,4 +1,5 @@
-import { ensureCapacity, withLength } from './typed-buffers.js';
+import type { GraphSink, GraphSource } from './graph-file.js';
+import { ensureCapacity, grownCapacity, withLength } from './typed-buffers.js';
 
 const CHUNK = 8192;
 
@@ -94,6 +95,18 @@ export class ByteStrings {
     return len >= 0 ? this.bytes.subarray(at, at + len) : new Uint16Array(this.bytes.buffer, this.bytes.byteOffset + at, ~len);
   }
 
+  save(sink: GraphSink, name: string): void {
+    sink.array(`${name}.bytes`, this.bytes, this.used);
+  }
+
+  restore(source: GraphSource, name: string): void {
+    const used = source.length(`${name}.bytes`);
+    this.bytes = new Uint8Array(Math.max(this.bytes.length, grownCapacity(0, used + 1, 1)));
+    source.readInto(`${name}.bytes`, this.bytes);
+    this.used = used;
+    this.latin1 = undefined;
+  }
+
   get(at: number, len: number): string {
     // One-byte strings are ISO-8859-1 (every code unit below 256): Node decodes that natively, where
     // String.fromCharCode over a fresh subarray costs twice as much per identifier listed.
@@ -143,5 +156,22 @@ export class StringArena {
 
   get(i: number): string {
     return this.strings.get(this.start[i]!, this.length[i]!);
+  }
+
+  save(sink: GraphSink, name: string): void {
+    sink.number(`${name}.count`, this.count);
+    sink.array(`${name}.start`, this.start, this.count);
+    sink.array(`${name}.length`, this.length, this.count);
+    this.strings.save(sink, name);
+  }
+
+  restore(source: GraphSource, name: string): void {
+    const count = source.number(`${name}.count`);
+    this.start = new Uint32Array(grownCapacity(0, count + 1, Uint32Array.BYTES_PER_ELEMENT));
+    this.length = new Int32Array(this.start.length);
+    source.readInto(`${name}.start`, this.start);
+    source.readInto(`${name}.length`, this.length);
+    this.strings.restore(source, name);
+    this.count = count;
   }
 }

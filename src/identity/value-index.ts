@@ -1,3 +1,5 @@
+import type { GraphSink, GraphSource } from './graph-file.js';
+
 /** What the index needs of the identifier table to confirm a match. */
 export interface IndexedValues {
   matches(x: number, typeId: number, value: string): boolean;
@@ -70,6 +72,22 @@ export class ValueIndex {
     while (slots[2 * i + 1] !== 0) i = (i + 1) & mask;
     slots[2 * i] = h;
     slots[2 * i + 1] = id + 1;
+  }
+
+  save(sink: GraphSink, name: string): void {
+    sink.number(`${name}.used`, this.used);
+    sink.array(`${name}.slots`, this.slots, this.slots.length);
+  }
+
+  restore(source: GraphSource, name: string): void {
+    const length = source.length(`${name}.slots`);
+    const capacity = length / 2;
+    // Slots are placed by hash & mask, so the table comes back at exactly its size.
+    if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new Error(`graph file: ${name} has ${length} slots`);
+    this.slots = new Int32Array(length);
+    source.readInto(`${name}.slots`, this.slots);
+    this.mask = capacity - 1;
+    this.used = source.number(`${name}.used`);
   }
 
   private grow(): void {

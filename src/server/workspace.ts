@@ -28,7 +28,11 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
   if (recovered.segments > 0) logger.info(recovered, 'loaded log segments left by a previous process');
   const keys = new ApiKeyVerifier(store);
   await keys.reload();
-  const identity = new IdentityService(store, config.identity);
+  const identityLogger = logger.child({ component: 'identity' });
+  const identity = new IdentityService(store, config.identity, {
+    graphFile: identityGraphFile(config.dataDir),
+    warn: (details, message) => identityLogger.warn(details, message),
+  });
   return {
     config,
     store,
@@ -39,10 +43,14 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
     logger,
     async close() {
       await ingestor.close();
+      await identity.close();
       await store.close();
     },
   };
 }
+
+/** Where the identity graph is saved between processes (a cache: deleting it costs one full resolution). */
+export const identityGraphFile = (dataDir: string): string => join(dataDir, 'identity-graph.bin');
 
 /** Where a running server announces itself so the CLI can go through it. */
 export const serverFile = (dataDir: string): string => join(dataDir, 'server.json');
@@ -69,7 +77,10 @@ export function followLog(ws: Workspace): LogFollower {
         // nothing changed), so heavy ingestion never waits behind a fact rebuild nobody asked for.
         // Built now even when the stored map is current: a server's first new events then need no full read.
         const result = await ws.identity.refresh({ keepGraph: true });
-        if (result.events > 0) ws.logger.debug({ ...result, ms: Math.round(performance.now() - started) }, 'identity followed the log');
+        const ms = Math.round(performance.now() - started);
+        if (result.restored) ws.logger.info({ ...result, ms }, 'identity graph read from its file, then followed the log');
+        else if (result.rebuilt) ws.logger.info({ ...result, ms }, 'identity graph resolved from every event');
+        else if (result.events > 0) ws.logger.debug({ ...result, ms }, 'identity followed the log');
         if (!again || stopped) break;
         // Loads arrived meanwhile: under sustained ingestion, rest as long as the refresh took (up
         // to a second) so that the loader, which shares the writer and the cores, keeps up; each
