@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TesseraConfig, type MergeRulesInput } from '../src/contract/index.js';
 import { customerOf as customerOfGraph, explainProfile, findCustomerId, IdentityService, readProfile } from '../src/identity/index.js';
+import { GraphFileReader } from '../src/identity/graph-file.js';
 import { importFile } from '../src/ingest/index.js';
 import { openWorkspace, type Workspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
@@ -489,6 +490,32 @@ describe('the identity graph kept between processes', () => {
     expect(await stricter.identity.refresh({ keepGraph: true })).toMatchObject({ restored: false, rebuilt: true });
     expect(await customerOf(stricter, 'user:u-2')).toBe(await customerOf(stricter, 'user:u-1'));
     await stop(stricter);
+  });
+
+  it('saves the graph again once it has followed enough events, so a start after a crash has little to follow', async () => {
+    const ws = await openWs();
+    await send(ws, history().slice(0, 4));
+    const file = join(ws.config.dataDir, 'often.bin');
+    const service = new IdentityService(ws.store, ws.config.identity, { graphFile: file, graphFileEvents: 3, graphFileIntervalMs: 0 });
+    await service.refresh({ keepGraph: true });
+    const savedSeq = (): number => {
+      const reader = new GraphFileReader(file);
+      try {
+        return reader.number('service.lastSeq');
+      } finally {
+        reader.close();
+      }
+    };
+    const [first] = await ws.store.query<{ seq: number }>(sql`SELECT max(seq) AS seq FROM events`);
+    expect(savedSeq()).toBe(Number(first!.seq));
+    await send(ws, history().slice(4, 6));
+    await service.refresh();
+    // Two events followed: fewer than graphFileEvents, so the file stays as it was.
+    expect(savedSeq()).toBe(Number(first!.seq));
+    await send(ws, history().slice(6));
+    await service.refresh();
+    const [last] = await ws.store.query<{ seq: number }>(sql`SELECT max(seq) AS seq FROM events`);
+    expect(savedSeq()).toBe(Number(last!.seq));
   });
 
   it('reports a graph file it cannot write, and resolves all the same', async () => {

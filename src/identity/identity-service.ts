@@ -29,8 +29,13 @@ export interface IdentityServiceOptions {
    * that needs the graph resolves every event again.
    */
   graphFile?: string;
-  /** Events followed after which the graph file is written again (default 250,000). */
+  /** Events followed after which the graph file is written again (default 250,000)... */
   graphFileEvents?: number;
+  /**
+   * ...but not sooner than this after the last write (default 5 minutes): at 1M people the file is ~760 MB
+   * and takes ~2.5 s to write, which a busy server should not pay every few seconds.
+   */
+  graphFileIntervalMs?: number;
   /** Told when the graph file cannot be written: the graph in memory and the map stay right, a start is slower. */
   warn?: (details: object, message: string) => void;
 }
@@ -63,8 +68,9 @@ export class IdentityService {
   private chain: Promise<unknown> = Promise.resolve();
   /** What the graph file holds (lastSeq, eventsRead, fingerprint), so a graph saved already is not written again. */
   private saved: { lastSeq: number; eventsRead: number; fingerprint: string } | undefined;
-  /** eventsRead at the last attempt to save, successful or not: a failing disk is not retried at every refresh. */
+  /** eventsRead and the clock at the last attempt to save, successful or not: a failing disk is not retried at every refresh. */
   private savedAtEvents = 0;
+  private savedAtMs = 0;
 
   private readonly observationOptions: ObservationOptions;
 
@@ -198,6 +204,7 @@ export class IdentityService {
       this.eventsRead = eventsRead;
       this.saved = { lastSeq, eventsRead, fingerprint };
       this.savedAtEvents = eventsRead;
+      this.savedAtMs = Date.now();
       return true;
     } catch (err) {
       this.options.warn?.({ err, path }, 'could not read the identity graph file; resolving every event instead');
@@ -218,6 +225,7 @@ export class IdentityService {
     const state = this.state;
     if (path === undefined || state === undefined) return;
     this.savedAtEvents = this.eventsRead;
+    this.savedAtMs = Date.now();
     const image = new GraphImage();
     const saved = { lastSeq: this.lastSeq, eventsRead: this.eventsRead, fingerprint: this.fingerprint() };
     image.number('service.lastSeq', saved.lastSeq);
@@ -296,7 +304,12 @@ export class IdentityService {
     }
     // A process that follows the log for long saves its graph now and then, so that a start after a crash
     // follows a bounded stretch of the log rather than resolving all of it.
-    if (this.eventsRead - this.savedAtEvents >= (this.options.graphFileEvents ?? 250_000)) await this.saveGraph();
+    if (
+      this.eventsRead - this.savedAtEvents >= (this.options.graphFileEvents ?? 250_000) &&
+      Date.now() - this.savedAtMs >= (this.options.graphFileIntervalMs ?? 300_000)
+    ) {
+      await this.saveGraph();
+    }
     return { events, touchedCustomers: touchedAll.size, removedCustomers: removedAll.size, rebuilt: false, restored: false };
   }
 
