@@ -39,6 +39,13 @@ export interface Dialect extends Renderer {
   parseTimestamp(text: Sql): Sql;
   /** Text at a JSON path (keys as a list) of a JSON column, or NULL. */
   jsonText(column: Sql, path: readonly string[]): Sql;
+  /**
+   * The texts at several paths of a JSON column from one parse of it: a list whose item k (`listItem`) is
+   * `jsonText(column, paths[k])`. Each jsonText parses the whole document again.
+   */
+  jsonTexts(column: Sql, paths: ReadonlyArray<readonly string[]>): Sql;
+  /** Item `index` (from 0) of a list, NULL past its end. */
+  listItem(list: Sql, index: number): Sql;
   /** A message id's 128-bit hash (a `key` column): the event log's dedup key. */
   messageKey(text: Sql): Sql;
   /** Milliseconds since the epoch of a UTC timestamp, as an integer. */

@@ -2,6 +2,7 @@ import { ident, raw, sql, type Dialect, type StoreTx } from '../../store/index.j
 import type { WorkspaceConfig } from '../../contract/index.js';
 import { inList } from '../sql/in-list.js';
 import { eventName } from './fact-tables.js';
+import { MessagePaths } from './message-paths.js';
 import { orderInScope, type RefreshScope } from './scope.js';
 
 const orderEvents = [eventName.orderCompleted, eventName.orderRefunded, eventName.orderCancelled];
@@ -16,12 +17,13 @@ export async function buildOrders(tx: StoreTx, d: Dialect, scope: RefreshScope, 
   for (const table of ['orders', 'order_refunds', 'order_items']) {
     if (scope.kind === 'affected') await tx.run(sql`DELETE FROM ${ident(table)} WHERE ${orderInScope(scope, raw('order_id'))}`);
   }
-  const text = (path: string[]) => sql`nullif(trim(${d.jsonText(raw('e.message'), path)}), '')`;
+  const m = new MessagePaths(d);
+  const declared = sql`upper(${m.text(['properties', 'currency'])})`;
+  const coupon = m.text(['properties', 'coupon']);
   await tx.run(sql`CREATE OR REPLACE TEMP TABLE order_events AS
-    SELECT e.seq, e.ts, e.event, e.order_id, e.amount, e.rate, e.amount_base, e.currency, e.channel,
-      upper(${text(['properties', 'currency'])}) AS declared_currency, ${text(['properties', 'coupon'])} AS coupon
-    FROM events e
-    WHERE e.type = ${'track'} AND ${inList(raw('e.event'), orderEvents)} AND e.order_id IS NOT NULL AND ${orderInScope(scope, raw('e.order_id'))}`);
+    SELECT e.seq, e.ts, e.event, e.order_id, e.amount, e.rate, e.amount_base, e.currency, e.channel, ${declared} AS declared_currency, ${coupon} AS coupon
+    FROM (SELECT *, ${d.jsonTexts(raw('message'), m.paths)} AS j FROM events e
+      WHERE e.type = ${'track'} AND ${inList(raw('e.event'), orderEvents)} AND e.order_id IS NOT NULL AND ${orderInScope(scope, raw('e.order_id'))}) e`);
   await tx.run(sql`CREATE OR REPLACE TEMP TABLE first_orders AS
     SELECT * FROM (
       SELECT oe.*, ${d.localDate(raw('oe.ts'), workspace.reportingTimezone)} AS order_day,

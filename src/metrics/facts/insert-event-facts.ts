@@ -2,15 +2,11 @@ import { ident, raw, sql, type Dialect, type Sql, type StoreTx } from '../../sto
 import { engineFunctions } from '../sql/engine-functions.js';
 import { inList } from '../sql/in-list.js';
 import { eventName, serverLibraries } from './fact-tables.js';
+import { MessagePaths } from './message-paths.js';
 
 const webTypes = ['page', 'screen', 'track'];
 const pageTypes = ['page', 'screen'];
 const emailEvents = [eventName.emailDelivered, eventName.emailOpened, eventName.emailClicked];
-
-/** Text at a JSON path of the message, NULL when missing or blank. */
-function text(d: Dialect, path: readonly string[]): Sql {
-  return sql`nullif(trim(${d.jsonText(raw('e.message'), path)}), '')`;
-}
 
 /**
  * The narrow, typed row of each event that KPIs read, keyed by its resolved customer (from the
@@ -19,29 +15,31 @@ function text(d: Dialect, path: readonly string[]): Sql {
  */
 export function insertEventFacts(d: Dialect, resolved: string, timezone: string): Sql {
   const f = engineFunctions(d);
+  const m = new MessagePaths(d);
   // A track call sent by a back end (emails, surveys, tickets through a server library) is not a
   // visit: only calls from client libraries, or from sources that do not say, make sessions.
-  const library = text(d, ['context', 'library', 'name']);
+  const library = m.text(['context', 'library', 'name']);
   const web = sql`(${inList(raw('e.type'), webTypes)} AND coalesce(e.channel, '') NOT IN (${'import'}, ${'server'})
     AND (e.type <> ${'track'} OR ${library} IS NULL OR ${library} NOT IN (SELECT unnest(${[...serverLibraries]}))))`;
-  const referrer = sql`coalesce(${text(d, ['properties', 'referrer'])}, ${text(d, ['context', 'page', 'referrer'])}, ${text(d, ['context', 'referrer', 'url'])})`;
+  const referrer = sql`coalesce(${m.text(['properties', 'referrer'])}, ${m.text(['context', 'page', 'referrer'])}, ${m.text(['context', 'referrer', 'url'])})`;
   const country = sql`upper(coalesce(
-      CASE WHEN e.type = ${'identify'} THEN coalesce(${text(d, ['traits', 'address', 'country'])}, ${text(d, ['traits', 'country'])}) END,
-      ${text(d, ['context', 'traits', 'address', 'country'])},
-      ${text(d, ['context', 'location', 'country'])}))`;
+      CASE WHEN e.type = ${'identify'} THEN coalesce(${m.text(['traits', 'address', 'country'])}, ${m.text(['traits', 'country'])}) END,
+      ${m.text(['context', 'traits', 'address', 'country'])},
+      ${m.text(['context', 'location', 'country'])}))`;
   const isSurvey = sql`e.event = ${eventName.surveyResponded}`;
-  return sql`INSERT INTO event_facts (seq, ts, local_day, customer_key, type, event_code, web, is_page, source_hint, country, order_id, email_id, survey_type, score)
-    SELECT e.seq, e.ts, ${d.localDate(raw('e.ts'), timezone)}, k.key, e.type, en.code,
+  const columns = sql`e.seq, e.ts, ${d.localDate(raw('e.ts'), timezone)}, k.key, e.type, en.code,
       ${web}, ${inList(raw('e.type'), pageTypes)},
-      CASE WHEN ${web} THEN coalesce(${text(d, ['context', 'campaign', 'source'])}, ${f.urlHost(referrer)}) END,
+      CASE WHEN ${web} THEN coalesce(${m.text(['context', 'campaign', 'source'])}, ${f.urlHost(referrer)}) END,
       ${country},
       CASE WHEN e.event = ${eventName.orderCompleted} THEN e.order_id END,
-      CASE WHEN ${inList(raw('e.event'), emailEvents)} THEN coalesce(${text(d, ['properties', 'email_id'])}, ${text(d, ['properties', 'campaign_id'])}) END,
-      CASE WHEN ${isSurvey} THEN lower(${text(d, ['properties', 'survey_type'])}) END,
-      CASE WHEN ${isSurvey} THEN ${f.tryNumber(d.jsonText(raw('e.message'), ['properties', 'score']))} END
-    FROM ${ident(resolved)} r
-    JOIN events e ON e.seq = r.seq
-    JOIN customer_keys k ON k.id = r.customer_id
+      CASE WHEN ${inList(raw('e.event'), emailEvents)} THEN coalesce(${m.text(['properties', 'email_id'])}, ${m.text(['properties', 'campaign_id'])}) END,
+      CASE WHEN ${isSurvey} THEN lower(${m.text(['properties', 'survey_type'])}) END,
+      CASE WHEN ${isSurvey} THEN ${f.tryNumber(m.raw(['properties', 'score']))} END`;
+  return sql`INSERT INTO event_facts (seq, ts, local_day, customer_key, type, event_code, web, is_page, source_hint, country, order_id, email_id, survey_type, score)
+    SELECT ${columns}
+    FROM (SELECT r.customer_id, e.seq, e.ts, e.type, e.event, e.channel, e.order_id, ${d.jsonTexts(raw('e.message'), m.paths)} AS j
+      FROM ${ident(resolved)} r JOIN events e ON e.seq = r.seq) e
+    JOIN customer_keys k ON k.id = e.customer_id
     LEFT JOIN event_names en ON en.name = e.event`;
 }
 

@@ -49,6 +49,12 @@ export const duckdbDialect: Dialect = {
   jsonText(column, path) {
     return sql`json_extract_string(${column}, ${jsonPath(path)})`;
   },
+  jsonTexts(column, paths) {
+    return sql`json_extract_string(${column}, [${join(paths.map(jsonPath))}])`;
+  },
+  listItem(list, index) {
+    return sql`(${list})[${raw(String(Math.trunc(index) + 1))}]`;
+  },
   jsonValue(column, path) {
     return sql`json_extract(${column}, ${jsonPath(path)})`;
   },
