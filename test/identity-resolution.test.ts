@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TesseraConfig, type MergeRulesInput } from '../src/contract/index.js';
-import { customerOf as customerOfGraph, explainProfile, findCustomerId, IdentityService, readProfile } from '../src/identity/index.js';
+import { customerOf as customerOfGraph, explainProfile, findCustomerId, IdentityService, listAssignments, readProfile } from '../src/identity/index.js';
 import { GraphFileReader } from '../src/identity/graph-file.js';
 import { importFile } from '../src/ingest/index.js';
 import { openWorkspace, type Workspace } from '../src/server/index.js';
@@ -335,6 +335,26 @@ describe('order independence', () => {
     const [counts] = await ws.store.query<{ rows: number; keys: number }>(sql`SELECT count(*) AS rows, count(DISTINCT (type, value)) AS keys FROM customer_map`);
     expect(counts!.rows).toBe(counts!.keys);
     expect(counts!.rows).toBe(incremental.length + 1);
+  });
+});
+
+describe('a full rebuild writes the map through a file', () => {
+  it('writes every identifier as the graph holds it, whatever characters its value holds', async () => {
+    const ws = await openWs();
+    const odd = ['a,b', 'say "hi"', '""', 'line\nbreak', 'cr\rhere', ' padded ', 'café', 'ÿ', '例え', '🙂 ok', 'nul\u0000x', ',', '"'];
+    await send(
+      ws,
+      odd.map((userId, i) => identify({ messageId: `odd-${i}`, anonymousId: `dev-${i}`, userId, traits: {}, timestamp: at(i) })),
+    );
+    await ws.identity.rebuild();
+    const graph = await ws.identity.graph();
+    const expected = [...listAssignments(graph)].map((a) => `${a.type}|${a.value}|${a.customerId}`).sort();
+    const rows = await ws.store.query<{ type: string; value: string; customer_id: string }>(sql`SELECT type, value, customer_id FROM customer_map`);
+    expect(rows.map((r) => `${r.type}|${r.value}|${r.customer_id}`).sort()).toEqual(expected);
+    // Every odd value is there as sent (user ids are not normalized), each with its device.
+    const users = rows.filter((r) => r.type === 'user').map((r) => r.value);
+    expect(users.sort()).toEqual([...odd].sort());
+    expect(await customerOf(ws, 'anon:dev-3')).toBe(rows.find((r) => r.type === 'user' && r.value === 'line\nbreak')?.customer_id);
   });
 });
 

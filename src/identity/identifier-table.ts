@@ -332,6 +332,16 @@ export class IdentifierTable {
     return customerIdForUnits(prefix, units, 0, units.length);
   }
 
+  /** Where `x`'s value starts in `values`, for a writer that copies it as bytes. */
+  valueAt(x: number): number {
+    return this.nodes[x * this.stride + VALUE_AT]! >>> 0;
+  }
+
+  /** The stored length of `x`'s value: one byte a character, or ~length for the two-byte form (see ByteStrings). */
+  valueLength(x: number): number {
+    return this.nodes[x * this.stride + VALUE_LENGTH]!;
+  }
+
   value(x: number): string {
     const at = x * this.stride;
     return this.values.get(this.nodes[at + VALUE_AT]! >>> 0, this.nodes[at + VALUE_LENGTH]!);

@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Store, StoreTx } from '../store/index.js';
 import { customerMapTable, replaceTable, sql } from '../store/index.js';
 import type { ApplyResult } from './change-tracker.js';
@@ -6,7 +10,7 @@ import { applyObservations, createIdentityState, extendObservations } from './id
 import type { IdentityState } from './identity-state.js';
 import { MergeRules, type MergeRulesInput } from './merge-rules.js';
 import { eventIdentifiersQuery, firstEventOfEachIdentifierSet, toObservations, type ObservationOptions, type PackedEventIdentifiers } from './observations-query.js';
-import { listAssignments } from './read-graph.js';
+import { writeAssignmentsCsv } from './assignments-csv.js';
 import { removeSplit, splitIdentifier } from './split.js';
 import { normalizePhoneDigits } from './identifier.js';
 
@@ -36,6 +40,8 @@ export interface IdentityServiceOptions {
    * and takes ~2.5 s to write, which a busy server should not pay every few seconds.
    */
   graphFileIntervalMs?: number;
+  /** Where a full rebuild writes the map's rows for the store to read (default: the system's temporary directory). */
+  tmpDir?: string;
   /** Told when the graph file cannot be written: the graph in memory and the map stay right, a start is slower. */
   warn?: (details: object, message: string) => void;
 }
@@ -328,12 +334,20 @@ export class IdentityService {
     return createIdentityState({ rules: { ...this.rules, forbidden }, normalizers: { phone: normalizePhoneDigits } });
   }
 
+  /** Writes the whole map: its rows go through a CSV file that the store reads set-wise (see assignments-csv.ts). */
   private async writeAll(): Promise<void> {
     const state = this.state as IdentityState;
-    await this.store.transaction(async (tx) => {
-      await replaceTable(tx, this.store.dialect, customerMapTable, mapRows(listAssignments(state)));
-      await this.recordMapState(tx);
-    });
+    const file = join(this.options.tmpDir ?? tmpdir(), `customer-map-${randomUUID()}.csv`);
+    try {
+      const { apart } = await writeAssignmentsCsv(state, file);
+      const columns = Object.fromEntries(customerMapTable.columns.map((c) => [c.name, c.type]));
+      await this.store.transaction(async (tx) => {
+        await replaceTable(tx, this.store.dialect, customerMapTable, apart, { from: this.store.csvRows(file, columns) });
+        await this.recordMapState(tx);
+      });
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 
   /** The inputs a graph's map is resolved from: rules as configured, the splits in force, options, and the resolver. */
@@ -404,6 +418,3 @@ function assignmentMap(result: ApplyResult): Map<string, string> {
   return new Map(result.touchedAssignments().map((a) => [`${a.type}:${a.value}`, a.customerId]));
 }
 
-function* mapRows(assignments: Iterable<{ type: string; value: string; customerId: string }>): Generator<[string, string, string]> {
-  for (const a of assignments) yield [a.type, a.value, a.customerId];
-}

@@ -36,6 +36,11 @@ export interface Store extends StoreTx {
   streamColumns<T extends object = Row>(fragment: Sql, chunkRows?: number): AsyncIterable<ColumnChunk<T>>;
   /** A table expression over local files of JSON lines, with the named top-level fields as columns. */
   jsonLines(paths: readonly string[], columns: Readonly<Record<string, ColumnType>>): Sql;
+  /**
+   * A table expression over a local CSV file that Tessera wrote itself: UTF-8, no header, `,` between
+   * fields, every field that may hold a delimiter quoted with `"` (a quote doubled), `\n` after each row.
+   */
+  csvRows(path: string, columns: Readonly<Record<string, ColumnType>>): Sql;
   /** Writes a query's rows to a Parquet file; returns the row count. */
   copyToParquet(fragment: Sql, path: string): Promise<number>;
   close(): Promise<void>;

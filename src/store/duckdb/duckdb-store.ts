@@ -261,6 +261,14 @@ export class DuckDbStore implements Store {
     return sql`read_json(${paths}, format = 'newline_delimited', ignore_errors = true, columns = {${raw(struct)}})`;
   }
 
+  csvRows(path: string, columns: Readonly<Record<string, ColumnType>>): Sql {
+    const struct = Object.entries(columns)
+      .map(([name, type]) => `'${name.replaceAll("'", "''")}': '${duckdbDialect.columnType(type)}'`)
+      .join(', ');
+    // Nothing sniffed: the writer's format is known, and a sniffed type or delimiter could differ per file.
+    return sql`read_csv(${path}, columns = {${raw(struct)}}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, strict_mode = true)`;
+  }
+
   async copyToParquet(fragment: Sql, path: string): Promise<number> {
     const rendered = renderSql(fragment, duckdbDialect);
     // COPY takes no bound parameters: the query must carry none, and the path is quoted as a literal.

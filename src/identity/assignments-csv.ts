@@ -1,0 +1,117 @@
+import { open } from 'node:fs/promises';
+import { OUTSIDE_GRAPH } from './identifier-table.js';
+import { customerIdOfRoot, type IdentityState } from './identity-state.js';
+
+/** Written to the file a piece at a time; each piece is a write, and the event loop turns between them. */
+const PIECE = 8 << 20;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+/** `c_` and 13 base32 characters (customer-id.ts). */
+const ID_LENGTH = 15;
+
+/** What writeAssignmentsCsv wrote, and the rows a CSV file cannot carry (a value holding a NUL). */
+export interface AssignmentsCsv {
+  rows: number;
+  apart: [string, string, string][];
+}
+
+/**
+ * Writes every assignment of the graph (type, value, customer id) to `path` as CSV in the format of
+ * `Store.csvRows`, copying each value's bytes from the graph. Through the appender a 5.2M-identifier map
+ * cost a decoded JS string and three native calls per row (3.9 s listing, ~9 s appending at 1M people);
+ * DuckDB reads the same rows from a file in ~3.6 s. Values are quoted always (spaces and empty values
+ * survive as they are); the one-byte form is Latin-1, encoded to UTF-8 here.
+ */
+export async function writeAssignmentsCsv(state: IdentityState, path: string): Promise<AssignmentsCsv> {
+  const table = state.table;
+  const typeBytes = table.types.map((t) => Buffer.from(t.name, 'utf8'));
+  // Each root's customer id is hashed once: 15 ASCII characters in a slot of `idBytes`.
+  const slotOf = new Int32Array(table.count).fill(-1);
+  let idBytes = Buffer.allocUnsafe(16 * 1024);
+  let slots = 0;
+  let out = Buffer.allocUnsafe(PIECE + 1024);
+  let pos = 0;
+  const apart: [string, string, string][] = [];
+  let rows = 0;
+  const handle = await open(path, 'w', 0o600);
+  try {
+    const flush = async (): Promise<void> => {
+      let done = 0;
+      while (done < pos) done += (await handle.write(out, done, pos - done)).bytesWritten;
+      pos = 0;
+    };
+    for (let x = 0; x < table.count; x++) {
+      if ((table.flagsOf(x) & OUTSIDE_GRAPH) !== 0) continue;
+      const r = table.find(x);
+      let slot = slotOf[r]!;
+      if (slot < 0) {
+        slot = slots++;
+        slotOf[r] = slot;
+        if (slot * 16 + 16 > idBytes.length) {
+          const grown = Buffer.allocUnsafe(idBytes.length * 2);
+          idBytes.copy(grown, 0, 0, slot * 16);
+          idBytes = grown;
+        }
+        const id = customerIdOfRoot(state, r);
+        if (id.length !== ID_LENGTH) throw new Error(`customer id ${id} is not ${ID_LENGTH} characters`);
+        idBytes.write(id, slot * 16, 'latin1');
+      }
+      const length = table.valueLength(x);
+      const narrow = length >= 0;
+      const wide = narrow ? undefined : Buffer.from(table.value(x), 'utf8');
+      const n = narrow ? length : wide!.length;
+      // Room for the worst case: every byte doubled (a quote) or encoded in two (Latin-1 above 127).
+      const room = typeBytes[table.typeIdOf(x)]!.length + 2 * n + 24;
+      if (pos + room > out.length) {
+        await flush();
+        if (room > out.length) out = Buffer.allocUnsafe(room);
+      }
+      const start = pos;
+      const type = typeBytes[table.typeIdOf(x)]!;
+      type.copy(out, pos);
+      pos += type.length;
+      out[pos++] = COMMA;
+      out[pos++] = QUOTE;
+      let nul = false;
+      if (narrow) {
+        const bytes = table.values.narrowBytes;
+        const at = table.valueAt(x);
+        for (let k = at; k < at + length; k++) {
+          const c = bytes[k]!;
+          if (c < 0x80) {
+            if (c === 0) nul = true;
+            if (c === QUOTE) out[pos++] = QUOTE;
+            out[pos++] = c;
+          } else {
+            out[pos++] = 0xc0 | (c >> 6);
+            out[pos++] = 0x80 | (c & 0x3f);
+          }
+        }
+      } else {
+        // UTF-8 continuation and lead bytes are all above 127: only ASCII bytes can be a quote or a NUL.
+        for (let k = 0; k < n; k++) {
+          const c = wide![k]!;
+          if (c === 0) nul = true;
+          if (c === QUOTE) out[pos++] = QUOTE;
+          out[pos++] = c;
+        }
+      }
+      if (nul) {
+        pos = start;
+        apart.push([table.typeName(x), table.value(x), idBytes.toString('latin1', slot * 16, slot * 16 + ID_LENGTH)]);
+        continue;
+      }
+      out[pos++] = QUOTE;
+      out[pos++] = COMMA;
+      idBytes.copy(out, pos, slot * 16, slot * 16 + ID_LENGTH);
+      pos += ID_LENGTH;
+      out[pos++] = NEWLINE;
+      rows++;
+    }
+    await flush();
+  } finally {
+    await handle.close();
+  }
+  return { rows, apart };
+}
