@@ -20,22 +20,26 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-function seen(messageId: string, minute: number, ...keys: string[]): Observation {
-  return { messageId, timestamp: minute * 60_000, identifiers: keys.map(parseIdentifierKey) };
+/** Observations from `id minute key key …` lines: a message at that minute holding those identifiers. */
+function observations(...lines: string[]): Observation[] {
+  return lines.map((line) => {
+    const [messageId, minute, ...keys] = line.split(' ');
+    return { messageId: messageId!, timestamp: Number(minute) * 60_000, identifiers: keys.map(parseIdentifierKey) };
+  });
 }
 
 /** A history with merges, a shared device refused by the user-id limit, a blocked value, and a value past Latin-1. */
-const history = [
-  seen('m01', 1, 'anon:a1', 'user:u1'),
-  seen('m02', 2, 'user:u1', 'email:ann@example.com'),
-  seen('m03', 3, 'anon:tablet', 'user:u1'),
-  seen('m04', 4, 'anon:tablet', 'user:u2'),
-  seen('m05', 5, 'user:undefined', 'email:bob@example.com'),
-  seen('m06', 6, 'anon:a6', 'email:bob@example.com'),
-  seen('m07', 7, 'anon:a7', 'email:zoë@例え.jp'),
-  seen('m08', 8, 'user:u3', 'email:zoë@例え.jp'),
-];
-const later = [seen('m00', 0, 'anon:a7', 'user:u2'), seen('m09', 9, 'anon:a9', 'email:ann@example.com'), seen('m10', 10, 'anon:a6', 'user:u4')];
+const history = observations(
+  'm01 1 anon:a1 user:u1',
+  'm02 2 user:u1 email:ann@example.com',
+  'm03 3 anon:tablet user:u1',
+  'm04 4 anon:tablet user:u2',
+  'm05 5 user:undefined email:bob@example.com',
+  'm06 6 anon:a6 email:bob@example.com',
+  'm07 7 anon:a7 email:zoë@例え.jp',
+  'm08 8 user:u3 email:zoë@例え.jp',
+);
+const later = observations('m00 0 anon:a7 user:u2', 'm09 9 anon:a9 email:ann@example.com', 'm10 10 anon:a6 user:u4');
 
 async function saveAndRestore(state: ReturnType<typeof rebuild>, options: IdentityOptions = {}): Promise<ReturnType<typeof rebuild>> {
   const path = await tempFile();
@@ -74,7 +78,7 @@ describe('the graph file', () => {
     splitIdentifier(state, 'email:ann@example.com', { from: 'user:u1' });
     const restored = await saveAndRestore(state);
     // m11 would join the split's two sides again (a9 is ann's since m09).
-    const after = [...later, seen('m11', 11, 'user:u1', 'anon:a9')];
+    const after = [...later, ...observations('m11 11 user:u1 anon:a9')];
     applyObservations(restored, after);
     const everything = rebuild([...history, ...after], { rules: state.rules });
     expect(customerOf(everything, 'anon:a9')).not.toBe(customerOf(everything, 'user:u1'));
