@@ -10,6 +10,7 @@ import { openWorkspace, type Workspace } from '../src/server/index.js';
 import { kpiShopMessages, loadKpiShop } from './fixtures/metrics/kpi-shop.js';
 import { uniqueId } from './helpers/messages.js';
 import { makeTempDir, removeDir } from './helpers/workspace.js';
+import { sql } from '../src/store/index.js';
 
 let dir: string;
 let ws: Workspace;
@@ -60,5 +61,38 @@ describe('incremental fact refresh', () => {
 
     expect((await refreshFacts(ws.store, ws.config.workspace, { full: true })).full).toBe(true);
     expect(await everyKpi()).toEqual(incremental);
+  });
+});
+
+describe('incremental sessions', () => {
+  const view = (id: string, time: string) => ({ type: 'page' as const, messageId: uniqueId(id), anonymousId: 'anon-bridge', timestamp: `2024-03-05T${time}:00Z`, name: 'Page', properties: { path: '/b' } });
+  const sessionsOfVisitor = async (): Promise<string[]> => {
+    const rows = await ws.store.query<{ start_ts: Date; end_ts: Date; calls: number }>(
+      sql`SELECT s.start_ts, s.end_ts, s.calls FROM sessions s JOIN customer_keys k ON k.key = s.visitor_key
+        JOIN customer_map m ON m.customer_id = k.id WHERE m.type = 'anon' AND m.value = 'anon-bridge' ORDER BY s.start_ts`,
+    );
+    return rows.map((r) => `${r.start_ts.toISOString().slice(11, 16)}–${r.end_ts.toISOString().slice(11, 16)} ×${r.calls}`);
+  };
+
+  it('redoes a visitor from the first session a late call can join, and gives what a full rebuild gives', async () => {
+    // 10:00–10:20, then 11:00 (40 minutes later: a new session), then 13:00 and 13:10.
+    await loadKpiShop(ws, dir, [view('b1', '10:00'), view('b2', '10:20'), view('b3', '11:00'), view('b4', '13:00'), view('b5', '13:10')]);
+    await refreshFacts(ws.store, ws.config.workspace);
+    expect(await sessionsOfVisitor()).toEqual(['10:00–10:20 ×2', '11:00–11:00 ×1', '13:00–13:10 ×2']);
+    // 10:45 is within 30 minutes of 10:20 and of 11:00: the first two become one; 13:00 stays apart.
+    await loadKpiShop(ws, dir, [view('b6', '10:45')]);
+    const late = await refreshFacts(ws.store, ws.config.workspace);
+    expect(late).toMatchObject({ full: false, rekeyedEvents: 0 });
+    const incremental = await sessionsOfVisitor();
+    expect(incremental).toEqual(['10:00–11:00 ×4', '13:00–13:10 ×2']);
+    // A call long after joins nothing; one just after the last session extends it.
+    await loadKpiShop(ws, dir, [view('b7', '13:35'), view('b8', '18:00')]);
+    await refreshFacts(ws.store, ws.config.workspace);
+    const extended = await sessionsOfVisitor();
+    expect(extended).toEqual(['10:00–11:00 ×4', '13:00–13:35 ×3', '18:00–18:00 ×1']);
+    const kpis = await everyKpi();
+    await refreshFacts(ws.store, ws.config.workspace, { full: true });
+    expect(await sessionsOfVisitor()).toEqual(extended);
+    expect(await everyKpi()).toEqual(kpis);
   });
 });

@@ -8,24 +8,38 @@ import { keyInScope, type RefreshScope } from './scope.js';
  * Re-sessionizes the visitors in scope (events.md): a visitor's web calls (page, screen and track
  * calls not imported from files) with no gap over 30 minutes make one session, keyed by the
  * resolved customer; its source is the first call's campaign source, else referrer host, else
- * `direct`. Only visitors with new or re-keyed events are redone, from their whole history, so a
- * late event that bridges two sessions merges them exactly as a full rebuild would.
+ * `direct`. Only visitors with new or re-keyed events are redone: a re-keyed visitor from their whole
+ * history, one with new events from the first session that a new event can touch, so a late event that
+ * bridges two sessions merges them exactly as a full rebuild would, and a refresh does not re-read a
+ * returning visitor's years of calls.
  */
 export async function buildSessions(tx: StoreTx, d: Dialect, scope: RefreshScope): Promise<number> {
   const f = engineFunctions(d);
   const codes = await eventCodes(tx, [eventName.orderCompleted, eventName.productAdded, eventName.checkoutStarted, eventName.signedUp]);
   const code = (name: string) => codes.get(name) ?? -1;
+  const gap = raw(`INTERVAL '${sessionGapMinutes}' MINUTE`);
+  let calls = sql`SELECT * FROM event_facts WHERE web`;
   if (scope.kind === 'affected') {
-    await tx.run(sql`DELETE FROM sessions WHERE ${keyInScope(scope, sql`visitor_key`)}`);
-    await tx.run(sql`DELETE FROM session_orders WHERE ${keyInScope(scope, sql`visitor_key`)}`);
+    // A new call at from_ts can only join or bridge sessions that end within the gap before it: those, and
+    // every later one, are redone from the first one's start; earlier sessions stay as they are (a call
+    // before redo_from cannot be in the same session as one after it). NULL: the whole history.
+    await tx.run(sql`CREATE OR REPLACE TEMP TABLE session_redo AS
+      SELECT a.key, CASE WHEN a.from_ts IS NOT NULL THEN least(a.from_ts, coalesce(min(s.start_ts), a.from_ts)) END AS redo_from
+      FROM affected_keys a LEFT JOIN sessions s ON s.visitor_key = a.key AND s.end_ts >= a.from_ts - ${gap}
+      GROUP BY a.key, a.from_ts`);
+    await tx.run(sql`CREATE OR REPLACE TEMP TABLE sessions_gone AS
+      SELECT s.session_id FROM sessions s JOIN session_redo r ON s.visitor_key = r.key WHERE r.redo_from IS NULL OR s.start_ts >= r.redo_from`);
+    await tx.run(sql`DELETE FROM sessions WHERE session_id IN (SELECT session_id FROM sessions_gone)`);
+    await tx.run(sql`DELETE FROM session_orders WHERE session_id IN (SELECT session_id FROM sessions_gone)`);
+    calls = sql`SELECT ef.* FROM event_facts ef JOIN session_redo r ON ef.customer_key = r.key WHERE ef.web AND (r.redo_from IS NULL OR ef.ts >= r.redo_from)`;
   }
   await tx.run(sql`CREATE OR REPLACE TEMP TABLE session_calls AS
     WITH calls AS (
       SELECT seq, ts, local_day, customer_key AS visitor_key, is_page, event_code, source_hint, order_id,
         lag(ts) OVER (PARTITION BY customer_key ORDER BY ts, seq) AS previous_ts
-      FROM event_facts WHERE web AND ${keyInScope(scope, sql`customer_key`)}),
+      FROM (${calls}) ef),
     starts AS (
-      SELECT *, CASE WHEN previous_ts IS NULL OR ts > previous_ts + ${raw(`INTERVAL '${sessionGapMinutes}' MINUTE`)} THEN 1 ELSE 0 END AS starts_session
+      SELECT *, CASE WHEN previous_ts IS NULL OR ts > previous_ts + ${gap} THEN 1 ELSE 0 END AS starts_session
       FROM calls)
     SELECT *, sum(starts_session) OVER (PARTITION BY visitor_key ORDER BY ts, seq ROWS UNBOUNDED PRECEDING) AS session_number
     FROM starts`);
@@ -45,6 +59,10 @@ export async function buildSessions(tx: StoreTx, d: Dialect, scope: RefreshScope
     FROM session_calls c JOIN sessions s ON s.visitor_key = c.visitor_key AND c.ts >= s.start_ts AND c.ts <= s.end_ts
     WHERE c.order_id IS NOT NULL`);
   await tx.run(sql`DROP TABLE session_calls`);
+  if (scope.kind === 'affected') {
+    await tx.run(sql`DROP TABLE session_redo`);
+    await tx.run(sql`DROP TABLE sessions_gone`);
+  }
   return inserted;
 }
 

@@ -49,7 +49,8 @@ export async function rekeyEventFacts(tx: StoreTx, resolved: string): Promise<nu
     SELECT r.seq, k.key AS new_key, ef.customer_key AS old_key
     FROM ${ident(resolved)} r JOIN customer_keys k ON k.id = r.customer_id JOIN event_facts ef ON ef.seq = r.seq
     WHERE ef.customer_key <> k.key`);
-  await tx.run(sql`INSERT INTO affected_keys SELECT old_key FROM rekeyed UNION SELECT new_key FROM rekeyed`);
+  // Events moved between customers at any time of their history: both sides are redone whole (from_ts NULL).
+  await tx.run(sql`INSERT INTO affected_keys SELECT k, NULL FROM (SELECT old_key AS k FROM rekeyed UNION SELECT new_key FROM rekeyed)`);
   const changed = await tx.run(sql`UPDATE event_facts SET customer_key = rekeyed.new_key FROM rekeyed WHERE event_facts.seq = rekeyed.seq`);
   await tx.run(sql`UPDATE orders SET customer_key = rekeyed.new_key FROM rekeyed WHERE orders.seq = rekeyed.seq`);
   await tx.run(sql`UPDATE order_items SET customer_key = orders.customer_key FROM orders

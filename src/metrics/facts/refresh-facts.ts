@@ -63,7 +63,8 @@ export async function refreshFacts(store: Store, workspace: WorkspaceConfig, opt
     }
     const scope: RefreshScope = full ? { kind: 'all' } : { kind: 'affected' };
     if (full) for (const table of rebuiltFactTables) await tx.run(sql`DELETE FROM ${ident(table)}`);
-    await tx.run(sql`CREATE OR REPLACE TEMP TABLE affected_keys (key BIGINT)`);
+    // from_ts: the earliest new event of the customer; NULL when their whole history must be redone (re-keyed).
+    await tx.run(sql`CREATE OR REPLACE TEMP TABLE affected_keys (key BIGINT, from_ts TIMESTAMP)`);
     await tx.run(sql`CREATE OR REPLACE TEMP TABLE affected_orders (order_id VARCHAR)`);
 
     // Identity moved identifiers: events already folded in that carry one are resolved again.
@@ -85,10 +86,11 @@ export async function refreshFacts(store: Store, workspace: WorkspaceConfig, opt
     await tx.run(sql`DROP TABLE new_resolved`);
 
     if (!full) {
-      await tx.run(sql`INSERT INTO affected_keys SELECT DISTINCT customer_key FROM event_facts WHERE seq > ${lastSeq} AND seq <= ${maxSeq}`);
+      await tx.run(sql`INSERT INTO affected_keys SELECT customer_key, min(ts) FROM event_facts WHERE seq > ${lastSeq} AND seq <= ${maxSeq} GROUP BY customer_key`);
       await tx.run(sql`INSERT INTO affected_orders SELECT DISTINCT e.order_id FROM events e
         WHERE ${newRange} AND e.order_id IS NOT NULL AND ${inList(raw('e.event'), orderEvents)}`);
-      await tx.run(sql`CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT key FROM affected_keys`);
+      await tx.run(sql`CREATE OR REPLACE TEMP TABLE affected_keys AS
+        SELECT key, CASE WHEN count(*) = count(from_ts) THEN min(from_ts) END AS from_ts FROM affected_keys GROUP BY key`);
     }
     const ordersRedone = full ? 0 : await count(tx, 'affected_orders');
     const customersRedone = full ? 0 : await count(tx, 'affected_keys');
