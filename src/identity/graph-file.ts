@@ -79,23 +79,18 @@ const WRITE_SLICE = 32 << 20;
  */
 export async function writeGraphFile(path: string, image: GraphImage): Promise<number> {
   const sections: Section[] = [];
+  const padding = new Uint8Array(8);
   let offset = 0;
   let crc = 0;
   for (const a of image.arrays) {
-    offset = align(offset);
-    sections.push({ name: a.name, kind: a.kind, length: a.length, offset });
-    offset += a.view.length;
+    const start = align(offset);
+    // The CRC covers the padding too, as written, so the reader checks the bytes exactly as they lie.
+    if (start > offset) crc = crc32(padding.subarray(0, start - offset), crc);
+    crc = crc32(a.view, crc);
+    sections.push({ name: a.name, kind: a.kind, length: a.length, offset: start });
+    offset = start + a.view.length;
   }
   const bytes = offset;
-  const padding = new Uint8Array(8);
-  // The CRC covers the padding too, as written, so the reader checks the bytes exactly as they lie.
-  let at = 0;
-  for (const a of image.arrays) {
-    if (align(at) > at) crc = crc32(padding.subarray(0, align(at) - at), crc);
-    at = align(at);
-    crc = crc32(a.view, crc);
-    at += a.view.length;
-  }
   const header: Header = { magic: MAGIC, layout: LAYOUT, numbers: image.numbers, texts: image.texts, sections, crc, bytes };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(align(8 + headerBytes.length));
@@ -144,6 +139,8 @@ export class GraphFileReader implements GraphSource {
   private readonly byName = new Map<string, Section>();
   private crc = 0;
   private read = 0;
+  /** Where the last array read ends, from the first array's start. */
+  private end = 0;
 
   constructor(path: string) {
     this.fd = openSync(path, 'r');
@@ -195,8 +192,7 @@ export class GraphFileReader implements GraphSource {
     if (s.length > target.length) throw new Error(`graph file array ${name} needs room for ${s.length}`);
     // Sections are read in the order they were written, so the CRC runs over the file front to back.
     if (s !== this.header.sections[this.read]) throw new Error(`graph file array ${name} read out of order`);
-    const gap = s.offset - (this.read === 0 ? 0 : this.endOf(this.header.sections[this.read - 1]!));
-    if (gap > 0) this.crc = crc32(new Uint8Array(gap), this.crc);
+    if (s.offset > this.end) this.crc = crc32(new Uint8Array(s.offset - this.end), this.crc);
     const view = new Uint8Array(target.buffer, target.byteOffset, s.length * target.BYTES_PER_ELEMENT);
     let done = 0;
     while (done < view.length) {
@@ -205,11 +201,8 @@ export class GraphFileReader implements GraphSource {
       done += n;
     }
     this.crc = crc32(view, this.crc);
+    this.end = s.offset + view.length;
     this.read++;
-  }
-
-  private endOf(s: Section): number {
-    return s.offset + s.length * bytesPer(s.kind);
   }
 
   /** Throws unless every array was read and the bytes match the checksum written with them. */
@@ -220,19 +213,5 @@ export class GraphFileReader implements GraphSource {
 
   close(): void {
     closeSync(this.fd);
-  }
-}
-
-function bytesPer(kind: string): number {
-  switch (kind) {
-    case 'Float64Array':
-      return 8;
-    case 'Int32Array':
-    case 'Uint32Array':
-      return 4;
-    case 'Uint16Array':
-      return 2;
-    default:
-      return 1;
   }
 }

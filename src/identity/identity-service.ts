@@ -262,7 +262,7 @@ export class IdentityService {
     for await (const chunk of this.store.streamColumns<PackedEventIdentifiers>(firstEventOfEachIdentifierSet(this.store, this.lastSeq), 8_192)) {
       extendObservations(state, toObservations(chunk, this.observationOptions));
     }
-    // Every start rebuilds the graph; the stored map is rewritten only if it came from other inputs.
+    // A start without a usable graph file rebuilds; the stored map is rewritten only if it came from other inputs.
     if (forceWrite || !(await this.storedMapMatches(this.lastSeq, this.eventsRead, this.fingerprint()))) await this.writeAll();
     await this.saveGraph();
     return { events, touchedCustomers: 0, removedCustomers: 0, rebuilt: true, restored: false };
@@ -339,7 +339,7 @@ export class IdentityService {
     const state = this.state as IdentityState;
     const file = join(this.options.tmpDir ?? tmpdir(), `customer-map-${randomUUID()}.csv`);
     try {
-      const { apart } = await writeAssignmentsCsv(state, file);
+      const apart = await writeAssignmentsCsv(state, file);
       const columns = Object.fromEntries(customerMapTable.columns.map((c) => [c.name, c.type]));
       await this.store.transaction(async (tx) => {
         await replaceTable(tx, this.store.dialect, customerMapTable, apart, { from: this.store.csvRows(file, columns) });

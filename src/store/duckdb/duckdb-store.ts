@@ -80,6 +80,12 @@ async function appendOn(conn: DuckDBConnection, table: string, rows: Iterable<re
   return n;
 }
 
+/** The `columns = {…}` struct of DuckDB's file readers; names and types are ours, never user input. */
+function columnStruct(columns: Readonly<Record<string, ColumnType>>): Sql {
+  const fields = Object.entries(columns).map(([name, type]) => `'${name.replaceAll("'", "''")}': '${duckdbDialect.columnType(type)}'`);
+  return raw(`{${fields.join(', ')}}`);
+}
+
 /** True when DuckDB refused the file because another process holds its write lock. */
 function isLockError(err: unknown): boolean {
   return err instanceof Error && /lock|Conflicting lock/i.test(err.message);
@@ -255,18 +261,12 @@ export class DuckDbStore implements Store {
 
   jsonLines(paths: readonly string[], columns: Readonly<Record<string, ColumnType>>): Sql {
     // One JSON parse per line: typed top-level fields come out of the same pass as the JSON column.
-    const struct = Object.entries(columns)
-      .map(([name, type]) => `'${name.replaceAll("'", "''")}': '${duckdbDialect.columnType(type)}'`)
-      .join(', ');
-    return sql`read_json(${paths}, format = 'newline_delimited', ignore_errors = true, columns = {${raw(struct)}})`;
+    return sql`read_json(${paths}, format = 'newline_delimited', ignore_errors = true, columns = ${columnStruct(columns)})`;
   }
 
   csvRows(path: string, columns: Readonly<Record<string, ColumnType>>): Sql {
-    const struct = Object.entries(columns)
-      .map(([name, type]) => `'${name.replaceAll("'", "''")}': '${duckdbDialect.columnType(type)}'`)
-      .join(', ');
     // Nothing sniffed: the writer's format is known, and a sniffed type or delimiter could differ per file.
-    return sql`read_csv(${path}, columns = {${raw(struct)}}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, strict_mode = true)`;
+    return sql`read_csv(${path}, columns = ${columnStruct(columns)}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', auto_detect = false, strict_mode = true)`;
   }
 
   async copyToParquet(fragment: Sql, path: string): Promise<number> {
