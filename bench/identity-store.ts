@@ -4,8 +4,10 @@
 // current and builds no graph), and a server's start (read and resolve, leaving customer_map when it is
 // current). Reference in the same run: DuckDB running the
 // rebuild's own query, sort included, into a table of its rows: what reading them costs without JS. A
-// server's start is timed twice: from the graph file the rebuild saved, and without it.
-// `--customers N` scales it; `--keep DIR` reuses a data directory.
+// server's start is timed twice: from the graph file the rebuild saved, and without it. Then the restored
+// graph follows new events (`--follow N`, default 300,000), as a server does after each log load: the
+// rate at which resolution keeps up with ingestion. `--customers N` scales it; `--keep DIR` reuses a data
+// directory (the followed events are deleted at the end, so a kept directory stays as it was written).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +30,7 @@ const PEOPLE = Number(option('customers') ?? 1_000_000);
 /** `--repeats N`: each device's event N times (later visits, new messages), as real traffic repeats identifiers. */
 const REPEATS = Number(option('repeats') ?? 1);
 const kept = option('keep');
+const FOLLOW = Number(option('follow') ?? 300_000);
 const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'tessera-bench-identity-store-'));
 const open = (): Promise<Workspace> => openWorkspace(TesseraConfig.parse({ dataDir, logLevel: 'warn' }), pino({ level: 'warn' }));
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -54,6 +57,37 @@ async function writeEvents(ws: Workspace): Promise<number> {
   const [row] = await ws.store.query<{ n: number }>(sql`SELECT count(*) AS n FROM events`);
   await ws.store.run(sql`CHECKPOINT`);
   return Number(row?.n ?? 0);
+}
+
+/**
+ * New events after everything stored, as a shop's traffic brings them: half are known devices coming back
+ * (nothing to link), three in ten are a known person on a new device (a new anonymous id merged into
+ * them), two in ten are new visitors who stay anonymous. Their times interleave with one another, not with
+ * the history. Returns the figures of following them, as a server's refresh after a log load does.
+ */
+async function followNewEvents(ws: Workspace, n: number): Promise<{ events: number; ms: number; perSecond: number; msPer10k: number; touchedCustomers: number }> {
+  const [top] = await ws.store.query<{ seq: number; ts: string }>(sql`SELECT max(seq) AS seq, CAST(max(ts) AS VARCHAR) AS ts FROM events`);
+  const base = Number(top?.seq ?? 0);
+  await ws.store.run(sql`INSERT INTO events (seq, message_id, type, user_id, anonymous_id, ts, received_at, source, email, message, message_key)
+    WITH s AS (SELECT row_number() OVER () AS k, user_id, anonymous_id, email FROM (SELECT user_id, anonymous_id, email FROM events ORDER BY hash(seq, 7) LIMIT ${n}))
+    SELECT ${base} + k, 'follow-' || k, 'identify', CASE WHEN k % 10 < 8 THEN user_id END,
+      CASE WHEN k % 10 < 5 THEN anonymous_id ELSE md5('new-' || k)::UUID::VARCHAR END,
+      CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k), CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k),
+      'bench', CASE WHEN k % 10 < 5 THEN email END, '{}', md5_number('follow-' || k)
+    FROM s`);
+  try {
+    const t = performance.now();
+    const result = await ws.identity.refresh({ keepGraph: true });
+    const ms = performance.now() - t;
+    const perSecond = Math.round((result.events / ms) * 1000);
+    console.log(
+      `following ${result.events.toLocaleString('en')} new events (as a server after its log loads; ${result.touchedCustomers.toLocaleString('en')} customers changed): ${seconds(ms)}, ` +
+        `${perSecond.toLocaleString('en')} events/s, ${((ms / result.events) * 10_000).toFixed(1)} ms per 10,000 events`,
+    );
+    return { events: result.events, ms: Math.round(ms), perSecond, msPer10k: Math.round((ms / result.events) * 100_000) / 10, touchedCustomers: result.touchedCustomers };
+  } finally {
+    await ws.store.run(sql`DELETE FROM events WHERE seq > ${base}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -112,6 +146,7 @@ async function main(): Promise<void> {
     const startMs = performance.now() - t;
     if (!restored.restored) throw new Error('the start did not read the graph file');
     console.log(`a server's start from the graph file (read it, follow the log; the map stays): ${seconds(startMs)}, ${(startMs / referenceMs).toFixed(2)}x the reference; peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+    const follow = await followNewEvents(ws, FOLLOW);
     saveResult('identity-store', {
       people: PEOPLE,
       repeats: REPEATS,
@@ -125,6 +160,7 @@ async function main(): Promise<void> {
       saveMs: Math.round(saveMs),
       graphFileMiB: Math.round(fileBytes / 2 ** 20),
       commandMs: Math.round(commandMs),
+      follow,
     });
     if (PEOPLE >= 1_000_000 && rebuildMs > 8000) {
       console.log('MISSED: full resolution through the store over 8 s (the in-memory figure is bench:identity)');

@@ -1,6 +1,5 @@
 import { OUTSIDE_GRAPH } from './identifier-table.js';
 import type { ChangeObserver, IdentityState } from './identity-state.js';
-import type { Assignment } from './read-graph.js';
 
 /** What a batch of observations (or a split) changed, so stored profiles can follow. */
 export interface ApplyResult {
@@ -13,10 +12,11 @@ export interface ApplyResult {
   /** Ids that no longer name a customer (absorbed by a merge, or renamed by an earlier identifier): drop their profiles. */
   readonly removedCustomers: string[];
   /**
-   * Every identifier of the touched customers with its customer id, so a stored identifier → customer map
-   * can be rewritten for just those customers. Computed on call; call it before the graph changes again.
+   * One identifier of each touched customer (the root of its component when reported), so a stored
+   * identifier → customer map can be rewritten for just those customers (`componentRows`). Numbers, not
+   * rows: a refresh collects them over many chunks and lists each component once, as it is at the end.
    */
-  readonly touchedAssignments: () => Assignment[];
+  readonly touchedRoots: number[];
 }
 
 /**
@@ -53,14 +53,6 @@ export class ChangeTracker implements ChangeObserver {
     // Hashed from the stored bytes: decoding each representative's key to hash it was most of this report's cost.
     const customerId = (repr: number): string => table.customerIdOf(repr);
     const removed = [...this.beforeReprs].filter((r) => !after.has(r)).map(customerId);
-    const touchedAssignments = (): Assignment[] => {
-      const out: Assignment[] = [];
-      for (const r of roots) {
-        const id = customerId(table.reprOf(r));
-        for (const m of table.members(r)) out.push({ type: table.typeName(m), value: table.value(m), customerId: id, firstSeen: table.firstTimeOf(m) });
-      }
-      return out;
-    };
-    return { stored, replayed, touchedCustomers: [...after].map(customerId), removedCustomers: removed, touchedAssignments };
+    return { stored, replayed, touchedCustomers: [...after].map(customerId), removedCustomers: removed, touchedRoots: [...roots] };
   }
 }

@@ -55,6 +55,28 @@ export function* listAssignments(state: IdentityState): Generator<Assignment> {
   }
 }
 
+/** A row of customer_map: type, value, customer id. */
+export type AssignmentRow = [type: string, value: string, customerId: string];
+
+/**
+ * Every identifier of the customers that `members` belong to now, with its customer id, each component
+ * once. A member stands for its whole component, whatever merged into it since it was noted: identifier
+ * numbers outlive merges, roots do not.
+ */
+export function componentRows(state: IdentityState, members: Iterable<number>): AssignmentRow[] {
+  const table = state.table;
+  const done = new Set<number>();
+  const rows: AssignmentRow[] = [];
+  for (const x of members) {
+    const r = table.find(x);
+    if (done.has(r)) continue;
+    done.add(r);
+    const id = customerIdOfRoot(state, r);
+    for (const m of table.members(r)) rows.push([table.typeName(m), table.value(m), id]);
+  }
+  return rows;
+}
+
 /** Identifier numbers of root `r`'s component, earliest first. */
 export function sortedMembers(state: IdentityState, r: number): number[] {
   const table = state.table;
