@@ -60,21 +60,29 @@ async function writeEvents(ws: Workspace): Promise<number> {
 }
 
 /**
- * New events after everything stored, as a shop's traffic brings them: half are known devices coming back
- * (nothing to link), three in ten are a known person on a new device (a new anonymous id merged into
- * them), two in ten are new visitors who stay anonymous. Their times interleave with one another, not with
- * the history. Returns the figures of following them, as a server's refresh after a log load does.
+ * New events after everything stored, as a shop's traffic brings them: of `n`, half are known devices
+ * coming back (nothing to link), three in ten are a known person on a new device (a new anonymous id merged
+ * into them at once), two in ten are new visitors browsing anonymously; half of those new visitors sign
+ * in to an existing account 5,000 events later (n/10 more events, interleaved): two existing customers
+ * merge, and the visitor's rows move. Returns the figures of following them, as a server's refresh after a log
+ * load does.
  */
 async function followNewEvents(ws: Workspace, n: number): Promise<{ events: number; ms: number; perSecond: number; msPer10k: number; touchedCustomers: number }> {
   const [top] = await ws.store.query<{ seq: number; ts: string }>(sql`SELECT max(seq) AS seq, CAST(max(ts) AS VARCHAR) AS ts FROM events`);
   const base = Number(top?.seq ?? 0);
   await ws.store.run(sql`INSERT INTO events (seq, message_id, type, user_id, anonymous_id, ts, received_at, source, email, message, message_key)
     WITH s AS (SELECT row_number() OVER () AS k, user_id, anonymous_id, email FROM (SELECT user_id, anonymous_id, email FROM events ORDER BY hash(seq, 7) LIMIT ${n}))
-    SELECT ${base} + k, 'follow-' || k, 'identify', CASE WHEN k % 10 < 8 THEN user_id END,
+    SELECT ${base} + 2 * k, 'follow-' || k, 'identify', CASE WHEN k % 10 < 8 THEN user_id END,
       CASE WHEN k % 10 < 5 THEN anonymous_id ELSE md5('new-' || k)::UUID::VARCHAR END,
       CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k), CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k),
       'bench', CASE WHEN k % 10 < 5 THEN email END, '{}', md5_number('follow-' || k)
-    FROM s`);
+    FROM s
+    UNION ALL
+    SELECT ${base} + 2 * (k + 5000) + 1, 'follow-login-' || k, 'identify', user_id, md5('new-' || k)::UUID::VARCHAR,
+      CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k + 5000) + INTERVAL 500 MILLISECOND,
+      CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k + 5000) + INTERVAL 500 MILLISECOND,
+      'bench', NULL, '{}', md5_number('follow-login-' || k)
+    FROM s WHERE k % 10 = 9`);
   try {
     const t = performance.now();
     const result = await ws.identity.refresh({ keepGraph: true });

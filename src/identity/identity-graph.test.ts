@@ -3,7 +3,7 @@ import { customerIdFor } from './customer-id.js';
 import { parseIdentifierKey } from './identifier.js';
 import { applyObservations, createIdentityState, rebuild } from './identity-graph.js';
 import type { Observation } from './identity-state.js';
-import { componentRows, customerOf, listCustomers, readMergeLog } from './read-graph.js';
+import { assignmentRows, customerOf, listCustomers, readMergeLog } from './read-graph.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 
@@ -163,9 +163,11 @@ describe('incremental updates', () => {
     const result = applyObservations(state, [seen('m3', 3, 'anon:a1', 'user:u1')]);
     expect(result).toMatchObject({ stored: 1, replayed: 0, touchedCustomers: [a1], removedCustomers: [u1] });
     expect(customerOf(state, 'anon:a2')).toBe(a1);
-    expect(componentRows(state, result.touchedRoots).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual(
-      ['anon:a1', 'anon:a2', 'user:u1'].map((k) => `${k} ${a1}`),
+    // The rows that change are those of the retired customer; a1's own row stays as it is.
+    expect(assignmentRows(state, result.changedIdentifiers).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual(
+      ['anon:a2', 'user:u1'].map((k) => `${k} ${a1}`),
     );
+    expect(result.moved).toBe(true);
   });
 
   it('reports nothing for events that repeat what the graph knows, and only what changed otherwise', () => {
@@ -176,14 +178,20 @@ describe('incremental updates', () => {
     const repeat = applyObservations(state, [seen('m4', 4, 'anon:a1'), seen('m5', 5, 'anon:a1', 'user:u1'), seen('m6', 6, 'user:u2', 'anon:a2')]);
     expect(repeat).toMatchObject({ stored: 0, touchedCustomers: [], removedCustomers: [] });
     expect(state.observations.count).toBe(2);
-    expect(componentRows(state, repeat.touchedRoots)).toEqual([]);
+    expect(repeat.changedIdentifiers).toEqual([]);
     expect([...listCustomers(state)]).toEqual(before);
     // A new identifier of u1 touches u1 alone; a link between u2 and a3 touches their merged customer alone.
     const u1 = customerOf(state, 'user:u1')!;
     const changed = applyObservations(state, [seen('m7', 7, 'user:u1', 'email:x@example.com'), seen('m8', 8, 'anon:a3', 'user:u2')]);
     const u2 = customerOf(state, 'user:u2')!;
     expect(changed.touchedCustomers.sort()).toEqual([u1, u2].sort());
-    expect(componentRows(state, changed.touchedRoots).map(([type, value]) => `${type}:${value}`).sort()).toEqual(['anon:a1', 'anon:a2', 'anon:a3', 'email:x@example.com', 'user:u1', 'user:u2']);
+    // Rows that change: the new email (u1 keeps its other rows), and a3, whose customer u2's absorbed.
+    expect(assignmentRows(state, changed.changedIdentifiers).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual([`anon:a3 ${u2}`, `email:x@example.com ${u1}`]);
+    expect(changed.moved).toBe(true);
+    // A new identifier alone needs no delete: it has no row yet.
+    const added = applyObservations(state, [seen('m9', 9, 'user:u1', 'anon:a9')]);
+    expect(assignmentRows(state, added.changedIdentifiers)).toEqual([['anon', 'a9', u1]]);
+    expect(added.moved).toBe(false);
     // An earlier sighting that arrives late can rename a customer: it is reported, never skipped.
     const late = applyObservations(state, [seen('m0', 0, 'anon:a3')]);
     expect(late.touchedCustomers).toEqual([customerOf(state, 'anon:a3')]);

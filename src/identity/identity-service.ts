@@ -9,7 +9,7 @@ import { GraphFileReader, GraphImage, writeGraphFile } from './graph-file.js';
 import { applyObservations, createIdentityState, extendObservations } from './identity-graph.js';
 import type { IdentityState } from './identity-state.js';
 import { MergeRules, type MergeRulesInput } from './merge-rules.js';
-import { componentRows, type AssignmentRow } from './read-graph.js';
+import { assignmentRows, type AssignmentRow } from './read-graph.js';
 import { eventIdentifiersQuery, firstEventOfEachIdentifierSet, toObservations, type ObservationOptions, type PackedEventIdentifiers } from './observations-query.js';
 import { writeAssignmentsCsv } from './assignments-csv.js';
 import { removeSplit, splitIdentifier } from './split.js';
@@ -72,6 +72,11 @@ export class IdentityService {
   private lastSeq = 0;
   /** Events read into the graph since it was built: with lastSeq and the fingerprint, what the map reflects. */
   private eventsRead = 0;
+  /**
+   * The stored map's last seq when it is ahead of a graph read from its file: until following passes it, an
+   * identifier new to the graph may have a row already, so every round deletes the keys it writes.
+   */
+  private mapAheadOf = 0;
   private chain: Promise<unknown> = Promise.resolve();
   /** What the graph file holds (lastSeq, eventsRead, fingerprint), so a graph saved already is not written again. */
   private saved: { lastSeq: number; eventsRead: number; fingerprint: string } | undefined;
@@ -139,7 +144,7 @@ export class IdentityService {
       const state = this.state as IdentityState;
       const result = splitIdentifier(state, identifier, from ? { from } : {});
       await this.store.run(sql`INSERT INTO identity_splits VALUES (${identifier}, ${from ?? null}, ${new Date()})`);
-      await this.writeChanges(componentRows(state, result.touchedRoots));
+      await this.writeChanges(assignmentRows(state, result.changedIdentifiers), true);
       return result;
     });
   }
@@ -155,7 +160,7 @@ export class IdentityService {
           ? sql`DELETE FROM identity_splits WHERE (identifier = ${identifier} AND from_identifier = ${from}) OR (identifier = ${from} AND from_identifier = ${identifier})`
           : sql`DELETE FROM identity_splits WHERE identifier = ${identifier} AND from_identifier IS NULL`,
       );
-      await this.writeChanges(componentRows(state, result.touchedRoots));
+      await this.writeChanges(assignmentRows(state, result.changedIdentifiers), true);
       return result;
     });
   }
@@ -209,6 +214,7 @@ export class IdentityService {
       this.state = state;
       this.lastSeq = lastSeq;
       this.eventsRead = eventsRead;
+      this.mapAheadOf = Number(map.last_seq);
       this.saved = { lastSeq, eventsRead, fingerprint };
       this.savedAtEvents = eventsRead;
       this.savedAtMs = Date.now();
@@ -257,6 +263,7 @@ export class IdentityService {
     // events are the next refresh's.
     this.eventsRead = events;
     this.lastSeq = lastSeq;
+    this.mapAheadOf = 0;
     // Chunks of 8,192 events: the objects of a 50k-row chunk outlived young-generation collections, and the
     // old-generation collections they caused made a start at 1M people 3.5 s slower (28 → 24 s, 34 → 30 s,
     // paired runs). A rebuild writes the whole map at the end, so it need not track what each chunk changed.
@@ -289,10 +296,12 @@ export class IdentityService {
       const upTo = Number(round?.upto);
       const touched = new Set<string>();
       const removed = new Set<string>();
-      // One identifier of each component a chunk touched. The round's rows are listed once at its end, from
-      // the graph as it is then: a later chunk that changes a customer touches its whole component, so the
-      // end state is what the last report would say, and a busy customer is not listed once per chunk.
-      const members = new Set<number>();
+      // The identifiers whose customer changed in any chunk; the round writes each once, with its customer
+      // at the round's end (a later chunk that changes it again reports it again, so the end is its last word).
+      const changed = new Set<number>();
+      // Only a row that existed needs a delete before it is written: most rounds only add identifiers to
+      // customers (a new device, a new visitor), and each delete scans the whole map (~0.2 s at 5M rows).
+      let moved = this.lastSeq < this.mapAheadOf;
       // A refresh shares the event loop with acknowledgements: its chunks stay small enough (~10 ms of
       // graph work each) that a tracking request never waits long behind one.
       for await (const chunk of this.store.streamColumns<PackedEventIdentifiers>(eventIdentifiersQuery(this.store, this.lastSeq, upTo), 4_096)) {
@@ -301,10 +310,11 @@ export class IdentityService {
         const result = applyObservations(state, toObservations(chunk, this.observationOptions));
         for (const c of result.touchedCustomers) touched.add(c);
         for (const c of result.removedCustomers) removed.add(c);
-        for (const r of result.touchedRoots) members.add(r);
+        for (const x of result.changedIdentifiers) changed.add(x);
+        moved ||= result.moved;
       }
       this.lastSeq = upTo;
-      if (touched.size > 0 || removed.size > 0) await this.writeChanges(componentRows(state, members));
+      if (changed.size > 0) await this.writeChanges(assignmentRows(state, changed), moved);
       else await this.store.transaction((tx) => this.recordMapState(tx));
       for (const c of touched) touchedAll.add(c);
       for (const c of removed) removedAll.add(c);
@@ -377,14 +387,13 @@ export class IdentityService {
 
   /** Rewrites the map rows of the customers a change touched or removed, from the touched identifiers' final customers. */
   /**
-   * Rewrites the stored map for the customers a change touched: each identifier of theirs is deleted by key
-   * and written back with its customer as it is now. That covers the customers it retired too: the change
-   * tracker notes after the change every identifier it noted before, so every member of a retired customer
-   * is a member of a touched one (a merge absorbs it; a replay or a split lists each identifier it
-   * recomputes). A delete by customer id as well scanned the whole map a second time per round, 0.6 s of a
-   * 3.6 s refresh of 100,000 events at 1M customers.
+   * Writes the rows of the identifiers a change gave a new customer (or a first one). With `moved`, some of
+   * them had a row, so every key written is deleted first; the rows of a customer that a merge retired are
+   * among them, since the change tracker reports every member of a component whose representative changed.
+   * A delete by customer id as well scanned the whole map a second time, 0.6 s of a 3.6 s refresh of
+   * 100,000 events at 1M customers.
    */
-  private async writeChanges(rows: readonly AssignmentRow[]): Promise<void> {
+  private async writeChanges(rows: readonly AssignmentRow[], moved: boolean): Promise<void> {
     // Rows go through the appender into a temp table, then set-based statements: customer_map is scanned
     // once per refresh however many customers changed (a chunked IN list rescanned it per chunk: quadratic
     // under load). Bound as list parameters instead, each value cost a JavaScript conversion; a refresh
@@ -392,7 +401,7 @@ export class IdentityService {
     await this.store.transaction(async (tx) => {
       await tx.run(sql`CREATE OR REPLACE TEMP TABLE map_new (type VARCHAR, value VARCHAR, customer_id VARCHAR)`);
       await tx.appendRows('map_new', rows);
-      await tx.run(sql`DELETE FROM customer_map WHERE (type, value) IN (SELECT type, value FROM map_new)`);
+      if (moved) await tx.run(sql`DELETE FROM customer_map WHERE (type, value) IN (SELECT type, value FROM map_new)`);
       await tx.run(sql`INSERT INTO customer_map (type, value, customer_id) SELECT type, value, customer_id FROM map_new`);
       await tx.run(sql`DROP TABLE map_new`);
       await this.recordMapState(tx);

@@ -178,6 +178,7 @@ function checkObservation(table: IdentityState['table'], observation: Observatio
 export interface ChangeObserver {
   noteBefore(x: number): void;
   noteAfter(x: number): void;
+  noteCreated(x: number): void;
 }
 
 /** What ingestChunk did: how many of the chunk's observations it took in, and why it stopped short, if it did. */
@@ -231,9 +232,11 @@ export function ingestChunk(state: IdentityState, chunk: readonly Observation[],
 /** True when a stored observation holds exactly these identifiers and comes first in canonical order. */
 function hasEarlierTwin(state: IdentityState, ids: readonly number[], n: number, time: number, messageId: string): boolean {
   const { table, observations: log } = state;
-  // Any linkable identifier's chain holds every stored observation with it; blocked ones have none.
+  // Any linkable identifier's chain holds every stored observation with it; blocked ones have none. The
+  // last one is walked: identifiers come in the event's order (user id, emails, phone, then anonymous ids),
+  // and a device's anonymous id is in a few sets where a user id is in every set of the person.
   let x = -1;
-  for (let k = 0; k < n && x < 0; k++) if ((table.flagsOf(ids[k]!) & OUTSIDE_GRAPH) === 0) x = ids[k]!;
+  for (let k = n - 1; k >= 0 && x < 0; k--) if ((table.flagsOf(ids[k]!) & OUTSIDE_GRAPH) === 0) x = ids[k]!;
   if (x < 0) return false;
   for (let p = table.headOf(x); p >= 0; p = log.previous[p]!) {
     const o = log.ownerOf(p);
@@ -282,6 +285,7 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
     const report = observer !== undefined && (existed[p] === 0 || earlier);
     if (report) {
       if (existed[p] === 1) observer.noteBefore(x);
+      else observer.noteCreated(x);
       observer.noteAfter(x);
     }
     if (earlier) {

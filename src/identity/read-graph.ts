@@ -58,21 +58,19 @@ export function* listAssignments(state: IdentityState): Generator<Assignment> {
 /** A row of customer_map: type, value, customer id. */
 export type AssignmentRow = [type: string, value: string, customerId: string];
 
-/**
- * Every identifier of the customers that `members` belong to now, with its customer id, each component
- * once. A member stands for its whole component, whatever merged into it since it was noted: identifier
- * numbers outlive merges, roots do not.
- */
-export function componentRows(state: IdentityState, members: Iterable<number>): AssignmentRow[] {
+/** Each of `identifiers` with the customer it belongs to now (each customer's id hashed once). */
+export function assignmentRows(state: IdentityState, identifiers: Iterable<number>): AssignmentRow[] {
   const table = state.table;
-  const done = new Set<number>();
+  const ids = new Map<number, string>();
   const rows: AssignmentRow[] = [];
-  for (const x of members) {
+  for (const x of identifiers) {
     const r = table.find(x);
-    if (done.has(r)) continue;
-    done.add(r);
-    const id = customerIdOfRoot(state, r);
-    for (const m of table.members(r)) rows.push([table.typeName(m), table.value(m), id]);
+    let id = ids.get(r);
+    if (id === undefined) {
+      id = customerIdOfRoot(state, r);
+      ids.set(r, id);
+    }
+    rows.push([table.typeName(x), table.value(x), id]);
   }
   return rows;
 }
