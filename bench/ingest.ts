@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { batchBody, messageJson } from './lib/messages.js';
-import { fmt, runProcess, saveResult, startServe, tessera } from './lib/harness.js';
+import { fmt, runProcess, saveResult, startScript, startServe, tessera } from './lib/harness.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 
@@ -85,6 +85,62 @@ async function freshness(url: string, writeKey: string, readToken: string): Prom
   }
 }
 
+/**
+ * What the same single-message load gets from a Fastify route that only parses and answers (bench/lib/bare-http.ts),
+ * run after Tessera's server has stopped taking traffic: the most any server built on Fastify could give here.
+ */
+async function bareHttpCeiling(writeKey: string): Promise<LoadResult> {
+  const { url, child } = await startScript('bench/lib/bare-http.ts');
+  try {
+    return await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'single', '32', String(seconds)]);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+/** The phases run against Tessera's server: maximum, 50,000/s offered, steady with probes, single messages. */
+async function measureServer(url: string, writeKey: string, readToken: string) {
+    const max = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds)]);
+    const maxRate = max.requestsPerSecond * 100;
+    console.log(`batches of 100, max: ${fmt(maxRate)} messages/s acknowledged, p50 ${max.latency.p50} ms, p99 ${max.latency.p99} ms, non-2xx ${max.non2xx}, errors ${max.errors}`);
+
+    let acknowledged = max.ok * 100;
+    const drainMax = await drain(url, readToken, acknowledged);
+    console.log(`  backlog after it loaded in ${fmt(drainMax)} ms`);
+
+    const fixed = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds), '500']);
+    acknowledged += fixed.ok * 100;
+    const probes: number[] = [];
+    for (let i = 0; i < 5; i++) probes.push(await freshness(url, writeKey, readToken));
+    acknowledged += probes.length;
+    console.log(`batches at 50,000 messages/s: p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms, achieved ${fmt(fixed.requestsPerSecond * 100)} messages/s`);
+    console.log(`freshness right after (200 → visible in the read API), worst of 5: ${Math.round(Math.max(...probes))} ms`);
+    const drainFixed = await drain(url, readToken, acknowledged);
+    console.log(`  backlog after it loaded in ${fmt(drainFixed)} ms`);
+
+    // A load the server can sustain, with probes sent while it runs: what a user watching live events sees.
+    const steadyLoad = runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '8', String(seconds), String(steadyRate / 100)]);
+    await new Promise((r) => setTimeout(r, 2000));
+    const steadyProbes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      steadyProbes.push(await freshness(url, writeKey, readToken));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const steady = await steadyLoad;
+    acknowledged += steady.ok * 100 + steadyProbes.length;
+    console.log(
+      `steady ${fmt(steadyRate)} messages/s: achieved ${fmt(steady.requestsPerSecond * 100)}, p50 ${steady.latency.p50} ms, p99 ${steady.latency.p99} ms; freshness during it, worst of 5: ${Math.round(Math.max(...steadyProbes))} ms`,
+    );
+    await drain(url, readToken, acknowledged);
+
+    const single = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'single', '32', String(seconds)]);
+    console.log(`single-message requests: ${fmt(single.requestsPerSecond)} /s, p99 ${single.latency.p99} ms`);
+
+    await new Promise((r) => setTimeout(r, 2000));
+  return { max, maxRate, drainMax, fixed, probes, drainFixed, steady, steadyProbes, single, lastSeq: await count(url, readToken) };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-ingest-'));
   try {
@@ -95,62 +151,30 @@ async function main(): Promise<void> {
     const writeKey = tessera(['keys', 'create', '--name', 'bench', '--kind', 'write', '--data', data]).trim();
     const readToken = tessera(['keys', 'create', '--name', 'bench-read', '--kind', 'read', '--data', data]).trim();
     const { url, child } = await startServe(data);
+    let m: Awaited<ReturnType<typeof measureServer>>;
     try {
-      const max = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds)]);
-      const maxRate = max.requestsPerSecond * 100;
-      console.log(`batches of 100, max: ${fmt(maxRate)} messages/s acknowledged, p50 ${max.latency.p50} ms, p99 ${max.latency.p99} ms, non-2xx ${max.non2xx}, errors ${max.errors}`);
-
-      let acknowledged = max.ok * 100;
-      const drainMax = await drain(url, readToken, acknowledged);
-      console.log(`  backlog after it loaded in ${fmt(drainMax)} ms`);
-
-      const fixed = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds), '500']);
-      acknowledged += fixed.ok * 100;
-      const probes: number[] = [];
-      for (let i = 0; i < 5; i++) probes.push(await freshness(url, writeKey, readToken));
-      acknowledged += probes.length;
-      console.log(`batches at 50,000 messages/s: p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms, achieved ${fmt(fixed.requestsPerSecond * 100)} messages/s`);
-      console.log(`freshness right after (200 → visible in the read API), worst of 5: ${Math.round(Math.max(...probes))} ms`);
-      const drainFixed = await drain(url, readToken, acknowledged);
-      console.log(`  backlog after it loaded in ${fmt(drainFixed)} ms`);
-
-      // A load the server can sustain, with probes sent while it runs: what a user watching live events sees.
-      const steadyLoad = runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '8', String(seconds), String(steadyRate / 100)]);
-      await new Promise((r) => setTimeout(r, 2000));
-      const steadyProbes: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        steadyProbes.push(await freshness(url, writeKey, readToken));
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      const steady = await steadyLoad;
-      acknowledged += steady.ok * 100 + steadyProbes.length;
-      console.log(
-        `steady ${fmt(steadyRate)} messages/s: achieved ${fmt(steady.requestsPerSecond * 100)}, p50 ${steady.latency.p50} ms, p99 ${steady.latency.p99} ms; freshness during it, worst of 5: ${Math.round(Math.max(...steadyProbes))} ms`,
-      );
-      await drain(url, readToken, acknowledged);
-
-      const single = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'single', '32', String(seconds)]);
-      console.log(`single-message requests: ${fmt(single.requestsPerSecond)} /s, p99 ${single.latency.p99} ms`);
-
-      await new Promise((r) => setTimeout(r, 2000));
-      const stored = await count(url, readToken);
-      const result = {
-        seconds,
-        referenceMessagesPerSecond: Math.round(refRate),
-        batchMax: { messagesPerSecond: Math.round(maxRate), ...max, ratioToReference: +(maxRate / refRate).toFixed(2) },
-        batchAt50k: { ...fixed, achievedMessagesPerSecond: Math.round(fixed.requestsPerSecond * 100) },
-        singleMessage: single,
-        freshnessMs: probes.map(Math.round),
-        backlogLoadedMs: { afterMax: Math.round(drainMax), afterFixed: Math.round(drainFixed) },
-        steady: { offeredMessagesPerSecond: steadyRate, ...steady, achievedMessagesPerSecond: Math.round(steady.requestsPerSecond * 100), freshnessMs: steadyProbes.map(Math.round) },
-        lastSeq: stored,
-      };
-      console.log(`ratio to reference: ${result.batchMax.ratioToReference}`);
-      saveResult('ingest', result);
+      m = await measureServer(url, writeKey, readToken);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
+    // Measured once Tessera's server has stopped, so the two do not share the machine.
+    const ceiling = await bareHttpCeiling(writeKey);
+    const singleRatio = +(m.single.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2);
+    console.log(`  ceiling: a bare Fastify route (parse, answer; no log, no fsync), same load: ${fmt(ceiling.requestsPerSecond)} /s; single messages are ${singleRatio} of it`);
+    const result = {
+      seconds,
+      referenceMessagesPerSecond: Math.round(refRate),
+      batchMax: { messagesPerSecond: Math.round(m.maxRate), ...m.max, ratioToReference: +(m.maxRate / refRate).toFixed(2) },
+      batchAt50k: { ...m.fixed, achievedMessagesPerSecond: Math.round(m.fixed.requestsPerSecond * 100) },
+      singleMessage: { ...m.single, bareHttpRequestsPerSecond: Math.round(ceiling.requestsPerSecond), ratioToBareHttp: singleRatio },
+      freshnessMs: m.probes.map(Math.round),
+      backlogLoadedMs: { afterMax: Math.round(m.drainMax), afterFixed: Math.round(m.drainFixed) },
+      steady: { offeredMessagesPerSecond: steadyRate, ...m.steady, achievedMessagesPerSecond: Math.round(m.steady.requestsPerSecond * 100), freshnessMs: m.steadyProbes.map(Math.round) },
+      lastSeq: m.lastSeq,
+    };
+    console.log(`ratio to reference: ${result.batchMax.ratioToReference}`);
+    saveResult('ingest', result);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

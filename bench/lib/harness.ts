@@ -22,6 +22,16 @@ export function startServe(dataDir: string, env: Record<string, string> = {}): P
     env: { ...process.env, ...launcherEnv, TESSERA_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  return listening(child);
+}
+
+/** Starts a TypeScript HTTP server (tsx, the launcher's node flags) that prints `listening on URL` to stderr. */
+export function startScript(file: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [...launcherNodeArgs, join(root, file)], { env: { ...process.env, ...launcherEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+  return listening(child);
+}
+
+function listening(child: ChildProcess): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr?.on('data', (d: Buffer) => {
