@@ -385,7 +385,6 @@ export class IdentityService {
     await tx.run(sql`INSERT INTO identity_map_state VALUES (${this.lastSeq}, ${this.eventsRead}, ${this.fingerprint()})`);
   }
 
-  /** Rewrites the map rows of the customers a change touched or removed, from the touched identifiers' final customers. */
   /**
    * Writes the rows of the identifiers a change gave a new customer (or a first one). With `moved`, some of
    * them had a row, so every key written is deleted first; the rows of a customer that a merge retired are
