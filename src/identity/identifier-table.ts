@@ -510,6 +510,11 @@ export class IdentifierTable {
     return c !== 0 ? c : this.compareIdentifiers(x, y);
   }
 
+  /** The member after `x` in its component's ring (back to the first after the last): a walk that allocates nothing. */
+  nextMember(x: number): number {
+    return this.nodes[x * this.stride + NEXT]!;
+  }
+
   /** The members of root `r`'s component, in no particular order. */
   members(r: number): number[] {
     const out = [r];

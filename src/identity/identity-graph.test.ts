@@ -164,10 +164,11 @@ describe('incremental updates', () => {
     expect(result).toMatchObject({ stored: 1, replayed: 0, touchedCustomers: [a1], removedCustomers: [u1] });
     expect(customerOf(state, 'anon:a2')).toBe(a1);
     // The rows that change are those of the retired customer; a1's own row stays as it is.
-    expect(assignmentRows(state, result.changedIdentifiers).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual(
+    const changes = result.changedIdentifiers();
+    expect(assignmentRows(state, changes.identifiers).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual(
       ['anon:a2', 'user:u1'].map((k) => `${k} ${a1}`),
     );
-    expect(result.moved).toBe(true);
+    expect(changes.moved).toBe(true);
   });
 
   it('reports nothing for events that repeat what the graph knows, and only what changed otherwise', () => {
@@ -178,7 +179,7 @@ describe('incremental updates', () => {
     const repeat = applyObservations(state, [seen('m4', 4, 'anon:a1'), seen('m5', 5, 'anon:a1', 'user:u1'), seen('m6', 6, 'user:u2', 'anon:a2')]);
     expect(repeat).toMatchObject({ stored: 0, touchedCustomers: [], removedCustomers: [] });
     expect(state.observations.count).toBe(2);
-    expect(repeat.changedIdentifiers).toEqual([]);
+    expect(repeat.changedIdentifiers()).toEqual({ identifiers: [], moved: false });
     expect([...listCustomers(state)]).toEqual(before);
     // A new identifier of u1 touches u1 alone; a link between u2 and a3 touches their merged customer alone.
     const u1 = customerOf(state, 'user:u1')!;
@@ -186,12 +187,13 @@ describe('incremental updates', () => {
     const u2 = customerOf(state, 'user:u2')!;
     expect(changed.touchedCustomers.sort()).toEqual([u1, u2].sort());
     // Rows that change: the new email (u1 keeps its other rows), and a3, whose customer u2's absorbed.
-    expect(assignmentRows(state, changed.changedIdentifiers).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual([`anon:a3 ${u2}`, `email:x@example.com ${u1}`]);
-    expect(changed.moved).toBe(true);
+    const changes = changed.changedIdentifiers();
+    expect(assignmentRows(state, changes.identifiers).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual([`anon:a3 ${u2}`, `email:x@example.com ${u1}`]);
+    expect(changes.moved).toBe(true);
     // A new identifier alone needs no delete: it has no row yet.
     const added = applyObservations(state, [seen('m9', 9, 'user:u1', 'anon:a9')]);
-    expect(assignmentRows(state, added.changedIdentifiers)).toEqual([['anon', 'a9', u1]]);
-    expect(added.moved).toBe(false);
+    expect(assignmentRows(state, added.changedIdentifiers().identifiers)).toEqual([['anon', 'a9', u1]]);
+    expect(added.changedIdentifiers().moved).toBe(false);
     // An earlier sighting that arrives late can rename a customer: it is reported, never skipped.
     const late = applyObservations(state, [seen('m0', 0, 'anon:a3')]);
     expect(late.touchedCustomers).toEqual([customerOf(state, 'anon:a3')]);

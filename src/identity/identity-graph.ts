@@ -165,7 +165,7 @@ function resolveBatch(state: IdentityState, observations: Iterable<Observation>,
   }
   if (failure !== undefined) throw failure.error;
   return tracker === undefined
-    ? { stored, replayed, touchedCustomers: [], removedCustomers: [], changedIdentifiers: [], moved: false }
+    ? { stored, replayed, touchedCustomers: [], removedCustomers: [], changedIdentifiers: () => ({ identifiers: [], moved: false }) }
     : tracker.finish(stored, replayed);
 }
 

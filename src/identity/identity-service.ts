@@ -146,7 +146,7 @@ export class IdentityService {
       const state = this.state as IdentityState;
       const result = splitIdentifier(state, identifier, from ? { from } : {});
       await this.store.run(sql`INSERT INTO identity_splits VALUES (${identifier}, ${from ?? null}, ${new Date()})`);
-      await this.writeChanges(assignmentRows(state, result.changedIdentifiers), true);
+      await this.writeChanges(assignmentRows(state, result.changedIdentifiers().identifiers), true);
       return result;
     });
   }
@@ -162,7 +162,7 @@ export class IdentityService {
           ? sql`DELETE FROM identity_splits WHERE (identifier = ${identifier} AND from_identifier = ${from}) OR (identifier = ${from} AND from_identifier = ${identifier})`
           : sql`DELETE FROM identity_splits WHERE identifier = ${identifier} AND from_identifier IS NULL`,
       );
-      await this.writeChanges(assignmentRows(state, result.changedIdentifiers), true);
+      await this.writeChanges(assignmentRows(state, result.changedIdentifiers().identifiers), true);
       return result;
     });
   }
@@ -312,8 +312,9 @@ export class IdentityService {
         const result = applyObservations(state, toObservations(chunk, this.observationOptions));
         for (const c of result.touchedCustomers) touched.add(c);
         for (const c of result.removedCustomers) removed.add(c);
-        for (const x of result.changedIdentifiers) changed.add(x);
-        moved ||= result.moved;
+        const changes = result.changedIdentifiers();
+        for (const x of changes.identifiers) changed.add(x);
+        moved ||= changes.moved;
       }
       this.lastSeq = upTo;
       if (changed.size > 0) await this.writeChanges(assignmentRows(state, changed), moved);

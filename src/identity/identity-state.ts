@@ -6,7 +6,7 @@ import { MergeLog } from './merge-log.js';
 import { compileMergeRules, type MergeRules, type MergeRulesInput } from './merge-rules.js';
 import { ObservationLog } from './observation-log.js';
 import { StringArena } from './string-arena.js';
-import { ensureCapacity } from './typed-buffers.js';
+import { ensureCapacity, withLength } from './typed-buffers.js';
 
 /**
  * The identifiers that appeared together in one message: userId and anonymousId, traits.email and
@@ -47,6 +47,13 @@ export class IdentityState {
   readonly idScratch: number[] = [];
   /** Reused per chunk of observations for their identifiers, end to end. */
   readonly chunkBuffers = new ChunkBuffers();
+  /**
+   * Per identifier, for the change tracker: the stamp of the batch that noted it, and its customer's
+   * representative then (-1: the batch created it). Typed arrays with stamps, not a Map and a Set per batch:
+   * those were more than half of an incremental batch's time. Allocated on first use (a rebuild tracks nothing).
+   */
+  trackedMark = new Int32Array(0);
+  trackedRepr = new Int32Array(0);
   private currentRules: MergeRules;
 
   constructor(options: IdentityOptions = {}) {
@@ -100,6 +107,15 @@ export class IdentityState {
     this.observationMark = new Int32Array(0);
     // The forbidden flags came back with the records; this finds the numbers of the identifiers they name.
     this.setForbidden(this.currentRules.forbidden);
+  }
+
+  /** Grows the change tracker's arrays to cover every identifier. */
+  coverTracked(): void {
+    const count = this.table.count;
+    if (this.trackedMark.length >= count) return;
+    const length = Math.max(1024, Math.ceil(count * 1.5));
+    this.trackedMark = withLength(this.trackedMark, length);
+    this.trackedRepr = withLength(this.trackedRepr, length);
   }
 
   /** A fresh stamp, with the observation marks grown to cover every observation (identifiers carry their own). */
