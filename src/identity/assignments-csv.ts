@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { OUTSIDE_GRAPH } from './identifier-table.js';
 import { customerIdOfRoot, type IdentityState } from './identity-state.js';
+import type { AssignmentRow } from './read-graph.js';
 
 /** Written to the file a piece at a time; each piece is a write, and the event loop turns between them. */
 const PIECE = 8 << 20;
@@ -27,7 +28,7 @@ export async function writeAssignmentsCsv(
   pathOf: (part: number) => string,
   onPart: (path: string) => void,
   partRows = PART_ROWS,
-): Promise<[string, string, string][]> {
+): Promise<AssignmentRow[]> {
   const table = state.table;
   const typeBytes = table.types.map((t) => Buffer.from(t.name, 'utf8'));
   // Each root's customer id is hashed once: 15 ASCII characters in a slot of `idBytes`.
@@ -37,7 +38,7 @@ export async function writeAssignmentsCsv(
   let out = Buffer.allocUnsafe(PIECE + 1024);
   let pos = 0;
   // Rows a CSV file cannot carry (a value holding a NUL), for the appender.
-  const apart: [string, string, string][] = [];
+  const apart: AssignmentRow[] = [];
   let part = 0;
   let path = pathOf(part);
   let handle = await open(path, 'w', 0o600);

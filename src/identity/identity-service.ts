@@ -146,7 +146,7 @@ export class IdentityService {
       const state = this.state as IdentityState;
       const result = splitIdentifier(state, identifier, from ? { from } : {});
       await this.store.run(sql`INSERT INTO identity_splits VALUES (${identifier}, ${from ?? null}, ${new Date()})`);
-      await this.writeChanges(assignmentRows(state, result.changedIdentifiers().identifiers), true);
+      await this.writeResult(result);
       return result;
     });
   }
@@ -162,7 +162,7 @@ export class IdentityService {
           ? sql`DELETE FROM identity_splits WHERE (identifier = ${identifier} AND from_identifier = ${from}) OR (identifier = ${from} AND from_identifier = ${identifier})`
           : sql`DELETE FROM identity_splits WHERE identifier = ${identifier} AND from_identifier IS NULL`,
       );
-      await this.writeChanges(assignmentRows(state, result.changedIdentifiers().identifiers), true);
+      await this.writeResult(result);
       return result;
     });
   }
@@ -411,6 +411,12 @@ export class IdentityService {
     await tx.run(sql`INSERT INTO identity_map_state VALUES (${this.lastSeq}, ${this.eventsRead}, ${this.fingerprint()})`);
   }
 
+  /** Writes what one change (a split or its removal) did to the map. */
+  private writeResult(result: ApplyResult): Promise<void> {
+    const changes = result.changedIdentifiers();
+    return this.writeChanges(assignmentRows(this.state as IdentityState, changes.identifiers), changes.moved);
+  }
+
   /**
    * Writes the rows of the identifiers a change gave a new customer (or a first one). With `moved`, some of
    * them had a row, so every key written is deleted first; the rows of a customer that a merge retired are
@@ -420,9 +426,9 @@ export class IdentityService {
    */
   private async writeChanges(rows: readonly AssignmentRow[], moved: boolean): Promise<void> {
     // Rows go through the appender into a temp table, then set-based statements: customer_map is scanned
-    // once per refresh however many customers changed (a chunked IN list rescanned it per chunk: quadratic
-    // under load). Bound as list parameters instead, each value cost a JavaScript conversion; a refresh
-    // that rewrote 46,000 customers spent a fifth of its time binding them.
+    // at most once per round however many customers changed (a chunked IN list rescanned it per chunk:
+    // quadratic under load). Bound as list parameters instead, each value cost a JavaScript conversion; a
+    // refresh that rewrote 46,000 customers spent a fifth of its time binding them.
     await this.store.transaction(async (tx) => {
       await tx.run(sql`CREATE OR REPLACE TEMP TABLE map_new (type VARCHAR, value VARCHAR, customer_id VARCHAR)`);
       await tx.appendRows('map_new', rows);
@@ -439,5 +445,3 @@ export class IdentityService {
     return next;
   }
 }
-
-
