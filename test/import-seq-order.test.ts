@@ -41,14 +41,19 @@ describe('seq follows arrival inside a load', () => {
     expect(await bySeq()).toEqual(expected);
   });
 
-  it('numbers the messages of an NDJSON import in file line order', async () => {
+  it.each([
+    ['in one write', {}],
+    // Small buffers and writes: lines cross staging buffers, and the two staging files take turns.
+    ['in many writes through small buffers', { writeRows: 700, bufferBytes: 16 * 1024 }],
+  ])('numbers the messages of an NDJSON import in file line order, %s', async (_, options) => {
     const path = join(w.dir, 'events.ndjson');
     const lines: string[] = [];
     for (let i = 0; i < 6000; i++) {
       lines.push(i === 100 ? '{not json' : JSON.stringify({ type: 'track', messageId: scrambled(i), userId: `u${i % 11}`, event: 'Opened', timestamp: '2024-05-01T10:00:00Z' }));
     }
     writeFileSync(path, lines.join('\n') + '\n');
-    await w.importSegment(path);
+    const summary = await w.importSegment(path, options);
+    expect(summary).toMatchObject({ rowsRead: 6000, accepted: 5999, written: 5999, quarantined: { invalid_json: 1 } });
     const ids = (await bySeq()).filter((k) => !k.startsWith('q:'));
     expect(ids).toEqual(lines.filter((_, i) => i !== 100).map((l) => (JSON.parse(l) as { messageId: string }).messageId));
     expect(await bySeq()).toEqual(lines.map((l, i) => (i === 100 ? 'q:events.ndjson:101' : (JSON.parse(l) as { messageId: string }).messageId)));

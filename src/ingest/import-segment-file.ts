@@ -1,4 +1,4 @@
-import { createReadStream, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,6 +8,7 @@ import { dropRepeatedRejections } from './import-rejections.js';
 import { decodeLatin1Line } from './import-utf8.js';
 import { rejectionLine } from './log-record.js';
 import { logLinesRelation } from './log-relation.js';
+import { StagingFile } from './staging-file.js';
 
 export interface ImportSummary {
   file: string;
@@ -21,8 +22,16 @@ export interface ImportSummary {
 export type ProgressFn = (rows: number, bytes: number) => void;
 
 const chunkRows = 5000;
-/** Staged lines per bulk write: large enough to amortize a write, small enough to report progress. */
-const writeRows = 200_000;
+
+export interface SegmentImportOptions {
+  source: string;
+  tmpDir: string;
+  timezone?: string;
+  /** Staged lines per bulk write: large enough to amortize a write, small enough to report progress. */
+  writeRows?: number;
+  /** Bytes of each staging buffer (a line longer than this gets a buffer of its own). */
+  bufferBytes?: number;
+}
 
 /**
  * Imports an NDJSON file of Segment messages with the same validation, standardization, dedup and
@@ -34,7 +43,7 @@ export async function importSegmentFile(
   store: Store,
   ingestor: Ingestor,
   path: string,
-  options: { source: string; tmpDir: string; timezone?: string },
+  options: SegmentImportOptions,
   progress?: ProgressFn,
 ): Promise<ImportSummary> {
   const name = basename(path);
@@ -43,10 +52,8 @@ export async function importSegmentFile(
   const count = (code: string, n = 1) => (summary.quarantined[code] = (summary.quarantined[code] ?? 0) + n);
   mkdirSync(options.tmpDir, { recursive: true });
   // Two staging files: DuckDB writes one while JavaScript validates the next lines into the other.
-  const files = [join(options.tmpDir, `import-${randomUUID()}.ndjson`), join(options.tmpDir, `import-${randomUUID()}.ndjson`)] as const;
-  let current = 0;
-  let staged: string = files[0];
-  let stagedRows = 0;
+  const files: StagingFile[] = [];
+  let staged: StagingFile | undefined;
   let chunk: unknown[] = [];
   let lines: number[] = [];
   let bytes = 0;
@@ -59,43 +66,42 @@ export async function importSegmentFile(
   };
   /** Starts the bulk write of the staged file; the previous write has finished first, so files are written in order. */
   const writeStagedFile = async () => {
-    if (stagedRows === 0) return;
-    await settle();
     const file = staged;
-    inFlight = ingestor.writeBulk(logLinesRelation(store, [file])).then(
-      (counts) => {
+    if (!file || file.lines === 0) return;
+    await settle();
+    await file.flushed();
+    inFlight = ingestor.writeBulk(logLinesRelation(store, [file.path])).then(
+      async (counts) => {
         summary.written += counts.inserted;
         if (counts.noRate > 0) count('no_rate', counts.noRate);
-        writeFileSync(file, '');
+        await file.clear();
       },
       (err: unknown) => {
         failure = err;
       },
     );
-    current = 1 - current;
-    staged = files[current] ?? file;
-    stagedRows = 0;
+    staged = files.find((f) => f !== file);
   };
+  const stage = (line: string) => (staged as StagingFile).add(line);
   const stageChunk = async () => {
     if (chunk.length === 0) return;
     const lineNumbers = lines;
-    const result = ingestor.prepare(chunk, {
+    const result = ingestor.prepareLines(chunk, {
       source: options.source,
       location: name,
       locate: (i) => `${name}:${lineNumbers[i]}`,
       ...(options.timezone ? { timezone: options.timezone } : {}),
-    });
+    }, stage);
     summary.accepted += result.accepted;
     for (const r of result.rejections) count(r.error.code);
-    appendFileSync(staged, result.text);
-    stagedRows += chunk.length;
     chunk = [];
     lines = [];
-    if (stagedRows >= writeRows) await writeStagedFile();
+    if ((staged as StagingFile).lines >= (options.writeRows ?? 200_000)) await writeStagedFile();
   };
 
   try {
-    for (const f of files) writeFileSync(f, '');
+    for (let i = 0; i < 2; i++) files.push(await StagingFile.create(join(options.tmpDir, `import-${randomUUID()}.ndjson`), options.bufferBytes ?? 4 << 20));
+    staged = files[0];
     // latin1 keeps every byte (one char each), so a line that is not UTF-8 is caught with its column, not silently mended.
     const reader = createInterface({ input: createReadStream(path, { encoding: 'latin1' }), crlfDelay: Infinity });
     let lineNo = 0;
@@ -109,8 +115,7 @@ export async function importSegmentFile(
         count('invalid_encoding');
         // Staged lines keep the file's order (their position is their seq): the lines before go first.
         await stageChunk();
-        appendFileSync(
-          staged,
+        stage(
           rejectionLine(options.source, {
             code: 'invalid_encoding',
             reason: `line ${lineNo}, column ${decoded.badColumn}: bytes that are not UTF-8`,
@@ -119,7 +124,6 @@ export async function importSegmentFile(
             receivedAt: new Date().toISOString(),
           }),
         );
-        stagedRows++;
         continue;
       }
       const line = decoded.text;
@@ -129,8 +133,7 @@ export async function importSegmentFile(
       } catch (err) {
         count('invalid_json');
         await stageChunk();
-        appendFileSync(
-          staged,
+        stage(
           rejectionLine(options.source, {
             code: 'invalid_json',
             reason: `line is not JSON: ${(err as Error).message}`,
@@ -139,7 +142,6 @@ export async function importSegmentFile(
             receivedAt: new Date().toISOString(),
           }),
         );
-        stagedRows++;
       }
       if (chunk.length >= chunkRows) {
         await stageChunk();
@@ -151,7 +153,10 @@ export async function importSegmentFile(
     await settle();
   } finally {
     await inFlight;
-    for (const f of files) rmSync(f, { force: true });
+    for (const f of files) {
+      await f.close();
+      rmSync(f.path, { force: true });
+    }
   }
   await dropRepeatedRejections(store, options.source, started);
   const noRate = summary.quarantined['no_rate'] ?? 0;

@@ -3,7 +3,7 @@ export { messagesOfBody, parseTrackingJson, type TrackingShape } from './trackin
 export { validateMessage, correctTimestamp } from './validate-message.js';
 export type { LoadResult } from './segment-loader.js';
 export { listEvents, streamMessages, exportParquet, listQuarantine, countQuarantine, type EventRow, type EventFilter, type QuarantineRow } from './event-queries.js';
-export { importSegmentFile, type ImportSummary, type ProgressFn } from './import-segment-file.js';
+export { importSegmentFile, type ImportSummary, type ProgressFn, type SegmentImportOptions } from './import-segment-file.js';
 export { importRates, type RatesImport } from './rates.js';
 export { normalizeEmail, normalizePhone, parseInstant, standardizeMessage } from './standardize.js';
 export { writeStaged, type StagedCounts } from './staging.js';

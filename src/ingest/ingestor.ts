@@ -8,7 +8,7 @@ import { messageLine, rejectionLine, type Rejection } from './log-record.js';
 import { SegmentLoader, type LoadResult } from './segment-loader.js';
 import { SegmentLog } from './segment-log.js';
 import { standardizeMessage } from './standardize.js';
-import { prepareMessages, type AcceptOptions, type AcceptResult, type PreparedMessages } from './prepare-messages.js';
+import { prepareMessageLines, prepareMessages, type AcceptOptions, type AcceptResult, type PreparedMessages } from './prepare-messages.js';
 import { PreparePool } from './prepare-pool.js';
 import { messagesOfBody, parseTrackingJson, type TrackingShape } from './tracking-body.js';
 
@@ -119,6 +119,11 @@ export class Ingestor {
   /** Validates, stamps and standardizes messages into log lines (accepted ones and rejections). */
   prepare(inputs: readonly unknown[], options: AcceptOptions): PreparedMessages {
     return prepareMessages(inputs, options, this.workspace, this.config);
+  }
+
+  /** `prepare`, handing each line to `emit` (file imports write them to a staging file). */
+  prepareLines(inputs: readonly unknown[], options: AcceptOptions, emit: (line: string) => void): AcceptResult {
+    return prepareMessageLines(inputs, options, this.workspace, this.config, emit);
   }
 
   /**

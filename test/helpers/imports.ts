@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { TesseraConfig } from '../../src/contract/index.js';
-import { importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportSummary } from '../../src/ingest/index.js';
+import { importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportSummary, type SegmentImportOptions } from '../../src/ingest/index.js';
 import { openWorkspace, type Workspace } from '../../src/server/index.js';
 import { sql } from '../../src/store/index.js';
 import { makeTempDir, removeDir } from './workspace.js';
@@ -47,7 +47,7 @@ export interface ImportWorkspace {
   ws: Workspace;
   dir: string;
   import(path: string, options: Omit<ImportFileOptions, 'workspace'>): Promise<FileImportSummary>;
-  importSegment(path: string, options?: { source?: string; timezone?: string }): Promise<ImportSummary>;
+  importSegment(path: string, options?: Partial<Omit<SegmentImportOptions, 'tmpDir'>>): Promise<ImportSummary>;
   events(): Promise<EventRow[]>;
   quarantine(): Promise<QuarantineRow[]>;
   close(): Promise<void>;
@@ -62,8 +62,7 @@ export async function openImportWorkspace(workspace: Record<string, unknown> = {
     ws,
     dir,
     import: (path, options) => importFile(ws.store, ws.ingestor, path, { ...options, workspace: ws.config.workspace }),
-    importSegment: (path, options = {}) =>
-      importSegmentFile(ws.store, ws.ingestor, path, { source: options.source ?? 'import', tmpDir: join(dir, 'tmp'), ...(options.timezone ? { timezone: options.timezone } : {}) }),
+    importSegment: (path, options = {}) => importSegmentFile(ws.store, ws.ingestor, path, { ...options, source: options.source ?? 'import', tmpDir: join(dir, 'tmp') }),
     async events() {
       const rows = await ws.store.query<Omit<EventRow, 'message' | 'ts'> & { ts: Date; message: string }>(
         sql`SELECT message_id, type, event, anonymous_id, user_id, ts, source, order_id, currency, CAST(amount AS DOUBLE) AS amount, rate,
