@@ -8,10 +8,11 @@ import { raw, sql, type Store } from '../store/index.js';
  */
 export async function dropRepeatedRejections(store: Store, source: string, since: Date): Promise<number> {
   const d = store.dialect;
-  const sameRow = sql`CASE WHEN q.code = 'no_rate'
-      THEN ${d.jsonText(raw('o.raw'), ['messageId'])} = ${d.jsonText(raw('q.raw'), ['messageId'])}
-      ELSE o.raw IS NOT DISTINCT FROM q.raw END`;
+  // The row's identity as one value of each side, so the join hashes it: compared as a condition on
+  // both rows at once, it was checked for every pair of a source's no-rate orders (one location, the
+  // source's name, for all those from HTTP or NDJSON), 2.8 s for 1,625 of them.
+  const sameRow = (t: string) => sql`CASE WHEN ${raw(t)}.code = 'no_rate' THEN ${d.jsonText(raw(`${t}.raw`), ['messageId'])} ELSE ${raw(t)}.raw END`;
   return store.run(sql`DELETE FROM quarantine q WHERE q.source = ${source} AND q.received_at >= ${since}
-    AND EXISTS (SELECT 1 FROM quarantine o WHERE o.source = q.source AND o.seq < q.seq AND o.code = q.code
-      AND o.location IS NOT DISTINCT FROM q.location AND ${sameRow})`);
+    AND EXISTS (SELECT 1 FROM quarantine o WHERE o.source = q.source AND o.code = q.code
+      AND o.location IS NOT DISTINCT FROM q.location AND ${sameRow('o')} IS NOT DISTINCT FROM ${sameRow('q')} AND o.seq < q.seq)`);
 }

@@ -38,7 +38,8 @@ const markerFile = (dataDir: string): string => join(dataDir, 'demo.json');
  */
 export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<DemoLoad> {
   const started = performance.now();
-  const say = options.progress ?? (() => undefined);
+  // Each line says how long the load has run, so a slow step shows where it is.
+  const say = (line: string) => options.progress?.(`${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${line}`);
   const sourceDir = options.sourceDir ?? join(ws.config.dataDir, 'demo-source');
   const marker = markerFile(ws.config.dataDir);
   if (existsSync(marker)) {
@@ -71,5 +72,6 @@ export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<Dem
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
   writeFileSync(marker, JSON.stringify(result));
+  say('loaded');
   return result;
 }
