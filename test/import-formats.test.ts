@@ -1,10 +1,12 @@
 // File imports of every format into a real store (issue 3): the rows that land in `events` and
 // `quarantine`, standardization on the way, and a summary that accounts for every row.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importRates, retryNoRate } from '../src/ingest/index.js';
+import { raw, sql } from '../src/store/index.js';
 import { fixture, openImportWorkspace, rowsAccountedFor, type EventRow, type ImportWorkspace } from './helpers/imports.js';
 
 const byId = (events: EventRow[]) => new Map(events.map((e) => [e.message_id, e]));
@@ -150,6 +152,17 @@ describe('file imports', () => {
     expect(await w.quarantine()).toEqual([]);
     const r1 = (await w.events()).find((e) => e.order_id === 'R1');
     expect(r1).toMatchObject({ currency: 'EUR', amount: 100, rate: 1.08, amount_base: 108 });
+  });
+
+  it('retries every order waiting for a rate once, page by page, and leaves each one still without a rate in quarantine once', async () => {
+    // Orders in a currency no rate will ever cover, in pages larger than the retry's (5,000 rows).
+    const path = join(w.dir, 'orders-no-rate.ndjson');
+    const order = (i: number) => ({ type: 'track', event: 'Order Completed', messageId: `nr-${i}`, userId: `u${i}`, timestamp: '2024-06-01T10:00:00Z', properties: { order_id: `NR${i}`, total: 10, currency: 'CHF' } });
+    writeFileSync(path, Array.from({ length: 12_000 }, (_, i) => JSON.stringify(order(i))).join('\n') + '\n');
+    expect(await w.importSegment(path)).toMatchObject({ written: 0, quarantined: { no_rate: 12_000 } });
+    expect(await retryNoRate(w.ws.store, w.ws.ingestor)).toEqual({ retried: 12_000, stillQuarantined: 12_000 });
+    const [n] = await w.ws.store.query<{ n: number; ids: number }>(sql`SELECT count(*) AS n, count(DISTINCT ${w.ws.store.dialect.jsonText(raw('raw'), ['messageId'])}) AS ids FROM quarantine`);
+    expect(n).toEqual({ n: 12_000, ids: 12_000 });
   });
 
   it('quarantines malformed rows with their file, line and column, and imports the rest of the file', async () => {

@@ -11,9 +11,13 @@ import type { Ingestor } from './ingestor.js';
 export async function retryNoRate(store: Store, ingestor: Ingestor): Promise<{ retried: number; stillQuarantined: number }> {
   let retried = 0;
   let after = -1;
+  // Only what was quarantined when the retry began: the loader, running meanwhile, quarantines again
+  // the requeued orders that still have no rate, and those must not be retried in a loop.
+  const [top] = await store.query<{ seq: number | null }>(sql`SELECT max(seq) AS seq FROM quarantine WHERE code = 'no_rate'`);
+  const last = Number(top?.seq ?? -1);
   for (;;) {
     const rows = await store.query<{ seq: number; source: string; raw: string }>(
-      sql`SELECT seq, source, raw FROM quarantine WHERE code = 'no_rate' AND seq > ${after} ORDER BY seq LIMIT 5000`,
+      sql`SELECT seq, source, raw FROM quarantine WHERE code = 'no_rate' AND seq > ${after} AND seq <= ${last} ORDER BY seq LIMIT 5000`,
     );
     if (rows.length === 0) break;
     const bySource = new Map<string, SegmentMessage[]>();
