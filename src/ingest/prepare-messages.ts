@@ -42,11 +42,7 @@ export function prepareMessages(inputs: readonly unknown[], options: AcceptOptio
   return { ...result, text };
 }
 
-/**
- * prepareMessages, handing each line to `emit` in order instead of joining them: a file import
- * copies lines into a reused buffer, where joining thousands of lines into one string made V8 flatten
- * it into fresh memory, which cost as much as validating them.
- */
+/** prepareMessages, handing each line to `emit` in order instead of joining them (a file import copies them into its staging buffers). */
 export function prepareMessageLines(inputs: readonly unknown[], options: AcceptOptions, workspace: WorkspaceConfig, config: IngestConfig, emit: (line: string) => void): AcceptResult {
   const receivedAt = new Date();
   const zone = options.timezone ?? workspace.reportingTimezone;
