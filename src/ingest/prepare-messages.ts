@@ -55,7 +55,8 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
     if (result.ok) {
       const std = standardizeMessage(result.message, workspace);
       const json = JSON.stringify(result.message);
-      const size = Buffer.byteLength(json);
+      // A UTF-16 code unit is at most three bytes: most messages are short enough not to be measured.
+      const size = json.length * 3 <= config.maxMessageBytes ? 0 : Buffer.byteLength(json);
       if (!std.ok) error = { code: 'validation_failed', message: std.reason, field: std.field };
       else if (size > config.maxMessageBytes) {
         error = { code: 'message_too_large', message: `message is ${size} bytes, over the ${config.maxMessageBytes}-byte limit of a message` };
