@@ -32,6 +32,7 @@
 import { appendFile, mkdir, mkdtemp, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { customerLine, orderLine, rateLine, truthLine } from './csv.js';
+import { LineBytes } from './line-bytes.js';
 import { customerColumns, orderColumns, rateColumns, truthColumns, type PersonKind } from './records.js';
 import type { Shop, ShopTraps } from './shop.js';
 
@@ -96,6 +97,19 @@ class ChunkedWriter {
     return this.used >= CHUNK;
   }
 
+  /** Queues a line already encoded; true as line() does. */
+  lineBytes(bytes: Buffer): boolean {
+    const need = this.used + bytes.length + 1;
+    if (need > this.buffer.length) {
+      const larger = Buffer.allocUnsafeSlow(Math.max(need, this.buffer.length * 2));
+      this.buffer.copy(larger, 0, 0, this.used);
+      this.buffer = larger;
+    }
+    this.used += bytes.copy(this.buffer, this.used);
+    this.buffer[this.used++] = 0x0a;
+    return this.used >= CHUNK;
+  }
+
   async flush(): Promise<void> {
     if (this.used === 0) return;
     await this.handle.write(this.buffer, 0, this.used);
@@ -106,17 +120,20 @@ class ChunkedWriter {
 
 interface Bucket {
   keys: string[];
-  lines: string[];
+  /** Each key's line, by its number in the sink's LineBytes. */
+  lines: number[];
 }
 
 /**
  * Lines keyed by a sortable string (an ISO time first), bucketed by the key's month or day. Keys and lines
- * are kept apart so that sorting compares short keys and never copies the long lines. Equal keys
- * keep the order they were added in (person by person), so the output is the same on every run.
+ * are kept apart so that sorting compares short keys and never copies the long lines, which wait as bytes
+ * outside the heap (LineBytes). Equal keys keep the order they were added in (person by person), so the
+ * output is the same on every run.
  */
 class SortedSink {
   private readonly buckets = new Map<string, Bucket>();
   private readonly spilled = new Set<string>();
+  private readonly held = new LineBytes();
   private buffered = 0;
   rows = 0;
 
@@ -139,7 +156,7 @@ class SortedSink {
   add(key: string, line: string): void {
     const bucket = this.bucket(key.slice(0, this.bucketLength));
     bucket.keys.push(key);
-    bucket.lines.push(line);
+    bucket.lines.push(this.held.put(line));
     this.buffered += key.length + line.length;
     this.rows++;
   }
@@ -157,12 +174,13 @@ class SortedSink {
       if (bucket.keys.length === 0) continue;
       // Keys (times and ids) never hold a tab or a line break, so the first tab ends the key.
       const parts: string[] = [];
-      bucket.keys.forEach((key, i) => parts.push(key, '\t', bucket.lines[i] ?? '', '\n'));
+      bucket.keys.forEach((key, i) => parts.push(key, '\t', this.held.text(bucket.lines[i] ?? -1), '\n'));
       const text = parts.join('');
       await appendFile(this.partFile(bucketName), text);
       this.spilled.add(bucketName);
       this.buckets.set(bucketName, { keys: [], lines: [] });
     }
+    this.held.clear();
     this.buffered = 0;
   }
 
@@ -170,7 +188,8 @@ class SortedSink {
     const names = [...new Set([...this.buckets.keys(), ...this.spilled])].sort();
     for (const bucketName of names) {
       const keys: string[] = [];
-      const lines: string[] = [];
+      // A spilled line as its text, a held one as its number in `held`.
+      const lines: (string | number)[] = [];
       // Spilled lines came first; keeping insertion order makes the stable sort below break ties the same way every run.
       if (this.spilled.has(bucketName)) {
         const text = await readFile(this.partFile(bucketName), 'utf8');
@@ -185,14 +204,17 @@ class SortedSink {
       this.buckets.delete(bucketName);
       for (const [i, key] of held.keys.entries()) {
         keys.push(key);
-        lines.push(held.lines[i] ?? '');
+        lines.push(held.lines[i] ?? -1);
       }
       const order = keys.map((_, i) => i).sort((a, b) => {
         const ka = keys[a] ?? '';
         const kb = keys[b] ?? '';
         return ka < kb ? -1 : ka > kb ? 1 : 0;
       });
-      for (const i of order) if (out.line(lines[i] ?? '')) await out.flush();
+      for (const i of order) {
+        const line = lines[i] ?? '';
+        if (typeof line === 'string' ? out.line(line) : out.lineBytes(this.held.bytes(line))) await out.flush();
+      }
     }
   }
 }
