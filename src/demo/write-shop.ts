@@ -86,26 +86,28 @@ class ChunkedWriter {
   /** Queues a line; true once enough is queued that the caller should await flush(). */
   line(text: string): boolean {
     // A UTF-16 code unit is at most three bytes of UTF-8.
-    const need = this.used + text.length * 3 + 1;
-    if (need > this.buffer.length) {
-      const larger = Buffer.allocUnsafeSlow(Math.max(need, this.buffer.length * 2));
-      this.buffer.copy(larger, 0, 0, this.used);
-      this.buffer = larger;
-    }
+    this.room(text.length * 3 + 1);
     this.used += this.buffer.write(text, this.used, 'utf8');
-    this.buffer[this.used++] = 0x0a;
-    return this.used >= CHUNK;
+    return this.endLine();
   }
 
   /** Queues a line already encoded; true as line() does. */
   lineBytes(bytes: Buffer): boolean {
-    const need = this.used + bytes.length + 1;
-    if (need > this.buffer.length) {
-      const larger = Buffer.allocUnsafeSlow(Math.max(need, this.buffer.length * 2));
-      this.buffer.copy(larger, 0, 0, this.used);
-      this.buffer = larger;
-    }
+    this.room(bytes.length + 1);
     this.used += bytes.copy(this.buffer, this.used);
+    return this.endLine();
+  }
+
+  /** Makes room for `bytes` more; a line longer than the buffer grows it. */
+  private room(bytes: number): void {
+    const need = this.used + bytes;
+    if (need <= this.buffer.length) return;
+    const larger = Buffer.allocUnsafeSlow(Math.max(need, this.buffer.length * 2));
+    this.buffer.copy(larger, 0, 0, this.used);
+    this.buffer = larger;
+  }
+
+  private endLine(): boolean {
     this.buffer[this.used++] = 0x0a;
     return this.used >= CHUNK;
   }

@@ -1,9 +1,9 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
 /**
- * A staging file written in the background: each append is queued as a positioned write on the
- * thread pool, so the kernel's copy (and, on a fresh file, its page faults) runs beside the next
- * lines' validation instead of blocking it.
+ * A staging file written in the background: lines fill a buffer, and each full buffer is queued as a
+ * positioned write on the thread pool, so the kernel's copy (and, on a fresh file, its page faults)
+ * runs beside the next lines' validation instead of blocking it.
  */
 export class StagingFile {
   private size = 0;

@@ -45,12 +45,12 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
   // filter DuckDB also pushes into the scan of events), not "is there an event with this key" per
   // row: that is a mark join with its hash table on all of events, so a write's memory followed the
   // size of the log (about 50 bytes a stored event, 420 MB at 8M) rather than of its input.
-  // A rejection (`q`, NULL on every other row) is kept here too, so writing it needs no second read of the relation.
+  // A rejection (`q`, NULL on every other row) and its source are kept here too, so writing it needs no second read of the relation.
   await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged_keys AS
     WITH k AS MATERIALIZED (
       SELECT *, min(CASE WHEN NOT no_rate THEN n END) OVER (PARTITION BY key) AS first_n FROM (
         SELECT src.n, src.id, ${d.messageKey(raw('src.id'))} AS key, src.ts, src.r, src.c, src.q IS NOT NULL AS rejected, src.local_date,
-          src.q, CASE WHEN src.q IS NOT NULL THEN src.s END AS qs,
+          src.q, src.s,
           CASE WHEN NOT ${isOrder} THEN NULL WHEN src.c = ${workspace.baseCurrency} THEN 1.0 ELSE rates.rate_to_base END AS rate,
           (${isOrder} AND src.c IS DISTINCT FROM ${workspace.baseCurrency} AND rates.rate_to_base IS NULL) AS no_rate
         FROM (SELECT src.*, ${localDate} AS local_date FROM ${relation} AS src) src
@@ -58,7 +58,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
       )
     ),
     stored AS (SELECT DISTINCT e.message_key AS key FROM events e WHERE e.message_key IN (SELECT key FROM k WHERE n = first_n))
-    SELECT k.n, k.id, k.key, k.ts, k.r, k.c, k.rate, k.local_date, k.q, k.qs,
+    SELECT k.n, k.id, k.key, k.ts, k.r, k.c, k.rate, k.local_date, k.q, k.s,
       CASE WHEN k.rejected THEN 'rejected'
            WHEN k.id IS NULL THEN 'unreadable'
            WHEN k.no_rate THEN 'no_rate'
@@ -84,7 +84,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
   if (counts.rejected > 0) {
     const q = (key: string) => d.jsonText(raw('k.q'), [key]);
     await tx.run(sql`INSERT INTO quarantine (${qcols})
-      SELECT ${seqBase} + k.n, ${d.parseTimestamp(q('receivedAt'))}, k.qs, ${q('location')}, ${q('code')}, ${q('reason')}, ${q('field')}, ${q('raw')}
+      SELECT ${seqBase} + k.n, ${d.parseTimestamp(q('receivedAt'))}, k.s, ${q('location')}, ${q('code')}, ${q('reason')}, ${q('field')}, ${q('raw')}
       FROM staged_keys k WHERE kind = 'rejected'`);
   }
   if (counts.noRate > 0) {

@@ -59,7 +59,7 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
   for (const field of requiredByType[type]) {
     if (raw[field] === undefined) return fail(`${type} needs ${field}`, field);
   }
-  // Each time is parsed once: the correction below uses what the check parsed (a second parse was a seventh of a message's preparation).
+  // Each time is parsed once: the correction below uses what the check parsed.
   const times: Partial<Record<TimeField, number>> = {};
   for (const field of timeFields) {
     const v = raw[field];

@@ -72,6 +72,5 @@ export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<Dem
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
   writeFileSync(marker, JSON.stringify(result));
-  say('loaded');
   return result;
 }
