@@ -18,7 +18,7 @@ import { GraphImage, writeGraphFile } from '../src/identity/graph-file.js';
 import { IdentityService } from '../src/identity/index.js';
 import { firstEventOfEachIdentifierSet } from '../src/identity/observations-query.js';
 import { identityGraphFile, openWorkspace, type Workspace } from '../src/server/index.js';
-import { sql } from '../src/store/index.js';
+import { sql, type Sql } from '../src/store/index.js';
 import { saveResult } from './lib/harness.js';
 
 const args = process.argv.slice(2);
@@ -34,6 +34,21 @@ const FOLLOW = Number(option('follow') ?? 300_000);
 const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'tessera-bench-identity-store-'));
 const open = (): Promise<Workspace> => openWorkspace(TesseraConfig.parse({ dataDir, logLevel: 'warn' }), pino({ level: 'warn' }));
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * A message of the size a shop's are (~780 bytes: properties, page, user agent, library), so a rebuild
+ * reads from a log shaped like a real one; `'{}'` made any scan of the message text look free.
+ */
+function messageOf(type: Sql, id: Sql, userId: Sql, anonymousId: Sql, ts: Sql, email: Sql): Sql {
+  return sql`CAST(json_object('type', ${type}, 'messageId', ${id}, 'userId', ${userId}, 'anonymousId', ${anonymousId}, 'timestamp', ${ts},
+    'traits', json_object('email', ${email}, 'plan', 'standard'),
+    'properties', json_object('path', '/account', 'url', 'https://shop.example.com/account?utm_source=newsletter&utm_medium=email&utm_campaign=autumn', 'title', 'Your account'),
+    'context', json_object('ip', '10.0.12.34', 'locale', 'en-US',
+      'userAgent', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
+      'page', json_object('path', '/account', 'referrer', 'https://www.google.com/', 'title', 'Your account'),
+      'library', json_object('name', 'analytics.js', 'version', '5.2.0')),
+    'receivedAt', ${ts}, 'sentAt', ${ts}) AS JSON)`;
+}
 
 /**
  * People with 1–5 devices each; the first device's identify carries the person's email, one person in
@@ -52,7 +67,8 @@ async function writeEvents(ws: Workspace): Promise<number> {
       UNION ALL
       SELECT p, 'u_' || p, NULL, born + to_seconds((hash(p, 9) % 6000000)::BIGINT), 'p' || p || '.work@corp' || (p % 1013) || '.example.net', 99
       FROM p WHERE hash(p, 7) % 5 = 0)
-    SELECT row_number() OVER (ORDER BY ts + to_days(r::INT), p, d, r), 'msg-' || p || '-' || d || '-' || r, 'identify', user_id, anonymous_id, ts + to_days(r::INT), ts + to_days(r::INT), 'bench', email, '{}', md5_number('msg-' || p || '-' || d || '-' || r)
+    SELECT row_number() OVER (ORDER BY ts + to_days(r::INT), p, d, r), 'msg-' || p || '-' || d || '-' || r, 'identify', user_id, anonymous_id, ts + to_days(r::INT), ts + to_days(r::INT), 'bench', email,
+      ${messageOf(sql`'identify'`, sql`'msg-' || p || '-' || d || '-' || r`, sql`user_id`, sql`anonymous_id`, sql`ts + to_days(r::INT)`, sql`email`)}, md5_number('msg-' || p || '-' || d || '-' || r)
     FROM ev, range(${REPEATS}) rr(r)`);
   const [row] = await ws.store.query<{ n: number }>(sql`SELECT count(*) AS n FROM events`);
   await ws.store.run(sql`CHECKPOINT`);
@@ -72,17 +88,15 @@ async function followNewEvents(ws: Workspace, n: number): Promise<{ events: numb
   const base = Number(top?.seq ?? 0);
   await ws.store.run(sql`INSERT INTO events (seq, message_id, type, user_id, anonymous_id, ts, received_at, source, email, message, message_key)
     WITH s AS (SELECT row_number() OVER () AS k, user_id, anonymous_id, email FROM (SELECT user_id, anonymous_id, email FROM events ORDER BY hash(seq, 7) LIMIT ${n}))
-    SELECT ${base} + 2 * k, 'follow-' || k, 'identify', CASE WHEN k % 10 < 8 THEN user_id END,
-      CASE WHEN k % 10 < 5 THEN anonymous_id ELSE md5('new-' || k)::UUID::VARCHAR END,
-      CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k), CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k),
-      'bench', CASE WHEN k % 10 < 5 THEN email END, '{}', md5_number('follow-' || k)
-    FROM s
-    UNION ALL
-    SELECT ${base} + 2 * (k + 5000) + 1, 'follow-login-' || k, 'identify', user_id, md5('new-' || k)::UUID::VARCHAR,
-      CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k + 5000) + INTERVAL 500 MILLISECOND,
-      CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k + 5000) + INTERVAL 500 MILLISECOND,
-      'bench', NULL, '{}', md5_number('follow-login-' || k)
-    FROM s WHERE k % 10 = 9`);
+    SELECT seq, id, 'identify', u, a, ts, ts, 'bench', em, ${messageOf(sql`'identify'`, sql`id`, sql`u`, sql`a`, sql`ts`, sql`em`)}, md5_number(id) FROM (
+      SELECT ${base} + 2 * k AS seq, 'follow-' || k AS id, CASE WHEN k % 10 < 8 THEN user_id END AS u,
+        CASE WHEN k % 10 < 5 THEN anonymous_id ELSE md5('new-' || k)::UUID::VARCHAR END AS a,
+        CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k) AS ts, CASE WHEN k % 10 < 5 THEN email END AS em
+      FROM s
+      UNION ALL
+      SELECT ${base} + 2 * (k + 5000) + 1, 'follow-login-' || k, user_id, md5('new-' || k)::UUID::VARCHAR,
+        CAST(${top?.ts ?? '2025-01-01'} AS TIMESTAMP) + to_seconds(k + 5000) + INTERVAL 500 MILLISECOND, NULL
+      FROM s WHERE k % 10 = 9)`);
   try {
     const t = performance.now();
     const result = await ws.identity.refresh({ keepGraph: true });

@@ -132,6 +132,26 @@ describe('identity resolution through the store', () => {
     expect(profile.computed).toMatchObject({ orders: 2, revenue: 80, aov: 40, favourite_category: 'socks', first_order_at: '2025-01-02T15:00:00.000Z', last_order_at: '2025-01-03T15:00:00.000Z' });
   });
 
+  it("links a shop's customer id from its CRM export and its orders export to the customer with that email", async () => {
+    const ws = await openWs();
+    await send(ws, [identify({ anonymousId: 'd1', userId: 'u-7', traits: { email: 'dana@example.com' }, timestamp: at(0) })]);
+    const crm = join(ws.config.dataDir, 'customers.csv');
+    await writeFile(crm, 'customer_id,email,first_name\nC7, Dana@Example.com ,Dana\n');
+    await importFile(ws.store, ws.ingestor, crm, { format: 'customers', workspace: ws.config.workspace });
+    // The orders export knows the buyer by the shop's id alone.
+    const orders = join(ws.config.dataDir, 'orders.csv');
+    await writeFile(
+      orders,
+      'order_id,email,customer_id,created_at,currency,total,status,sku,product_name,category,quantity,price\n' +
+        'S-1,,C7,2025-01-02 10:00:00,USD,40.00,completed,SKU-1,Tent,camping,1,40.00\n',
+    );
+    await importFile(ws.store, ws.ingestor, orders, { format: 'orders', timezone: 'UTC', workspace: ws.config.workspace });
+    await ws.identity.refresh();
+    expect(await customerOf(ws, 'shop:C7')).toBe(await customerOf(ws, 'user:u-7'));
+    const profile = await readProfile(ws.store, ws.identity, 'user:u-7');
+    expect(profile.computed).toMatchObject({ orders: 1, revenue: 40 });
+  });
+
   it('keeps two user ids on one shared device as two customers, and logs the refusal', async () => {
     const ws = await openWs();
     await send(ws, [identify({ anonymousId: 'family-tablet', userId: 'mum', traits: { email: 'mum@example.com' }, timestamp: at(0) })]);

@@ -33,9 +33,9 @@ const PACKED = ['message_id', 'user_id', 'anonymous_id', 'email', 'phone', 'prev
 
 /**
  * Every identifier of the events after `afterSeq` up to `upToSeq`, in canonical order (time, then
- * messageId), so events later than the graph take its append-only path. External ids (`context.externalIds`) are parsed only where the text
- * holds them: a substring test is far cheaper than a JSON parse of every event, and it does not
- * depend on how a source labels itself (imports, identify calls and server-side tracks all carry them).
+ * messageId), so events later than the graph take its append-only path. External ids (`context.externalIds`)
+ * come from their own column, written with the event: whatever the source (imports, identify calls and
+ * server-side tracks all carry them), no message text is read.
  */
 export function eventIdentifiersQuery(store: Store, afterSeq: number, upToSeq: number): Sql {
   return packed(store, identifierColumns(store, sql`seq > ${afterSeq} AND seq <= ${upToSeq}`));
@@ -71,7 +71,7 @@ function identifierColumns(store: Store, where: Sql): Sql {
   const m = raw('message');
   return sql`SELECT seq, message_id, ${d.epochMs(raw('ts'))} AS t, user_id, anonymous_id, email, phone,
       CASE WHEN type = 'alias' THEN ${d.jsonText(m, ['previousId'])} END AS previous_id,
-      CASE WHEN CAST(message AS VARCHAR) LIKE ${'%"externalIds"%'} THEN CAST(${d.jsonValue(m, ['context', 'externalIds'])} AS VARCHAR) END AS external_ids
+      external_ids
     FROM events WHERE ${where}`;
 }
 

@@ -131,7 +131,7 @@ export function rejectionRow(ctx: StagedContext, q: { code: Sql; reason: Sql; fi
   ]);
   return sql`${ctx.source} AS s, NULL::VARCHAR AS id, NULL::VARCHAR AS t, NULL::VARCHAR AS e, NULL::VARCHAR AS u, NULL::VARCHAR AS a,
     NULL::TIMESTAMP AS ts, NULL::TIMESTAMP AS r, NULL::JSON AS m, CAST(${json} AS JSON) AS q, NULL::VARCHAR AS o, NULL::VARCHAR AS c,
-    NULL::DECIMAL(18,4) AS v, NULL::VARCHAR AS em, NULL::VARCHAR AS ph, NULL::VARCHAR AS ch, CAST(${q.n} AS BIGINT) AS n`;
+    NULL::DECIMAL(18,4) AS v, NULL::VARCHAR AS em, NULL::VARCHAR AS ph, NULL::VARCHAR AS ch, NULL::VARCHAR AS x, CAST(${q.n} AS BIGINT) AS n`;
 }
 
 /** The cells a format read from a row, as a JSON object: the `raw` of its quarantine record. */

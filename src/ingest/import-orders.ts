@@ -199,7 +199,7 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
     const events = kinds.map(
       (kind) => sql`SELECT ${ctx.source} AS s, _id AS id, 'track' AS t, _e AS e, _uid AS u, _a AS a, ${utcTimestamp(raw('_ti'))} AS ts, ${new Date(ctx.receivedAt)} AS r,
           CAST(${message(kind)} AS JSON) AS m, NULL::JSON AS q, _oid AS o, _cur AS c, CAST(${kind === 'refunded' ? raw('_amount') : raw('_total')} AS DECIMAL(18,4)) AS v, _em AS em, _ph AS ph,
-          'import' AS ch, ${linePosition(range, raw('_line'), kindSlot[kind])} AS n
+          'import' AS ch, ${externalIdsJson(customerIdType(mapping))} AS x, ${linePosition(range, raw('_line'), kindSlot[kind])} AS n
         FROM (SELECT *, ${ctx.source} || ':' || _oid || ${`:${kind}`} AS _id, ${eventName[kind]} AS _e, ${isoUtc(raw('_ti'))} AS _ts
           FROM (SELECT *, ${kind === 'completed' ? raw('_t') : kind === 'refunded' ? raw('coalesce(_rft, _t)') : raw('coalesce(_cnt, _t)')} AS _ti
           FROM (SELECT o.*, p.e164 AS _ph, ${anonymousId(ctx.source, raw('o._oid'), guestsAllowed)} AS _a,
@@ -259,23 +259,27 @@ export function anonymousId(source: string, rowKey: Sql, guests: boolean): Sql {
   return guests ? sql`${source} || ':' || coalesce(${who}, 'guest:' || ${rowKey})` : sql`${source} || ':' || ${who}`;
 }
 
+/** The row's customer id as Segment's `context.externalIds` (JSON text), NULL without one: in the message, and the staged `x`. */
+export function externalIdsJson(idType: string): Sql {
+  return sql`CASE WHEN _cid IS NOT NULL THEN '[' || ${jsonObject([
+    { key: 'id', value: jsonString(raw('_cid')) },
+    { key: 'type', value: jsonString(sql`${idType}`) },
+    { key: 'collection', value: raw(`'"users"'`) },
+    { key: 'encoding', value: raw(`'"none"'`) },
+  ])} || ']' END`;
+}
+
 /** context: the standardized email and phone as traits, the customer id as an external id, and where the row came from. */
 export function contextJson(idType: string, ctx: StagedContext): Sql {
   const traits = jsonObject([
     { key: 'email', value: jsonString(raw('_em')) },
     { key: 'phone', value: jsonString(raw('_ph')) },
   ]);
-  const externalIds = sql`CASE WHEN _cid IS NOT NULL THEN '[' || ${jsonObject([
-    { key: 'id', value: jsonString(raw('_cid')) },
-    { key: 'type', value: jsonString(sql`${idType}`) },
-    { key: 'collection', value: raw(`'"users"'`) },
-    { key: 'encoding', value: raw(`'"none"'`) },
-  ])} || ']' END`;
   return jsonObject([
     // channel import: identity reads the external ids of imported rows, and the metrics make no web sessions of them.
     { key: 'channel', value: raw(`'"import"'`) },
     { key: 'traits', value: sql`CASE WHEN _em IS NOT NULL OR _ph IS NOT NULL THEN ${traits} END` },
-    { key: 'externalIds', value: externalIds },
+    { key: 'externalIds', value: externalIdsJson(idType) },
     { key: 'tessera', value: jsonObject([{ key: 'location', value: jsonString(sql`${ctx.fileName} || ':' || _line`) }]) },
   ]);
 }

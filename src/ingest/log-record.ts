@@ -35,6 +35,7 @@ export const logLineColumns: Readonly<Record<string, ColumnType>> = {
   em: 'text',
   ph: 'text',
   ch: 'text',
+  x: 'text',
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : 'null');
@@ -58,6 +59,10 @@ export function messageLine(source: string, message: SegmentMessage, json: strin
   // Always written ('' for none), so the loader tells a line without a channel from a line older than this field.
   const channel = (message.context as { channel?: unknown } | undefined)?.channel;
   line += `,"ch":${typeof channel === 'string' ? JSON.stringify(channel) : '""'}`;
+  // The external ids as JSON text, for the events column identity reads (store/event-columns.ts); '' for
+  // none, always written, so the loader tells them from a line older than this field.
+  const externalIds = (message.context as { externalIds?: unknown } | undefined)?.externalIds;
+  line += `,"x":${externalIds === undefined || externalIds === null ? '""' : JSON.stringify(JSON.stringify(externalIds))}`;
   return `${line},"m":${json}}\n`;
 }
 

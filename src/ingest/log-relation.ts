@@ -1,4 +1,4 @@
-import { raw, sql, type Sql, type Store } from '../store/index.js';
+import { externalIdsOf, raw, sql, type Sql, type Store } from '../store/index.js';
 import { logLineColumns } from './log-record.js';
 import { utcTimestamp } from './staging.js';
 
@@ -12,6 +12,8 @@ export function logLinesRelation(store: Store, paths: readonly string[]): Sql {
   const parse = (col: string) => utcTimestamp(sql`CAST(${raw(col)} AS TIMESTAMPTZ)`);
   // A line written before `ch` existed has none: its channel is read from the message.
   const channel = sql`CASE WHEN ch IS NULL THEN ${store.dialect.jsonText(raw('m'), ['context', 'channel'])} ELSE nullif(ch, '') END`;
-  return sql`(SELECT s, id, t, e, u, a, ${parse('ts')} AS ts, ${parse('r')} AS r, m, q, o, c, v, em, ph, ${channel} AS ch, ordinality AS n
+  // Likewise its external ids (a scan of the message text, which lines that carry `x` spare).
+  const externalIds = sql`CASE WHEN x IS NULL THEN ${externalIdsOf(store.dialect, raw('m'))} ELSE nullif(x, '') END`;
+  return sql`(SELECT s, id, t, e, u, a, ${parse('ts')} AS ts, ${parse('r')} AS r, m, q, o, c, v, em, ph, ${channel} AS ch, ${externalIds} AS x, ordinality AS n
     FROM ${store.jsonLines(paths, logLineColumns)} WITH ORDINALITY)`;
 }

@@ -8,7 +8,8 @@ import { eventsTable, quarantineTable, raw, sql, type Sql, type Store, type Stor
  * reason, never into sums.
  *
  * A staged relation has the columns of a log line (see log-record.ts: s, id, t, e, u, a, m, q, o,
- * c, v, em, ph) with `ts` and `r` as UTC TIMESTAMPs, plus `ch` (the message's context.channel) and
+ * c, v, em, ph) with `ts` and `r` as UTC TIMESTAMPs, plus `ch` (the message's context.channel), `x` (its
+ * context.externalIds as JSON text, NULL without) and
  * `n`, the row's position in the input (from 1, unique, gaps allowed). A row's seq is `seqBase + n`,
  * so seq follows the order in which lines were logged or read, whatever order DuckDB works in.
  *
@@ -77,7 +78,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
     // Every row is new (checked above), so a plain insert: INSERT OR IGNORE would group the whole input by id first.
     counts.inserted = await tx.run(sql`INSERT INTO events (${cols})
       SELECT ${seqBase} + k.n, src.id, src.t, src.e, src.u, src.a, k.ts, k.r, src.s,
-        src.o, src.c, src.v, k.rate, CAST(src.v * k.rate AS DECIMAL(18,4)), src.em, src.ph, src.ch, src.m, k.key
+        src.o, src.c, src.v, k.rate, CAST(src.v * k.rate AS DECIMAL(18,4)), src.em, src.ph, src.ch, src.m, k.key, src.x
       ${of('event')}`);
   }
   const qcols = raw(quarantineTable.columns.map((c) => c.name).join(', '));

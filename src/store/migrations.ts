@@ -1,5 +1,6 @@
 import type { Dialect } from './dialect.js';
-import { alertsTable, apiKeysTable, customerMapTable, customerMapTableV1, eventsTable, identityMapStateTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
+import { alertsTable, apiKeysTable, customerMapTable, customerMapTableV1, eventsTableV6, identityMapStateTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
+import { externalIdsOf } from './event-columns.js';
 import { raw, sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
@@ -42,7 +43,7 @@ export const migrations: readonly Migration[] = [
     statements: (d) => {
       const kept = raw(eventsTableV1.columns.map((c) => d.quoteIdent(c.name)).join(', '));
       return [
-        d.createTable({ ...eventsTable, name: 'events_v6' }),
+        d.createTable({ ...eventsTableV6, name: 'events_v6' }),
         sql`INSERT INTO events_v6 (${kept}, message_key) SELECT ${kept}, ${d.messageKey(raw('message_id'))} FROM events ORDER BY seq`,
         sql`DROP TABLE events`,
         sql`ALTER TABLE events_v6 RENAME TO events`,
@@ -63,6 +64,14 @@ export const migrations: readonly Migration[] = [
     version: 8,
     name: 'what the stored customer_map was resolved from, so a start with the same inputs leaves it',
     statements: (d) => [d.createTable(identityMapStateTable)],
+  },
+  {
+    version: 9,
+    name: 'external ids of each event in a column of their own, so identity reads no message text',
+    statements: (d) => [
+      sql`ALTER TABLE events ADD COLUMN external_ids ${raw(d.columnType('text'))}`,
+      sql`UPDATE events SET external_ids = ${externalIdsOf(d, raw('message'))} WHERE CAST(message AS VARCHAR) LIKE ${'%"externalIds"%'}`,
+    ],
   },
 ];
 

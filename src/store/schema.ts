@@ -33,7 +33,7 @@ export const eventsTableV1: TableDef = {
 };
 
 /**
- * The event log: the whole message as JSON plus typed columns for what queries filter on.
+ * The event log as migration 6 left it: the whole message as JSON plus typed columns for what queries filter on.
  * Append-only; `message_id` is the dedup key and `seq` the arrival order.
  *
  * No primary key: DuckDB's index on message_id made every load commit cost more as the log grew
@@ -41,10 +41,20 @@ export const eventsTableV1: TableDef = {
  * writer at a time, by an anti-join on `message_key`, a 128-bit hash of message_id that scans
  * far faster than the text.
  */
-export const eventsTable: TableDef = {
+export const eventsTableV6: TableDef = {
   name: 'events',
   columns: [...eventColumns, { name: 'message_key', type: 'key', nullable: false }],
   orderBy: ['ts', 'message_id'],
+};
+
+/**
+ * The event log as it is now: migration 9 added `external_ids`, the message's `context.externalIds` as
+ * JSON text (NULL without), written when the event is, so identity resolution reads its identifiers
+ * without scanning every message (see `externalIdsOf`).
+ */
+export const eventsTable: TableDef = {
+  ...eventsTableV6,
+  columns: [...eventsTableV6.columns, { name: 'external_ids', type: 'text' }],
 };
 
 /** Rejected input, kept with its reason and where it came from; nothing is silently dropped. */
