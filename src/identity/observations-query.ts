@@ -66,13 +66,18 @@ function packed(store: Store, rows: Sql): Sql {
     ORDER BY p.t, p.message_id`;
 }
 
+/**
+ * The identifier columns of the events `where` selects. Only an alias needs its message (its previousId), so
+ * aliases are read apart: a `CASE` on the type in one select made DuckDB scan every message's text, which at
+ * 3.2M events of shop-sized messages doubled the first rebuild query of a process (cold first chunk 7.7 s →
+ * 4.1 s, peak memory 2.6 → 1.8 GB), where a filter on the type lets the scan skip the message of the rest.
+ */
 function identifierColumns(store: Store, where: Sql): Sql {
   const d = store.dialect;
-  const m = raw('message');
-  return sql`SELECT seq, message_id, ${d.epochMs(raw('ts'))} AS t, user_id, anonymous_id, email, phone,
-      CASE WHEN type = 'alias' THEN ${d.jsonText(m, ['previousId'])} END AS previous_id,
-      external_ids
-    FROM events WHERE ${where}`;
+  const columns = (previousId: Sql) => sql`SELECT seq, message_id, ${d.epochMs(raw('ts'))} AS t, user_id, anonymous_id, email, phone,
+      ${previousId} AS previous_id, external_ids FROM events`;
+  return sql`${columns(sql`CAST(NULL AS VARCHAR)`)} WHERE type <> 'alias' AND ${where}
+    UNION ALL ${columns(d.jsonText(raw('message'), ['previousId']))} WHERE type = 'alias' AND ${where}`;
 }
 
 function externalIds(text: string | null): Identifier[] {
