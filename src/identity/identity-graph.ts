@@ -116,7 +116,7 @@ const CHUNK = 512;
  * order (the fast path); earlier ones are stored and their components replayed first, which is where a
  * full rebuild would have put them.
  */
-function resolveBatch(state: IdentityState, observations: Iterable<Observation>, tracker?: ChangeTracker): ApplyResult {
+function resolveBatch(state: IdentityState, observations: Iterable<Observation>, tracker?: ChangeTracker, skipTwins = false): ApplyResult {
   const table = state.table;
   const log = state.observations;
   const late: number[] = [];
@@ -130,7 +130,7 @@ function resolveBatch(state: IdentityState, observations: Iterable<Observation>,
   let failure: { error: unknown } | undefined;
   /** Takes the chunk in; false when a bad observation stopped it (the failure is kept to throw at the end). */
   const takeChunk = (): boolean => {
-    const taken = ingestChunk(state, chunk, numbers, tracker);
+    const taken = ingestChunk(state, chunk, numbers, tracker, skipTwins);
     chunk.length = 0;
     for (let j = 0; j < taken.count; j++) {
       const o = numbers[j]!;
@@ -184,10 +184,12 @@ export function applyObservations(state: IdentityState, observations: Iterable<O
 
 /**
  * Adds observations to the graph in place without reporting what changed: for a rebuild read in chunks, where
- * the whole map is written at the end and tracking every chunk's customers would be wasted work.
+ * the whole map is written at the end and tracking every chunk's customers would be wasted work. With
+ * `skipTwins`, an observation whose identifier set is stored already, earlier, is left out, as following the
+ * log leaves it out: a rebuild read in time spans sees a set once per span.
  */
-export function extendObservations(state: IdentityState, observations: Iterable<Observation>): void {
-  resolveBatch(state, observations);
+export function extendObservations(state: IdentityState, observations: Iterable<Observation>, skipTwins = false): void {
+  resolveBatch(state, observations, undefined, skipTwins);
 }
 
 /** Resolves every observation from scratch; streams the input, so a generator need not hold all of it in memory. */

@@ -10,7 +10,7 @@ import { applyObservations, createIdentityState, extendObservations } from './id
 import type { IdentityState } from './identity-state.js';
 import { MergeRules, type MergeRulesInput } from './merge-rules.js';
 import { assignmentRows, type AssignmentRow } from './read-graph.js';
-import { eventIdentifiersQuery, firstEventOfEachIdentifierSet, toObservations, type ObservationOptions, type PackedEventIdentifiers } from './observations-query.js';
+import { eventIdentifiersQuery, eventTimeSpans, firstEventOfEachIdentifierSet, toObservations, type ObservationOptions, type PackedEventIdentifiers } from './observations-query.js';
 import { writeAssignmentsCsv } from './assignments-csv.js';
 import { removeSplit, splitIdentifier } from './split.js';
 import { normalizePhoneDigits } from './identifier.js';
@@ -45,8 +45,46 @@ export interface IdentityServiceOptions {
   tmpDir?: string;
   /** Rows of each of those files (default assignments-csv.ts' PART_ROWS): the store reads one while the next is written. */
   mapPartRows?: number;
+  /**
+   * Time spans a full rebuild reads the log in (default: one below 1M events, else four). DuckDB sorts the
+   * next span while this thread resolves the one before, and holds one span's sorted rows instead of all.
+   */
+  rebuildSpans?: number;
   /** Told when the graph file cannot be written: the graph in memory and the map stay right, a start is slower. */
   warn?: (details: object, message: string) => void;
+}
+
+/**
+ * The items of each source in turn, the next source started as soon as the current one yields its first item:
+ * a query's sort then runs on DuckDB's threads while the items before it are being used. A source left
+ * early (an error, a break) is closed, and so is the one started ahead, once its first item is in.
+ */
+async function* prefetched<T>(sources: readonly AsyncIterable<T>[]): AsyncGenerator<T> {
+  const iterators = sources.map((s) => s[Symbol.asyncIterator]());
+  let ahead: Promise<IteratorResult<T>> | undefined = iterators[0]?.next();
+  let current = -1;
+  try {
+    for (let k = 0; k < iterators.length; k++) {
+      current = k;
+      let step = await (ahead as Promise<IteratorResult<T>>);
+      ahead = iterators[k + 1]?.next();
+      // Marked as handled here; its failure is thrown where it is awaited, at the next source.
+      ahead?.catch(() => undefined);
+      while (!step.done) {
+        yield step.value;
+        step = await iterators[k]!.next();
+      }
+    }
+    current = iterators.length;
+  } finally {
+    if (current < iterators.length) {
+      await iterators[current]?.return?.();
+      if (ahead !== undefined && current + 1 < iterators.length) {
+        await ahead.catch(() => undefined);
+        await iterators[current + 1]?.return?.();
+      }
+    }
+  }
 }
 
 /**
@@ -269,8 +307,11 @@ export class IdentityService {
     // Chunks of 8,192 events: the objects of a 50k-row chunk outlived young-generation collections, and the
     // old-generation collections they caused made a start at 1M people 3.5 s slower (28 → 24 s, 34 → 30 s,
     // paired runs). A rebuild writes the whole map at the end, so it need not track what each chunk changed.
-    for await (const chunk of this.store.streamColumns<PackedEventIdentifiers>(firstEventOfEachIdentifierSet(this.store, this.lastSeq), 8_192)) {
-      extendObservations(state, toObservations(chunk, this.observationOptions));
+    const spans = await eventTimeSpans(this.store, this.lastSeq, this.options.rebuildSpans ?? (events < 1_000_000 ? 1 : 4));
+    // A set of identifiers seen in several spans is read once in each: all but the first are twins.
+    const skipTwins = spans.length > 1;
+    for await (const chunk of prefetched(spans.map((span) => this.store.streamColumns<PackedEventIdentifiers>(firstEventOfEachIdentifierSet(this.store, this.lastSeq, span), 8_192)))) {
+      extendObservations(state, toObservations(chunk, this.observationOptions), skipTwins);
     }
     // A start without a usable graph file rebuilds; the stored map is rewritten only if it came from other inputs.
     if (forceWrite || !(await this.storedMapMatches(this.lastSeq, this.eventsRead, this.fingerprint()))) await this.writeAll();

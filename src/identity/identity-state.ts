@@ -207,9 +207,11 @@ export interface ChunkIngested {
  * Interns the identifiers of a chunk of observations and stores each observation that can link anything,
  * leaving its number (else -1) in `out`, in input order. Each observation is checked whole before any of
  * it touches the graph; at the first bad one the chunk stops there, the observations before it taken in,
- * and the error is returned for the caller to throw once those are resolved.
+ * and the error is returned for the caller to throw once those are resolved. With an observer (following
+ * the log) or `skipTwins` (a rebuild read in time spans, each deduplicated on its own), an observation whose
+ * identifier set is stored with an earlier position is skipped.
  */
-export function ingestChunk(state: IdentityState, chunk: readonly Observation[], out: Int32Array, observer?: ChangeObserver): ChunkIngested {
+export function ingestChunk(state: IdentityState, chunk: readonly Observation[], out: Int32Array, observer?: ChangeObserver, skipTwins = false): ChunkIngested {
   const table = state.table;
   const buffers = state.chunkBuffers;
   buffers.reserve(chunk.length, 4 * chunk.length);
@@ -241,7 +243,7 @@ export function ingestChunk(state: IdentityState, chunk: readonly Observation[],
   table.internBatch(buffers.types, values, n, buffers.ids, buffers.existed);
   values.length = 0;
   const scratch = state.idScratch;
-  for (let j = 0; j < count; j++) out[j] = storeObservation(state, chunk[j]!, buffers, start[j]!, start[j + 1]!, scratch, observer);
+  for (let j = 0; j < count; j++) out[j] = storeObservation(state, chunk[j]!, buffers, start[j]!, start[j + 1]!, scratch, observer, skipTwins || observer !== undefined);
   return error === undefined ? { count } : { count, error };
 }
 
@@ -280,7 +282,16 @@ function spansComponents(table: IdentityState['table'], ids: readonly number[], 
 }
 
 /** Records when each of an observation's (interned) identifiers was first seen; stores the observation if it can link anything. */
-function storeObservation(state: IdentityState, observation: Observation, buffers: ChunkBuffers, from: number, to: number, scratch: number[], observer?: ChangeObserver): number {
+function storeObservation(
+  state: IdentityState,
+  observation: Observation,
+  buffers: ChunkBuffers,
+  from: number,
+  to: number,
+  scratch: number[],
+  observer: ChangeObserver | undefined,
+  skipTwins: boolean,
+): number {
   const table = state.table;
   const time = observation.timestamp;
   const messageId = observation.messageId;
@@ -323,8 +334,8 @@ function storeObservation(state: IdentityState, observation: Observation, buffer
   // Following the log, a later event with the identifiers of a stored one changes nothing (see
   // firstEventOfEachIdentifierSet): it is neither stored nor reported, so a signed-in visitor's every
   // page view does not grow the log and lengthen the replays of a late event. (A set with a new
-  // identifier has no twin; a rebuild's input has no repeats, so it is not checked there.)
-  if (observer !== undefined && !anyNew && hasEarlierTwin(state, scratch, n, time, messageId)) return -1;
+  // identifier has no twin; a rebuild read in one span has no repeats, so it is not checked there.)
+  if (skipTwins && !anyNew && hasEarlierTwin(state, scratch, n, time, messageId)) return -1;
   // A link between two components can merge them (processed later in this batch, by which time merges
   // have only grown components); one whose identifiers already share a component changes nothing.
   if (observer !== undefined && spansComponents(table, scratch, n)) {

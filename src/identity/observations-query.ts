@@ -49,12 +49,41 @@ export function eventIdentifiersQuery(store: Store, afterSeq: number, upToSeq: n
  * again), and each identifier's first sighting is the first event of some set holding it. A visitor's
  * hundred page views with one anonymous id are one observation, not a hundred read into JavaScript.
  */
-export function firstEventOfEachIdentifierSet(store: Store, upToSeq: number): Sql {
+export function firstEventOfEachIdentifierSet(store: Store, upToSeq: number, span: TimeSpan = {}): Sql {
+  // Bounds on the column itself, so DuckDB filters in its scan (and skips row groups by their min and max).
+  const from = span.fromMs === undefined ? sql`` : sql` AND ts >= ${new Date(span.fromMs)}`;
+  const to = span.toMs === undefined ? sql`` : sql` AND ts < ${new Date(span.toMs)}`;
   const sets = sql`SELECT * FROM (
       SELECT *, row_number() OVER (PARTITION BY user_id, anonymous_id, email, phone, previous_id, external_ids ORDER BY t, message_id) AS nth
-      FROM (${identifierColumns(store, sql`seq <= ${upToSeq}`)}) e
+      FROM (${identifierColumns(store, sql`seq <= ${upToSeq}${from}${to}`)}) e
     ) sets WHERE nth = 1`;
   return packed(store, sets);
+}
+
+/** Events from `fromMs` (inclusive) to `toMs` (exclusive), epoch milliseconds; either end open when left out. */
+export interface TimeSpan {
+  fromMs?: number;
+  toMs?: number;
+}
+
+/**
+ * The events up to `upToSeq` cut by time into about `parts` spans of as many events each, in order. Whole
+ * milliseconds bound them, so events of one millisecond (which canonical order sorts by message id) share
+ * a span, and the spans in order are canonical order.
+ */
+export async function eventTimeSpans(store: Store, upToSeq: number, parts: number): Promise<TimeSpan[]> {
+  if (parts <= 1) return [{}];
+  const fractions = Array.from({ length: parts - 1 }, (_, k) => (k + 1) / parts);
+  const [row] = await store.query<{ q: unknown }>(sql`SELECT ${store.dialect.quantiles(store.dialect.epochMs(raw('ts')), fractions)} AS q FROM events WHERE seq <= ${upToSeq}`);
+  const cuts = [...new Set((Array.isArray(row?.q) ? row.q : []).map(Number).filter((n) => Number.isFinite(n)))].sort((a, b) => a - b);
+  const spans: TimeSpan[] = [];
+  let from: number | undefined;
+  for (const cut of cuts) {
+    spans.push(from === undefined ? { toMs: cut } : { fromMs: from, toMs: cut });
+    from = cut;
+  }
+  spans.push(from === undefined ? {} : { fromMs: from });
+  return spans;
 }
 
 /** The rows of `rows` (identifierColumns) as PackedEventIdentifiers, in canonical order. */

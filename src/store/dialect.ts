@@ -50,6 +50,8 @@ export interface Dialect extends Renderer {
   messageKey(text: Sql): Sql;
   /** Milliseconds since the epoch of a UTC timestamp, as an integer. */
   epochMs(column: Sql): Sql;
+  /** An aggregate: the values of `column` at each fraction (0–1) of its sorted values, as a list (an actual value each). */
+  quantiles(column: Sql, fractions: readonly number[]): Sql;
   /**
    * Text columns joined into one text, each followed by a NUL (a NULL as nothing before its NUL); NULL when
    * a value holds a NUL itself. One string per row crosses into JavaScript instead of one per column.

@@ -67,6 +67,11 @@ export const duckdbDialect: Dialect = {
   epochMs(column) {
     return sql`epoch_ms(${column})`;
   },
+  quantiles(column, fractions) {
+    // Fractions are the caller's constants, checked here: they are spelled into the SQL.
+    if (!fractions.every((f) => Number.isFinite(f) && f >= 0 && f <= 1)) throw new Error(`quantiles: fractions must be within 0–1: ${fractions.join(', ')}`);
+    return sql`quantile_disc(${column}, ${raw(`[${fractions.join(', ')}]`)})`;
+  },
   packText(columns) {
     const packed = join(columns.map((c) => sql`coalesce(${c}, '') || chr(0)`), ' || ');
     return sql`CASE WHEN NOT contains(concat(${join(columns)}), chr(0)) THEN ${packed} END`;
