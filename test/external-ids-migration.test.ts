@@ -11,6 +11,9 @@ import { makeTempDir, openTestWorkspace, removeDir } from './helpers/workspace.j
 
 let dir: string;
 
+/** The column as read: its JSON parsed, or null. */
+const parsed = (rows: { message_id: string; external_ids: string | null }[]) => rows.map((r) => [r.message_id, r.external_ids === null ? null : JSON.parse(r.external_ids)]);
+
 const shopIds = [{ id: 'C-77', type: 'shop', collection: 'users', encoding: 'none' }];
 
 beforeAll(async () => {
@@ -49,7 +52,7 @@ describe('migration 9: external ids in a column of their own', () => {
     const ws = await openTestWorkspace(join(dir, 'data'));
     try {
       const stored = await ws.store.query<{ message_id: string; external_ids: string | null }>(sql`SELECT message_id, external_ids FROM events ORDER BY seq`);
-      expect(stored.map((r) => [r.message_id, r.external_ids === null ? null : JSON.parse(r.external_ids)])).toEqual([
+      expect(parsed(stored)).toEqual([
         ['old-1', shopIds],
         ['old-2', shopIds],
         ['old-3', null],
@@ -80,7 +83,7 @@ describe('migration 9: external ids in a column of their own', () => {
       );
       await ws.ingestor.flush();
       const rows = await ws.store.query<{ message_id: string; external_ids: string | null }>(sql`SELECT message_id, external_ids FROM events WHERE seq > 4 ORDER BY seq`);
-      expect(rows.map((r) => [r.message_id, r.external_ids === null ? null : JSON.parse(r.external_ids)])).toEqual([
+      expect(parsed(rows)).toEqual([
         ['new-1', [{ id: 'C-5', type: 'shop', collection: 'users', encoding: 'none' }]],
         ['new-2', null],
       ]);

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TesseraConfig, type MergeRulesInput } from '../src/contract/index.js';
 import { customerOf as customerOfGraph, explainProfile, findCustomerId, IdentityService, listAssignments, readMergeLog, readProfile } from '../src/identity/index.js';
 import { GraphFileReader } from '../src/identity/graph-file.js';
+import { eventTimeSpans } from '../src/identity/observations-query.js';
 import { importFile } from '../src/ingest/index.js';
 import { openWorkspace, type Workspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
@@ -354,6 +355,12 @@ describe('order independence', () => {
       identify({ messageId: 'r4', anonymousId: 'tablet', userId: 'u-2', traits: { email: 'bob@example.com' }, timestamp: at(40) }),
     ];
     await send(ws, [...history(), ...repeats]);
+    const [last] = await ws.store.query<{ seq: number }>(sql`SELECT max(seq) AS seq FROM events`);
+    const spans = await eventTimeSpans(ws.store, Number(last?.seq), 3);
+    expect(spans).toHaveLength(3);
+    expect(spans[0]?.fromMs).toBeUndefined();
+    expect(spans[2]?.toMs).toBeUndefined();
+    expect(spans[1]?.fromMs).toBe(spans[0]?.toMs);
     const whole = new IdentityService(ws.store, {}, { rebuildSpans: 1 });
     await whole.rebuild();
     const map = await customerMap(ws);
