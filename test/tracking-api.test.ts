@@ -1,6 +1,8 @@
 // The Segment HTTP Tracking API and the read API, driven in-process with `app.inject` (product.md, "HTTP"),
 // plus a raw HTTP client over a real socket for the edge cases a socket changes (early 413, gzip).
 
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -486,6 +488,83 @@ describe('the tracking API over a real socket (raw HTTP client)', () => {
     const events = await waitForMessageIds(httpEventReader(s.url, s.readKey), ids);
     expect(events).toHaveLength(ids.length);
     expect([...countByMessageId(events).values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('the tracking API holding too many bodies at once (ingest.maxInFlightBytes)', () => {
+  let s: TestServer;
+  const sockets: Socket[] = [];
+  beforeEach(async () => {
+    // Room for one 600-byte message in progress, not two.
+    s = await startTestServer({ ingest: { maxInFlightBytes: 1000 } });
+  });
+  afterEach(async () => {
+    for (const socket of sockets) socket.destroy();
+    await s.cleanup();
+  });
+
+  const postTrack = (message: Message) =>
+    fetch(`${s.url}/v1/track`, { method: 'POST', body: JSON.stringify(message), headers: { 'content-type': 'application/json', authorization: basicAuth(s.writeKey) } });
+
+  /** A request whose headers are sent and whose body stops after 10 bytes: the server holds it in progress. */
+  async function holdRequest(message: Message): Promise<{ socket: Socket; finish: () => Promise<string> }> {
+    const body = JSON.stringify(message);
+    const url = new URL(s.url);
+    const socket = connect(Number(url.port), url.hostname);
+    sockets.push(socket);
+    await once(socket, 'connect');
+    const head = `POST /v1/track HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nAuthorization: ${basicAuth(s.writeKey)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    socket.write(head + body.slice(0, 10));
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    return {
+      socket,
+      finish: async () => {
+        socket.write(body.slice(10));
+        return waitFor(async () => (answer.includes('\r\n\r\n') && answer.includes('}') ? answer : undefined), 'the held request\'s answer');
+      },
+    };
+  }
+
+  /** Sends messages until one is refused (the held request's headers may reach the server after the first tries). */
+  async function untilRefused(accepted: string[]): Promise<Response> {
+    return waitFor(async () => {
+      const m = trackOfSize(600);
+      const r = await postTrack(m);
+      if (r.status === 503) return r;
+      expect(r.status).toBe(200);
+      accepted.push(m['messageId'] as string);
+      return undefined;
+    }, 'a 503');
+  }
+
+  it('answers 503 with Retry-After while the bodies held would pass the limit, and takes requests again once they are answered', async () => {
+    const heldMessage = trackOfSize(600);
+    const held = await holdRequest(heldMessage);
+    const accepted: string[] = [];
+    const refused = await untilRefused(accepted);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expectErrorBody(await refused.json(), 'overloaded', /maxInFlightBytes/);
+    // The held request completes normally, and frees its room.
+    expect(await held.finish()).toMatch(/^HTTP\/1\.1 200/);
+    const after = trackOfSize(600);
+    expect((await postTrack(after)).status).toBe(200);
+    await waitForMessageIds(httpEventReader(s.url, s.readKey), [heldMessage['messageId'] as string, after['messageId'] as string, ...accepted]);
+  });
+
+  it('takes one body larger than the limit when no other is held', async () => {
+    const large = trackOfSize(1500);
+    expect((await postTrack(large)).status).toBe(200);
+    await waitForMessageIds(httpEventReader(s.url, s.readKey), [large['messageId'] as string]);
+  });
+
+  it('frees the room of a request whose sender went away before its body ended', async () => {
+    const held = await holdRequest(trackOfSize(600));
+    await untilRefused([]);
+    held.socket.destroy();
+    const after = trackOfSize(600);
+    await waitFor(async () => ((await postTrack(after)).status === 200 ? true : undefined), 'a request taken after the sender went away');
+    await waitForMessageIds(httpEventReader(s.url, s.readKey), [after['messageId'] as string]);
   });
 });
 

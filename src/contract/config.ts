@@ -15,6 +15,8 @@ export const IngestConfig = z
     maxBacklogBytes: z.number().int().positive().default(512 * 1024 * 1024),
     /** Bytes waiting for the next group commit above which ingestion answers 429. */
     maxPendingBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    /** Tracking request bodies held at once (received, not yet answered) above which a new request is answered 503. */
+    maxInFlightBytes: z.number().int().positive().default(32 * 1024 * 1024),
     /**
      * Worker threads that parse and validate large tracking bodies (0: the main thread does it).
      * Unset: the cores beyond two (HTTP and the log on one, DuckDB on the other), so none on 2 cores.

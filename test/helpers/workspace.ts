@@ -94,9 +94,9 @@ export interface TestServer extends TestKeys {
 }
 
 /** A real server on 127.0.0.1 and a free port, with a write key and a read token. */
-export async function startTestServer(options: { dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; ingest?: Record<string, unknown> } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await makeTempDir());
-  const workspace = await openTestWorkspace(dataDir);
+  const workspace = await openTestWorkspace(dataDir, options.ingest);
   const keys = await createTestKeys(workspace);
   const server = await startServer(workspace, { host: '127.0.0.1', port: 0 });
   let stopped = false;

@@ -5,6 +5,7 @@ import { TesseraError, messageTypes, type IngestConfig } from '../../contract/in
 import { messagesOfBody, parseTrackingJson, type Ingestor, type TrackingShape } from '../../ingest/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import { requireWriteKey } from '../auth.js';
+import { inFlightLimit } from '../in-flight-limit.js';
 
 export interface TrackingDeps {
   ingestor: Ingestor;
@@ -49,8 +50,11 @@ export function registerTracking(app: FastifyInstance, deps: TrackingDeps): void
     return deps.ingestor.accept(messages, { ...options, source: key.name });
   };
 
+  // One limit for every tracking route: what it bounds is the server's memory.
+  const admit = inFlightLimit(deps.config.maxInFlightBytes);
+
   for (const path of ['/v1/batch', '/v1/import']) {
-    app.post(path, { bodyLimit: deps.config.maxBatchBytes }, async (request, reply) => {
+    app.post(path, { bodyLimit: deps.config.maxBatchBytes, onRequest: admit }, async (request, reply) => {
       const result = await accept(request, { kind: 'batch', maxMessages: deps.config.maxBatchMessages }, `http:${path}`);
       if (result.rejections.length === 0) return { success: true };
       if (result.accepted === 0) {
@@ -68,7 +72,7 @@ export function registerTracking(app: FastifyInstance, deps: TrackingDeps): void
 
   for (const type of messageTypes) {
     const path = `/v1/${type}`;
-    app.post(path, { bodyLimit: deps.config.maxMessageBytes }, async (request) => {
+    app.post(path, { bodyLimit: deps.config.maxMessageBytes, onRequest: admit }, async (request) => {
       const result = await accept(request, { kind: 'single', type }, `http:${path}`);
       const rejection = result.rejections[0];
       if (rejection) throw new TesseraError(rejection.error.code, rejection.error.message, rejection.error.field ? { field: rejection.error.field } : undefined);
