@@ -558,6 +558,14 @@ describe('the tracking API holding too many bodies at once (ingest.maxInFlightBy
     await waitForMessageIds(httpEventReader(s.url, s.readKey), [large['messageId'] as string]);
   });
 
+  it('answers a body over the route limit 413, not 503, while others are held', async () => {
+    await holdRequest(trackOfSize(600));
+    await untilRefused([]);
+    const response = await postTrack(trackOfSize(40 * 1024));
+    expect(response.status).toBe(413);
+    expectErrorBody(await response.json(), 'body_too_large', /32 KB/);
+  });
+
   it('frees the room of a request whose sender went away before its body ended', async () => {
     const held = await holdRequest(trackOfSize(600));
     await untilRefused([]);
