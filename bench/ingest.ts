@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { batchBody, messageJson } from './lib/messages.js';
+import { measureCpu, type CpuUse } from './lib/cpu-use.js';
 import { fmt, runProcess, saveResult, startScript, startServe, tessera } from './lib/harness.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -100,7 +101,7 @@ async function bareHttpCeiling(writeKey: string): Promise<LoadResult> {
 }
 
 /** The phases run against Tessera's server: maximum, 50,000/s offered, steady with probes, single messages. */
-async function measureServer(url: string, writeKey: string, readToken: string) {
+async function measureServer(url: string, writeKey: string, readToken: string, serverPid: number) {
   /** Five freshness probes, half a second apart, from two seconds into a load that is running. */
   const probesDuring = async (): Promise<number[]> => {
     await new Promise((r) => setTimeout(r, 2000));
@@ -111,43 +112,51 @@ async function measureServer(url: string, writeKey: string, readToken: string) {
     }
     return probes;
   };
-    const max = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds)]);
-    const maxRate = max.requestsPerSecond * 100;
-    console.log(`batches of 100, max: ${fmt(maxRate)} messages/s acknowledged, p50 ${max.latency.p50} ms, p99 ${max.latency.p99} ms, non-2xx ${max.non2xx}, errors ${max.errors}`);
+  const cpuLine = (c: CpuUse) => `  server CPU: main thread ${c.serverMainThreadPct}%, other threads ${c.serverOtherThreadsPct}% (of a core); machine idle ${c.machineIdlePct}%`;
 
-    let acknowledged = max.ok * 100;
-    const drainMax = await drain(url, readToken, acknowledged);
-    console.log(`  backlog after it loaded in ${fmt(drainMax)} ms`);
+  let stopCpu = measureCpu(serverPid);
+  const max = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds)]);
+  const maxCpu = stopCpu();
+  const maxRate = max.requestsPerSecond * 100;
+  console.log(`batches of 100, max: ${fmt(maxRate)} messages/s acknowledged, p50 ${max.latency.p50} ms, p99 ${max.latency.p99} ms, non-2xx ${max.non2xx}, errors ${max.errors}`);
+  console.log(cpuLine(maxCpu));
 
-    const fixed = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds), '500']);
-    acknowledged += fixed.ok * 100;
-    const probes: number[] = [];
-    for (let i = 0; i < 5; i++) probes.push(await freshness(url, writeKey, readToken));
-    acknowledged += probes.length;
-    console.log(`batches at 50,000 messages/s: p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms, achieved ${fmt(fixed.requestsPerSecond * 100)} messages/s`);
-    console.log(`freshness right after (200 → visible in the read API), worst of 5: ${Math.round(Math.max(...probes))} ms`);
-    const drainFixed = await drain(url, readToken, acknowledged);
-    console.log(`  backlog after it loaded in ${fmt(drainFixed)} ms`);
+  let acknowledged = max.ok * 100;
+  const drainMax = await drain(url, readToken, acknowledged);
+  console.log(`  backlog after it loaded in ${fmt(drainMax)} ms`);
 
-    // A load the server can sustain, with probes sent while it runs: what a user watching live events sees.
-    const steadyLoad = runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '8', String(seconds), String(steadyRate / 100)]);
-    const steadyProbes = await probesDuring();
-    const steady = await steadyLoad;
-    acknowledged += steady.ok * 100 + steadyProbes.length;
-    console.log(
-      `steady ${fmt(steadyRate)} messages/s: achieved ${fmt(steady.requestsPerSecond * 100)}, p50 ${steady.latency.p50} ms, p99 ${steady.latency.p99} ms; freshness during it, worst of 5: ${Math.round(Math.max(...steadyProbes))} ms`,
-    );
-    await drain(url, readToken, acknowledged);
+  const fixed = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds), '500']);
+  acknowledged += fixed.ok * 100;
+  const probes: number[] = [];
+  for (let i = 0; i < 5; i++) probes.push(await freshness(url, writeKey, readToken));
+  acknowledged += probes.length;
+  console.log(`batches at 50,000 messages/s: p50 ${fixed.latency.p50} ms, p99 ${fixed.latency.p99} ms, achieved ${fmt(fixed.requestsPerSecond * 100)} messages/s`);
+  console.log(`freshness right after (200 → visible in the read API), worst of 5: ${Math.round(Math.max(...probes))} ms`);
+  const drainFixed = await drain(url, readToken, acknowledged);
+  console.log(`  backlog after it loaded in ${fmt(drainFixed)} ms`);
 
-    // Probed as the steady phase is: one message a request never leaves the log at rest, which is when a
-    // segment used to be closed by age (events then waited for a full 8 MB segment, 0.8–1.8 s).
-    const singleLoad = runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'single', '32', String(seconds)]);
-    const singleProbes = await probesDuring();
-    const single = await singleLoad;
-    console.log(`single-message requests: ${fmt(single.requestsPerSecond)} /s, p99 ${single.latency.p99} ms; freshness during it, worst of 5: ${Math.round(Math.max(...singleProbes))} ms`);
+  // A load the server can sustain, with probes sent while it runs: what a user watching live events sees.
+  const steadyLoad = runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '8', String(seconds), String(steadyRate / 100)]);
+  const steadyProbes = await probesDuring();
+  const steady = await steadyLoad;
+  acknowledged += steady.ok * 100 + steadyProbes.length;
+  console.log(
+    `steady ${fmt(steadyRate)} messages/s: achieved ${fmt(steady.requestsPerSecond * 100)}, p50 ${steady.latency.p50} ms, p99 ${steady.latency.p99} ms; freshness during it, worst of 5: ${Math.round(Math.max(...steadyProbes))} ms`,
+  );
+  await drain(url, readToken, acknowledged);
 
-    await new Promise((r) => setTimeout(r, 2000));
-  return { max, maxRate, drainMax, fixed, probes, drainFixed, steady, steadyProbes, single, singleProbes, lastSeq: await count(url, readToken) };
+  // Probed as the steady phase is: one message a request never leaves the log at rest, which is when a
+  // segment used to be closed by age (events then waited for a full 8 MB segment, 0.8–1.8 s).
+  stopCpu = measureCpu(serverPid);
+  const singleLoad = runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'single', '32', String(seconds)]);
+  const singleProbes = await probesDuring();
+  const single = await singleLoad;
+  const singleCpu = stopCpu();
+  console.log(`single-message requests: ${fmt(single.requestsPerSecond)} /s, p99 ${single.latency.p99} ms; freshness during it, worst of 5: ${Math.round(Math.max(...singleProbes))} ms`);
+  console.log(cpuLine(singleCpu));
+
+  await new Promise((r) => setTimeout(r, 2000));
+  return { max, maxRate, maxCpu, drainMax, fixed, probes, drainFixed, steady, steadyProbes, single, singleProbes, singleCpu, lastSeq: await count(url, readToken) };
 }
 
 async function main(): Promise<void> {
@@ -162,7 +171,8 @@ async function main(): Promise<void> {
     const { url, child } = await startServe(data);
     let m: Awaited<ReturnType<typeof measureServer>>;
     try {
-      m = await measureServer(url, writeKey, readToken);
+      if (child.pid === undefined) throw new Error('tessera serve has no process id');
+      m = await measureServer(url, writeKey, readToken, child.pid);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -174,9 +184,9 @@ async function main(): Promise<void> {
     const result = {
       seconds,
       referenceMessagesPerSecond: Math.round(refRate),
-      batchMax: { messagesPerSecond: Math.round(m.maxRate), ...m.max, ratioToReference: +(m.maxRate / refRate).toFixed(2) },
+      batchMax: { messagesPerSecond: Math.round(m.maxRate), ...m.max, ratioToReference: +(m.maxRate / refRate).toFixed(2), cpu: m.maxCpu },
       batchAt50k: { ...m.fixed, achievedMessagesPerSecond: Math.round(m.fixed.requestsPerSecond * 100) },
-      singleMessage: { ...m.single, freshnessMs: m.singleProbes.map(Math.round), bareHttpRequestsPerSecond: Math.round(ceiling.requestsPerSecond), ratioToBareHttp: singleRatio },
+      singleMessage: { ...m.single, freshnessMs: m.singleProbes.map(Math.round), cpu: m.singleCpu, bareHttpRequestsPerSecond: Math.round(ceiling.requestsPerSecond), ratioToBareHttp: singleRatio },
       freshnessMs: m.probes.map(Math.round),
       backlogLoadedMs: { afterMax: Math.round(m.drainMax), afterFixed: Math.round(m.drainFixed) },
       steady: { offeredMessagesPerSecond: steadyRate, ...m.steady, achievedMessagesPerSecond: Math.round(m.steady.requestsPerSecond * 100), freshnessMs: m.steadyProbes.map(Math.round) },
