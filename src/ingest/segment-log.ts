@@ -137,7 +137,7 @@ export class SegmentLog {
       } finally {
         this.inFlight--;
       }
-      if (this.currentBytes >= this.options.segmentBytes && this.pausing === 0) await this.exclusive(() => this.rotateIf(() => this.currentBytes >= this.options.segmentBytes));
+      await this.rotateWhen(() => this.currentBytes >= this.options.segmentBytes);
     }
     if (this.inFlight === 0) this.wakeIdle();
     this.schedule();
@@ -173,9 +173,13 @@ export class SegmentLog {
     return handle;
   }
 
-  private async rotateIfOld(): Promise<void> {
-    const old = (): boolean => this.handle !== undefined && this.currentBytes > 0 && Date.now() - this.openedAt >= this.options.maxSegmentAgeMs;
-    if (this.pausing === 0 && old()) await this.exclusive(() => this.rotateIf(old));
+  private rotateIfOld(): Promise<void> {
+    return this.rotateWhen(() => this.handle !== undefined && this.currentBytes > 0 && Date.now() - this.openedAt >= this.options.maxSegmentAgeMs);
+  }
+
+  /** Closes the active segment if `due` holds, checked again once the commits in flight are done (unless a rotation is already on its way). */
+  private async rotateWhen(due: () => boolean): Promise<void> {
+    if (this.pausing === 0 && due()) await this.exclusive(() => (due() ? this.rotate() : Promise.resolve()));
   }
 
   /**
@@ -194,10 +198,6 @@ export class SegmentLog {
       this.wakeIdle();
       this.schedule();
     });
-  }
-
-  private rotateIf(condition: () => boolean): Promise<void> {
-    return condition() ? this.rotate() : Promise.resolve();
   }
 
   private async rotate(): Promise<void> {
