@@ -110,10 +110,14 @@ describe('SegmentLog', () => {
     const parsed = lines.map((l) => JSON.parse(l) as { i?: number; seq?: number });
     expect(new Set(parsed.filter((p) => p.i !== undefined).map((p) => p.i)).size).toBe(400);
     expect(parsed.filter((p) => p.seq !== undefined).map((p) => p.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    // Rotated at 300 bytes: many segments, each reported closed once, the last one by close().
-    expect(closed.length).toBeGreaterThan(10);
+    // Rotated at 300 bytes, each segment reported closed once, the last one by close(). How many depends on how
+    // appends group into commits (a slow disk groups more), so the test checks the rule, not a count: every
+    // segment but the last was closed because it was full. The 50 answered appends (~560 bytes) fill one alone.
     expect(new Set(closed).size).toBe(closed.length);
     expect([...closed].sort()).toEqual(listSegments(dir));
+    expect(closed.length).toBeGreaterThanOrEqual(3);
+    const sizes = closed.map((f) => readFileSync(join(dir, f)).length);
+    for (const size of sizes.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(300);
   });
 
   it('seals a segment holding every answered append while later ones go on into the next', async () => {
@@ -154,12 +158,14 @@ describe('SegmentLog', () => {
       setImmediate(tick);
     };
     tick();
-    await new Promise((r) => setTimeout(r, 400));
+    // Until three segments closed, or 5 s: a slow disk makes each rotation wait longer, never forever.
+    const deadline = Date.now() + 5_000;
+    while (closed.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     stop = true;
     await Promise.all(acked);
     const whileRunning = closed.length;
     await log.close();
-    // Far below the size limit, so only age closed them: about one every 40 ms of the 400.
+    // Far below the size limit, so only age closed them.
     expect(whileRunning).toBeGreaterThanOrEqual(3);
     // Every acknowledged line once across the segments (appends not yet answered may land in either of two
     // overlapping commits, so only the set is fixed; answered ones keep their order, tested below).
