@@ -60,7 +60,7 @@ describe('KPI alerts', () => {
     const drop = first.fired.find((a) => a.rule === 'revenue-drop') as Alert;
     expect(drop).toMatchObject({ metric: 'revenue', label: 'Revenue', period: '2024-02', start: '2024-02-01', end: '2024-03-01', value: 94, previous: 194, status: 'open' });
     expect(drop.change).toBeCloseTo(-51.5464, 3);
-    expect(drop.message).toBe('Revenue: 94 in 2024-02, down 51.55% on the month before (194). Alert when change below -40%.');
+    expect(drop.message).toBe('Revenue: 94.00 in 2024-02, down 51.55% on the month before (194.00). Alert when change below -40%.');
     expect(first.fired.find((a) => a.rule === 'march-low')).toMatchObject({ value: 70, start: '2024-03-01', end: '2024-03-17' });
     // One rule failing does not stop the others.
     expect(first.errors).toEqual([{ rule: 'vip-drop', error: expect.stringContaining('no-such-segment') }]);

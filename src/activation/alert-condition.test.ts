@@ -24,6 +24,7 @@ describe('alert conditions', () => {
     expect(describeCondition({ change_below: -20 }, 'currency')).toBe('change below -20%');
     expect(describeCondition({ below: 2.5 }, 'percent')).toBe('below 2.5%');
     expect(describeCondition({ above: 1000 }, 'count')).toBe('above 1,000');
+    expect(describeCondition({ below: 1500.5 }, 'currency')).toBe('below 1,500.50');
     expect(describeCondition('off_track', 'count')).toBe('off track against its benchmark');
   });
 });

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { formatNumber } from '../../metrics/index.js';
 import { computeRfm, parseDay, type RfmReport } from '../../segments/index.js';
 import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** Revenue, as every table of the CLI shows money. */
+const fmt = (n: number) => formatNumber(n, 'currency');
 
 function printTables(io: CliIo, report: RfmReport): void {
   io.out(`RFM as of ${report.as_of}: ${report.customers.length} customers\n\n`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { TesseraError } from '../../contract/index.js';
-import { refreshFacts } from '../../metrics/index.js';
+import { formatNumber, refreshFacts } from '../../metrics/index.js';
 import type { SegmentRetentionReport } from '../../contract/index.js';
 import {
   computeSegmentRetention,
@@ -39,7 +39,8 @@ async function readDefinition(path: string): Promise<unknown> {
 
 const day = (text: string | undefined) => (text === undefined ? undefined : parseDay(text));
 
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** Revenue, as every table of the CLI shows money. */
+const fmt = (n: number) => formatNumber(n, 'currency');
 const pct = (n: number | null) => (n === null ? '—' : `${n > 0 ? '+' : ''}${n.toFixed(1)}%`);
 
 function printRetention(io: CliIo, r: SegmentRetentionReport): void {
