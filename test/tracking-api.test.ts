@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countByMessageId, httpEventReader, injectEventReader, waitFor, waitForMessageIds, type StoredEvent } from './helpers/events.js';
 import { batch, identify, page, track, trackOfSize, uniqueId, type Message } from './helpers/messages.js';
-import { basicAuth, createTestApp, removeDir, startTestServer, type TestApp, type TestServer } from './helpers/workspace.js';
+import { basicAuth, createTestApp, removeDir, startTestServer, testConfig, type TestApp, type TestServer } from './helpers/workspace.js';
 
 interface PostOptions {
   /** Basic auth with this write key; `null` sends no Authorization header. */
@@ -256,6 +256,80 @@ describe('the tracking API, in-process', () => {
     }
     const events = await waitForMessageIds(read(), ids);
     expect(ids.map((id) => stored(events, id)?.message.type)).toEqual(['identify', 'track', 'page', 'screen', 'group', 'alias']);
+  });
+
+  it("takes every call type on the one-letter path Segment's browser SDK posts to, and its batches on /v1/b", async () => {
+    const calls: [string, Message][] = [
+      ['/v1/i', { userId: 'u1', traits: { email: 'a@example.com' } }],
+      ['/v1/t', { userId: 'u1', event: 'Product Viewed' }],
+      ['/v1/p', { anonymousId: 'a1', name: 'Home' }],
+      ['/v1/s', { anonymousId: 'a1', name: 'Cart' }],
+      ['/v1/g', { userId: 'u1', groupId: 'g1' }],
+      ['/v1/a', { userId: 'u1', previousId: 'a1' }],
+    ];
+    const ids: string[] = [];
+    // As analytics.js sends them: text/plain (no CORS preflight), the write key in the body.
+    for (const [path, body] of calls) {
+      const messageId = uniqueId(path.slice(4));
+      ids.push(messageId);
+      const response = await send(path, { ...body, messageId, writeKey: t.writeKey }, { writeKey: null, contentType: 'text/plain' });
+      expect(response.statusCode, path).toBe(200);
+    }
+    const inBatch = track();
+    expect((await send('/v1/b', batch([inBatch], { writeKey: t.writeKey }), { writeKey: null, contentType: 'text/plain' })).statusCode).toBe(200);
+    const events = await waitForMessageIds(read(), [...ids, inBatch['messageId'] as string]);
+    expect(ids.map((id) => stored(events, id)?.message.type)).toEqual(['identify', 'track', 'page', 'screen', 'group', 'alias']);
+    // The type comes from the path, so a track sent to /v1/t without `type` is a track; a rejection names the path.
+    const bad = await send('/v1/t', { userId: 'u1' });
+    expect(bad.statusCode).toBe(400);
+    expectErrorBody(bad.json(), 'validation_failed', /event/);
+  });
+
+  describe('from a web page on another origin (CORS)', () => {
+    const origin = 'https://shop.example.com';
+
+    it('answers the preflight of a JSON request with a Basic header, as RudderStack\'s browser SDK makes it', async () => {
+      const response = await t.app.inject({
+        method: 'OPTIONS',
+        url: '/v1/track',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,anonymousid' },
+      });
+      expect(response.statusCode).toBe(204);
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+      expect(response.headers['access-control-allow-methods']).toBe('POST');
+      expect(String(response.headers['access-control-allow-headers'])).toBe('authorization,content-type,anonymousid');
+      expect(response.headers['access-control-max-age']).toBe('86400');
+    });
+
+    it('lets the page read every answer, a refusal included', async () => {
+      const ok = await send('/v1/t', { ...track(), writeKey: t.writeKey }, { writeKey: null, contentType: 'text/plain', headers: { origin } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['access-control-allow-origin']).toBe('*');
+      const refused = await send('/v1/track', track(), { writeKey: 'wk_unknown', headers: { origin } });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['access-control-allow-origin']).toBe('*');
+    });
+
+    it('leaves the read API to its own origin', async () => {
+      const response = await t.app.inject({ method: 'GET', url: '/api/v1/events?limit=1', headers: { origin, authorization: `Bearer ${t.readKey}` } });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
+  it('takes a null userId as no userId, as Segment\'s browser SDK sends it for every anonymous visitor', async () => {
+    const message = track({ userId: null, anonymousId: 'visitor-1' });
+    expect((await send('/v1/t', message)).statusCode).toBe(200);
+    const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
+    expect(event?.message.anonymousId).toBe('visitor-1');
+    expect(event?.message).not.toHaveProperty('userId');
+    // null ids are no ids: a message with nothing else still needs one.
+    const none = await send('/v1/track', track({ userId: null, anonymousId: null }));
+    expect(none.statusCode).toBe(400);
+    expectErrorBody(none.json(), 'validation_failed', /needs userId or anonymousId/);
+    const alias = await send('/v1/alias', { userId: 'u1', previousId: null });
+    expect(alias.statusCode).toBe(400);
+    expectErrorBody(alias.json(), 'validation_failed', /needs previousId/);
   });
 
   it('stores numeric userId and anonymousId as strings, as Segment does', async () => {
@@ -608,5 +682,29 @@ describe('the tracking API with preparation workers (ingest.workers)', () => {
     const malformed = await post(t.app, '/v1/batch', `{"batch":[${'{"type":"track"},'.repeat(2000)}`, { defaultKey: t.writeKey });
     expect(malformed.statusCode).toBe(400);
     expectErrorBody(malformed.json(), 'invalid_json', /JSON/);
+  });
+});
+
+describe('the tracking API with ingest.corsOrigins', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ ingest: { corsOrigins: ['https://shop.example.com'] } });
+  });
+  afterEach(async () => {
+    await t.close();
+    await removeDir(t.dataDir);
+  });
+
+  it('lets only the listed origins read the answers', async () => {
+    const from = (origin: string) => post(t.app, '/v1/track', track(), { defaultKey: t.writeKey, headers: { origin } });
+    const listed = await from('https://shop.example.com');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
+    const other = await from('https://elsewhere.example.org');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses a setting that is not an origin, naming what one looks like', () => {
+    expect(() => testConfig(t.dataDir, { corsOrigins: ['shop.example.com/'] })).toThrow(/an origin such as https:\/\/shop\.example\.com/);
   });
 });

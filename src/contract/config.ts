@@ -22,6 +22,15 @@ export const IngestConfig = z
      * Unset: the cores beyond two (HTTP and the log on one, DuckDB on the other), so none on 2 cores.
      */
     workers: z.number().int().min(0).max(16).optional(),
+    /**
+     * Web pages allowed to send to the tracking API from a browser (CORS): `*` for any, as Segment's own API
+     * answers, or a list of origins such as `https://shop.example.com`. The write key a page holds is public
+     * anyway; a list only stops other sites from sending with it.
+     */
+    corsOrigins: z
+      .array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin such as https://shop.example.com, or *'))
+      .min(1)
+      .default(['*']),
   })
   .strict();
 export type IngestConfig = z.infer<typeof IngestConfig>;

@@ -53,7 +53,7 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
   for (const key of ['userId', 'anonymousId', 'previousId', 'groupId'] as const) {
     const v = raw[key];
     if (typeof v === 'number') raw[key] = String(v);
-    else if (typeof v === 'string' && v.trim() === '') delete raw[key];
+    else if (v === null || (typeof v === 'string' && v.trim() === '')) delete raw[key];
   }
   if (raw['userId'] === undefined && raw['anonymousId'] === undefined) return fail(`${type} needs userId or anonymousId`, 'userId');
   for (const field of requiredByType[type]) {

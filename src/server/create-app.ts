@@ -65,7 +65,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.get('/health', async () => ({ ok: true }));
-  registerTracking(app, { ingestor: deps.ingestor, keys: deps.keys, config: deps.config.ingest });
+  await registerTracking(app, { ingestor: deps.ingestor, keys: deps.keys, config: deps.config.ingest });
   // Before the read API: the live feed's ?token= becomes the header the read API checks.
   const notifier = deps.notifier ?? new Notifier();
   await registerLive(app, { store: deps.store, ingestor: deps.ingestor, notifier });

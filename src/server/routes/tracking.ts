@@ -1,5 +1,6 @@
 import type { Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
+import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError, messageTypes, type IngestConfig } from '../../contract/index.js';
 import { messagesOfBody, parseTrackingJson, type Ingestor, type TrackingShape } from '../../ingest/index.js';
@@ -18,8 +19,13 @@ export class TrackingText {
   constructor(readonly text: string) {}
 }
 
-/** The Segment HTTP Tracking API: `/v1/identify|track|page|screen|group|alias|batch` (and `/v1/import`). */
-export function registerTracking(app: FastifyInstance, deps: TrackingDeps): void {
+/**
+ * The Segment HTTP Tracking API: `/v1/identify|track|page|screen|group|alias|batch` (and `/v1/import`), and the
+ * one-letter paths Segment's browser SDK (analytics.js) posts to: `/v1/i|t|p|s|g|a`, and `/v1/b` for its batches.
+ * A browser on another origin may send (CORS, `ingest.corsOrigins`): analytics.js sends `text/plain` with the
+ * write key in the body, RudderStack's browser SDK JSON with a Basic header after a preflight.
+ */
+export async function registerTracking(app: FastifyInstance, deps: TrackingDeps): Promise<void> {
   // SDKs may compress bodies; the body limit then applies to the inflated bytes.
   app.addHook('preParsing', async (request, _reply, payload) => {
     const encoding = request.headers['content-encoding'];
@@ -52,31 +58,43 @@ export function registerTracking(app: FastifyInstance, deps: TrackingDeps): void
 
   // One limit for every tracking route: what it bounds is the server's memory.
   const admit = inFlightLimit(deps.config.maxInFlightBytes);
+  const origins = deps.config.corsOrigins;
 
-  for (const path of ['/v1/batch', '/v1/import']) {
-    app.post(path, { bodyLimit: deps.config.maxBatchBytes, onRequest: admit }, async (request, reply) => {
-      const result = await accept(request, { kind: 'batch', maxMessages: deps.config.maxBatchMessages }, `http:${path}`);
-      if (result.rejections.length === 0) return { success: true };
-      if (result.accepted === 0) {
-        const first = result.rejections[0];
-        throw new TesseraError(
-          'validation_failed',
-          `every message of the batch was rejected; the first, at index ${first?.index}: ${first?.error.message}`,
-          { errors: result.rejections },
-        );
+  await app.register(
+    async (v1) => {
+      // Before the routes' own hooks, so a refusal (401, 413, 503) reaches the page as itself, not as a CORS failure.
+      await v1.register(cors, { origin: origins.includes('*') ? '*' : origins, methods: ['POST'], maxAge: 86_400 });
+
+      for (const name of ['batch', 'import', 'b']) {
+        const path = `/v1/${name}`;
+        v1.post(`/${name}`, { bodyLimit: deps.config.maxBatchBytes, onRequest: admit }, async (request, reply) => {
+          const result = await accept(request, { kind: 'batch', maxMessages: deps.config.maxBatchMessages }, `http:${path}`);
+          if (result.rejections.length === 0) return { success: true };
+          if (result.accepted === 0) {
+            const first = result.rejections[0];
+            throw new TesseraError(
+              'validation_failed',
+              `every message of the batch was rejected; the first, at index ${first?.index}: ${first?.error.message}`,
+              { errors: result.rejections },
+            );
+          }
+          void reply.status(200);
+          return { success: true, accepted: result.accepted, rejected: result.rejections.length, errors: result.rejections };
+        });
       }
-      void reply.status(200);
-      return { success: true, accepted: result.accepted, rejected: result.rejections.length, errors: result.rejections };
-    });
-  }
 
-  for (const type of messageTypes) {
-    const path = `/v1/${type}`;
-    app.post(path, { bodyLimit: deps.config.maxMessageBytes, onRequest: admit }, async (request) => {
-      const result = await accept(request, { kind: 'single', type }, `http:${path}`);
-      const rejection = result.rejections[0];
-      if (rejection) throw new TesseraError(rejection.error.code, rejection.error.message, rejection.error.field ? { field: rejection.error.field } : undefined);
-      return { success: true };
-    });
-  }
+      for (const type of messageTypes) {
+        for (const name of [type, type.charAt(0)]) {
+          const path = `/v1/${name}`;
+          v1.post(`/${name}`, { bodyLimit: deps.config.maxMessageBytes, onRequest: admit }, async (request) => {
+            const result = await accept(request, { kind: 'single', type }, `http:${path}`);
+            const rejection = result.rejections[0];
+            if (rejection) throw new TesseraError(rejection.error.code, rejection.error.message, rejection.error.field ? { field: rejection.error.field } : undefined);
+            return { success: true };
+          });
+        }
+      }
+    },
+    { prefix: '/v1' },
+  );
 }
