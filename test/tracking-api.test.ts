@@ -317,12 +317,17 @@ describe('the tracking API, in-process', () => {
     });
   });
 
-  it('takes a null userId as no userId, as Segment\'s browser SDK sends it for every anonymous visitor', async () => {
+  it('takes a null or empty userId as no userId, as the browser SDKs send it for every anonymous visitor', async () => {
     const message = track({ userId: null, anonymousId: 'visitor-1' });
     expect((await send('/v1/t', message)).statusCode).toBe(200);
     const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
     expect(event?.message.anonymousId).toBe('visitor-1');
     expect(event?.message).not.toHaveProperty('userId');
+    // RudderStack's browser SDK sends an empty string instead.
+    const rudder = track({ userId: '', anonymousId: 'visitor-2' });
+    expect((await send('/v1/track', rudder)).statusCode).toBe(200);
+    const [fromRudder] = await waitForMessageIds(read(), [rudder['messageId'] as string]);
+    expect(fromRudder?.message).not.toHaveProperty('userId');
     // null ids are no ids: a message with nothing else still needs one.
     const none = await send('/v1/track', track({ userId: null, anonymousId: null }));
     expect(none.statusCode).toBe(400);

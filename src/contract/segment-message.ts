@@ -5,8 +5,11 @@
 export const messageTypes = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
 export type MessageType = (typeof messageTypes)[number];
 
-/** An identifier; null stands for none (Segment's browser SDK sends `"userId": null` for every anonymous visitor). */
-const id = { type: ['string', 'number', 'null'], minLength: 1, maxLength: 1024 } as const;
+/**
+ * An identifier; null and an empty or blank string stand for none, as browser SDKs send them for every anonymous
+ * visitor: Segment's `"userId": null`, RudderStack's `"userId": ""` (validateMessage removes them).
+ */
+const id = { type: ['string', 'number', 'null'], maxLength: 1024 } as const;
 const dateString = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const object = { type: 'object' } as const;
 
