@@ -301,6 +301,14 @@ describe('the tracking API, in-process', () => {
       expect(response.headers['access-control-max-age']).toBe('86400');
     });
 
+    it('takes the JSON with a charset that RudderStack\'s browser SDK sends after its preflight', async () => {
+      const message = track({ userId: '', anonymousId: 'visitor-3' });
+      const response = await send('/v1/track', message, { contentType: 'application/json;charset=UTF-8', headers: { origin, anonymousid: 'dmlzaXRvci0z' } });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+      await waitForMessageIds(read(), [message['messageId'] as string]);
+    });
+
     it('lets the page read every answer, a refusal included', async () => {
       const ok = await send('/v1/t', { ...track(), writeKey: t.writeKey }, { writeKey: null, contentType: 'text/plain', headers: { origin } });
       expect(ok.statusCode).toBe(200);
