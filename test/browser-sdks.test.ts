@@ -1,6 +1,7 @@
-// Segment's browser SDK (analytics.js, @segment/analytics-next) in a real headless Chromium, on a shop page
-// served from another origin than Tessera's: the way most shops send their web events. Only the API host
-// changes; the SDK posts text/plain to one-letter paths with the write key in the body, across origins.
+// The browser SDKs in a real headless Chromium, on a shop page served from another origin than Tessera's: the
+// way most shops send their web events. Only the API host changes. Segment's (analytics.js,
+// @segment/analytics-next) posts text/plain to one-letter paths with the write key in the body; RudderStack's
+// (@rudderstack/analytics-js) posts JSON with a Basic header, after a CORS preflight.
 
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -12,6 +13,8 @@ import { httpEventReader, waitFor, type StoredMessage } from './helpers/events.j
 import { startTestServer, type TestServer } from './helpers/workspace.js';
 
 const bundles = join(process.cwd(), 'node_modules/@segment/analytics-next/dist/umd');
+/** RudderStack's build with its plugins inside (its modern build fetches them from RudderStack's CDN). */
+const rudderModule = join(process.cwd(), 'node_modules/@rudderstack/analytics-js/dist/npm/legacy/esm/index.mjs');
 
 /** The shop's own web server: one page, and analytics.js served by the shop itself (no Segment CDN here). */
 async function startShop(page: string): Promise<{ url: string; close(): Promise<void> }> {
@@ -26,12 +29,13 @@ async function startShop(page: string): Promise<{ url: string; close(): Promise<
       return;
     }
     // analytics.js asks for its lazily loaded parts under <cdnURL>/analytics-next/bundles/.
-    const file = /^\/analytics-next\/bundles\/([\w.-]+\.js)$/.exec(path)?.[1];
+    const bundle = /^\/analytics-next\/bundles\/([\w.-]+\.js)$/.exec(path)?.[1];
+    const file = path === '/rudder/index.mjs' ? rudderModule : bundle ? join(bundles, bundle) : undefined;
     if (!file) {
       response.writeHead(404).end();
       return;
     }
-    readFile(join(bundles, file)).then(
+    readFile(file).then(
       (body) => response.writeHead(200, { 'content-type': 'text/javascript' }).end(body),
       () => response.writeHead(404).end(),
     );
@@ -42,7 +46,7 @@ async function startShop(page: string): Promise<{ url: string; close(): Promise<
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-describe("Segment's browser SDK on a shop's page", () => {
+describe("the browser SDKs on a shop's page", () => {
   let tessera: TestServer;
   let browser: TestBrowser;
 
@@ -55,7 +59,17 @@ describe("Segment's browser SDK on a shop's page", () => {
     await tessera?.cleanup();
   });
 
-  it('lands identify, track, page, group and alias once each, with what the browser knows', async () => {
+  /** The stored messages of a visitor, once `count` are there (and a moment more, for a retried duplicate to show). */
+  async function storedOf(anonymousId: string, count: number): Promise<StoredMessage[]> {
+    expect(anonymousId).toMatch(/\w/);
+    const read = httpEventReader(tessera.url, tessera.readKey);
+    const mine = async () => (await read()).map((e) => e.message).filter((m) => m.anonymousId === anonymousId);
+    await waitFor(async () => ((await mine()).length >= count ? true : undefined), `${count} calls of the page`);
+    await new Promise((r) => setTimeout(r, 300));
+    return mine();
+  }
+
+  it("Segment's lands identify, track, page, group and alias once each, with what the browser knows", async () => {
     const apiHost = `${new URL(tessera.url).host}/v1`;
     const page = `<!doctype html><html><head><title>Organic cotton t-shirt</title>
 <script src="/analytics-next/bundles/index.js"></script></head><body><h1>Shop</h1><script>
@@ -78,17 +92,7 @@ window.done = (async () => {
       const { page: tab, consoleErrors } = await browser.newPage();
       await tab.goto(shop.url);
       const anonymousId = (await tab.evaluate('window.done')) as string;
-      expect(anonymousId).toMatch(/\w/);
-
-      const read = httpEventReader(tessera.url, tessera.readKey);
-      let mine: StoredMessage[] = [];
-      await waitFor(async () => {
-        mine = (await read()).map((e) => e.message).filter((m) => m.anonymousId === anonymousId);
-        return mine.length >= 5 ? true : undefined;
-      }, 'the five calls of the page');
-      // Give a retried duplicate the chance to show up before counting.
-      await new Promise((r) => setTimeout(r, 300));
-      mine = (await read()).map((e) => e.message).filter((m) => m.anonymousId === anonymousId);
+      const mine = await storedOf(anonymousId, 5);
       expect(mine.map((m) => m.type).sort()).toEqual(['alias', 'group', 'identify', 'page', 'track']);
 
       const byType = (type: string) => mine.find((m) => m.type === type) as StoredMessage & Record<string, unknown>;
@@ -107,6 +111,48 @@ window.done = (async () => {
       // The write key rode in the body; it is never stored.
       expect(JSON.stringify(mine)).not.toContain(tessera.writeKey);
       expect(consoleErrors).toEqual([]);
+    } finally {
+      await shop.close();
+    }
+  });
+  it("RudderStack's lands page, track, identify and group once each, an anonymous visitor's userId \"\" as none", async () => {
+    const sourceConfig = { source: { id: 'shop', name: 'shop', writeKey: tessera.writeKey, enabled: true, workspaceId: 'shop', config: {}, destinations: [] } };
+    const page = `<!doctype html><html><head><title>Organic cotton t-shirt</title></head><body><h1>Shop</h1><script type="module">
+import { RudderAnalytics } from '/rudder/index.mjs';
+const rudder = new RudderAnalytics();
+window.done = new Promise((resolve) => rudder.load(${JSON.stringify(tessera.writeKey)}, ${JSON.stringify(tessera.url)}, {
+  getSourceConfig: () => (${JSON.stringify(sourceConfig)}),
+  plugins: ['XhrQueue'], polyfillIfRequired: false, sendAdblockPage: false,
+  onLoaded: () => {
+    rudder.page('Product', 'Organic cotton t-shirt');
+    rudder.track('Product Viewed', { sku: 'TS-1', price: 24.99 });
+    rudder.identify('rudder-user-1', { email: 'grace@example.com' });
+    rudder.group('acme', { name: 'Acme' });
+    resolve(rudder.getAnonymousId());
+  },
+}));
+</script></body></html>`;
+    const shop = await startShop(page);
+    try {
+      const { page: tab } = await browser.newPage();
+      await tab.goto(shop.url);
+      const anonymousId = (await tab.evaluate('window.done')) as string;
+      const mine = await storedOf(anonymousId, 4);
+      expect(mine.map((m) => m.type).sort()).toEqual(['group', 'identify', 'page', 'track']);
+      const viewed = mine.find((m) => m.type === 'track') as StoredMessage & Record<string, unknown>;
+      expect(viewed).toMatchObject({ event: 'Product Viewed', properties: { sku: 'TS-1', price: 24.99 } });
+      expect(viewed.context).toMatchObject({ page: { url: `${shop.url}/` }, library: { name: 'RudderLabs JavaScript SDK' } });
+      expect(viewed).not.toHaveProperty('userId');
+      // RudderStack sends an identify's traits in context.traits: they still make the customer's profile.
+      expect(mine.find((m) => m.type === 'identify')).toMatchObject({ userId: 'rudder-user-1', context: { traits: { email: 'grace@example.com' } } });
+      const profile = await waitFor(async () => {
+        const r = await fetch(`${tessera.url}/api/v1/profiles?identifier=email:grace@example.com`, { headers: { authorization: `Bearer ${tessera.readKey}` } });
+        return r.ok ? ((await r.json()) as { identifiers: { type: string; value: string }[]; traits: Record<string, unknown> }) : undefined;
+      }, 'the profile of grace@example.com');
+      expect(profile.traits).toMatchObject({ email: 'grace@example.com' });
+      expect(profile.identifiers).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'user', value: 'rudder-user-1' }), expect.objectContaining({ type: 'anon', value: anonymousId })]),
+      );
     } finally {
       await shop.close();
     }

@@ -23,7 +23,10 @@ export async function searchProfiles(store: Store, query: string, limit = 20): P
   const phoneNeedle = /^\d{4,}$/.test(digits) ? digits : null;
   const m = raw('e.message');
   const d = store.dialect;
-  const name = sql`lower(trim(coalesce(${d.jsonText(m, ['traits', 'name'])}, concat_ws(' ', ${d.jsonText(m, ['traits', 'first_name'])}, ${d.jsonText(m, ['traits', 'last_name'])}))))`;
+  // In `traits` or, as RudderStack's SDKs send an identify, in `context.traits`.
+  const nameIn = (at: string[]) =>
+    sql`coalesce(${d.jsonText(m, [...at, 'name'])}, nullif(concat_ws(' ', ${d.jsonText(m, [...at, 'first_name'])}, ${d.jsonText(m, [...at, 'last_name'])}), ''))`;
+  const name = sql`lower(trim(coalesce(${nameIn(['traits'])}, ${nameIn(['context', 'traits'])})))`;
   const rows = await store.query<{ customer_id: string }>(sql`SELECT customer_id FROM (
       SELECT customer_id FROM customer_map
         WHERE (type = ${'email'} AND contains(value, ${q})) OR (type = ${'phone'} AND ${phoneNeedle}::VARCHAR IS NOT NULL AND contains(value, ${phoneNeedle}))

@@ -46,16 +46,22 @@ async function readTraits(store: Store, customerId: string, ids: CustomerIdentif
   return acc;
 }
 
-/** Folds identify messages (in time order) into the latest value of each trait, with its source. */
+/**
+ * Folds identify messages (in time order) into the latest value of each trait, with its source. An identify's
+ * traits are its `traits` and its `context.traits`, where RudderStack's SDKs put them; `traits` wins a tie.
+ */
 export function foldTraits(
   into: { traits: Record<string, unknown>; sources: Profile['trait_sources'] },
   row: { message: unknown; source: string; message_id: string; ts: Date },
 ): void {
-  const message = (typeof row.message === 'string' ? JSON.parse(row.message) : row.message) as { traits?: Record<string, unknown> };
-  for (const [key, value] of Object.entries(message.traits ?? {})) {
-    if (value === null || value === undefined || value === '') continue;
-    into.traits[key] = value;
-    into.sources[key] = { source: row.source, message_id: row.message_id, at: row.ts.toISOString() };
+  const message = (typeof row.message === 'string' ? JSON.parse(row.message) : row.message) as { traits?: Record<string, unknown>; context?: { traits?: unknown } };
+  const contextTraits = message.context?.traits;
+  for (const holder of [typeof contextTraits === 'object' && contextTraits !== null ? (contextTraits as Record<string, unknown>) : {}, message.traits ?? {}]) {
+    for (const [key, value] of Object.entries(holder)) {
+      if (value === null || value === undefined || value === '') continue;
+      into.traits[key] = value;
+      into.sources[key] = { source: row.source, message_id: row.message_id, at: row.ts.toISOString() };
+    }
   }
 }
 
