@@ -157,4 +157,39 @@ window.done = new Promise((resolve) => rudder.load(${JSON.stringify(tessera.writ
       await shop.close();
     }
   });
+  it("RudderStack's with useBeacon lands its events through navigator.sendBeacon", async () => {
+    const sourceConfig = { source: { id: 'shop', name: 'shop', writeKey: tessera.writeKey, enabled: true, workspaceId: 'shop', config: {}, destinations: [] } };
+    const page = `<!doctype html><html><head><title>Cart</title></head><body><script type="module">
+import { RudderAnalytics } from '/rudder/index.mjs';
+const rudder = new RudderAnalytics();
+window.done = new Promise((resolve) => rudder.load(${JSON.stringify(tessera.writeKey)}, ${JSON.stringify(tessera.url)}, {
+  getSourceConfig: () => (${JSON.stringify(sourceConfig)}),
+  useBeacon: true, beaconQueueOptions: { flushQueueInterval: 100 },
+  plugins: ['BeaconQueue'], polyfillIfRequired: false, sendAdblockPage: false,
+  onLoaded: () => {
+    rudder.page('Checkout', 'Cart');
+    rudder.track('Cart Viewed', { items: 2 });
+    resolve(rudder.getAnonymousId());
+  },
+}));
+</script></body></html>`;
+    const shop = await startShop(page);
+    try {
+      const { page: tab } = await browser.newPage();
+      const beacons: string[] = [];
+      tab.on('request', (r) => {
+        if (r.url().includes('/beacon/v1/batch')) beacons.push(r.url());
+      });
+      await tab.goto(shop.url);
+      const anonymousId = (await tab.evaluate('window.done')) as string;
+      const mine = await storedOf(anonymousId, 2);
+      expect(mine.map((m) => m.type).sort()).toEqual(['page', 'track']);
+      expect(mine.find((m) => m.type === 'track')).toMatchObject({ event: 'Cart Viewed', properties: { items: 2 } });
+      // They came as beacons, the way this option sends them.
+      expect(beacons.length).toBeGreaterThan(0);
+      expect(JSON.stringify(mine)).not.toContain(tessera.writeKey);
+    } finally {
+      await shop.close();
+    }
+  });
 });

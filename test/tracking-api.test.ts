@@ -309,6 +309,20 @@ describe('the tracking API, in-process', () => {
       await waitForMessageIds(read(), [message['messageId'] as string]);
     });
 
+    it('takes RudderStack\'s beacons: a batch as text/plain to /beacon/v1/batch, the write key in the query string there only', async () => {
+      const message = track({ userId: '', anonymousId: 'visitor-4' });
+      const body = { batch: [message], sentAt: new Date().toISOString() };
+      const beacon = await send(`/beacon/v1/batch?writeKey=${encodeURIComponent(t.writeKey)}`, body, { writeKey: null, contentType: 'text/plain', headers: { origin } });
+      expect(beacon.statusCode).toBe(200);
+      expect(beacon.headers['access-control-allow-origin']).toBe('*');
+      await waitForMessageIds(read(), [message['messageId'] as string]);
+      const keyless = await send('/beacon/v1/batch', body, { writeKey: null, contentType: 'text/plain' });
+      expect(keyless.statusCode).toBe(401);
+      // Elsewhere a key in the URL (where proxies log it) is not taken.
+      const elsewhere = await send(`/v1/batch?writeKey=${encodeURIComponent(t.writeKey)}`, { batch: [track()] }, { writeKey: null });
+      expect(elsewhere.statusCode).toBe(401);
+    });
+
     it('lets the page read every answer, a refusal included', async () => {
       const ok = await send('/v1/t', { ...track(), writeKey: t.writeKey }, { writeKey: null, contentType: 'text/plain', headers: { origin } });
       expect(ok.statusCode).toBe(200);

@@ -2,7 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import { TesseraError } from '../contract/index.js';
 import type { ApiKey, ApiKeyVerifier } from '../privacy/index.js';
 
-/** The write key of a tracking request: HTTP Basic user name, or `writeKey` in the body (Segment's two ways). */
+/** Route config of a tracking route whose sender can only put the write key in the query string (`?writeKey=`). */
+export interface WriteKeyInQuery {
+  writeKeyInQuery?: boolean;
+}
+
+/**
+ * The write key of a tracking request: HTTP Basic user name, or `writeKey` in the body (Segment's two ways), or,
+ * on a route configured for it, `?writeKey=` (RudderStack's beacons: `navigator.sendBeacon` sets no header).
+ */
 export function writeKeyOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith('Basic ')) {
@@ -12,6 +20,10 @@ export function writeKeyOf(request: FastifyRequest): string | undefined {
   }
   const body = request.body;
   if (body && typeof body === 'object' && 'writeKey' in body && typeof body.writeKey === 'string') return body.writeKey;
+  if ((request.routeOptions.config as WriteKeyInQuery).writeKeyInQuery) {
+    const query = request.query as { writeKey?: unknown };
+    if (typeof query.writeKey === 'string' && query.writeKey) return query.writeKey;
+  }
   return undefined;
 }
 

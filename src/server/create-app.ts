@@ -56,7 +56,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const jsonTypes = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'];
   app.addContentTypeParser(jsonTypes, { parseAs: 'string' }, (request, body, done) => {
     // Tracking bodies are parsed where they are prepared (a worker thread), not here.
-    if (request.url.startsWith('/v1/')) return done(null, new TrackingText(body as string));
+    if (request.url.startsWith('/v1/') || request.url.startsWith('/beacon/v1/')) return done(null, new TrackingText(body as string));
     try {
       done(null, JSON.parse(body as string));
     } catch (err) {

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError, messageTypes, type IngestConfig } from '../../contract/index.js';
 import { messagesOfBody, parseTrackingJson, type Ingestor, type TrackingShape } from '../../ingest/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
-import { requireWriteKey } from '../auth.js';
+import { requireWriteKey, type WriteKeyInQuery } from '../auth.js';
 import { inFlightLimit } from '../in-flight-limit.js';
 
 export interface TrackingDeps {
@@ -23,7 +23,8 @@ export class TrackingText {
  * The Segment HTTP Tracking API: `/v1/identify|track|page|screen|group|alias|batch` (and `/v1/import`), and the
  * one-letter paths Segment's browser SDK (analytics.js) posts to: `/v1/i|t|p|s|g|a`, and `/v1/b` for its batches.
  * A browser on another origin may send (CORS, `ingest.corsOrigins`): analytics.js sends `text/plain` with the
- * write key in the body, RudderStack's browser SDK JSON with a Basic header after a preflight.
+ * write key in the body, RudderStack's browser SDK JSON with a Basic header after a preflight, or, with its
+ * `useBeacon` option, beacons to `/beacon/v1/batch?writeKey=…`.
  */
 export async function registerTracking(app: FastifyInstance, deps: TrackingDeps): Promise<void> {
   // SDKs may compress bodies; the body limit then applies to the inflated bytes.
@@ -60,28 +61,40 @@ export async function registerTracking(app: FastifyInstance, deps: TrackingDeps)
   const admit = inFlightLimit(deps.config.maxInFlightBytes);
   const origins = deps.config.corsOrigins;
 
+  // Before the routes' own hooks, so a refusal (401, 413, 503) reaches the page as itself, not as a CORS failure.
+  const corsOptions = { origin: origins.includes('*') ? '*' : origins, methods: ['POST'], maxAge: 86_400 };
+
+  const batchRoute = (scope: FastifyInstance, name: string, prefix: string, config: WriteKeyInQuery = {}) => {
+    const path = `${prefix}/${name}`;
+    scope.post(`/${name}`, { bodyLimit: deps.config.maxBatchBytes, onRequest: admit, config }, async (request, reply) => {
+      const result = await accept(request, { kind: 'batch', maxMessages: deps.config.maxBatchMessages }, `http:${path}`);
+      if (result.rejections.length === 0) return { success: true };
+      if (result.accepted === 0) {
+        const first = result.rejections[0];
+        throw new TesseraError(
+          'validation_failed',
+          `every message of the batch was rejected; the first, at index ${first?.index}: ${first?.error.message}`,
+          { errors: result.rejections },
+        );
+      }
+      void reply.status(200);
+      return { success: true, accepted: result.accepted, rejected: result.rejections.length, errors: result.rejections };
+    });
+  };
+
+  // RudderStack's browser SDK with `useBeacon` sends its batches with navigator.sendBeacon, the key in the URL.
+  await app.register(
+    async (beacon) => {
+      await beacon.register(cors, corsOptions);
+      batchRoute(beacon, 'batch', '/beacon/v1', { writeKeyInQuery: true });
+    },
+    { prefix: '/beacon/v1' },
+  );
+
   await app.register(
     async (v1) => {
-      // Before the routes' own hooks, so a refusal (401, 413, 503) reaches the page as itself, not as a CORS failure.
-      await v1.register(cors, { origin: origins.includes('*') ? '*' : origins, methods: ['POST'], maxAge: 86_400 });
-
-      for (const name of ['batch', 'import', 'b']) {
-        const path = `/v1/${name}`;
-        v1.post(`/${name}`, { bodyLimit: deps.config.maxBatchBytes, onRequest: admit }, async (request, reply) => {
-          const result = await accept(request, { kind: 'batch', maxMessages: deps.config.maxBatchMessages }, `http:${path}`);
-          if (result.rejections.length === 0) return { success: true };
-          if (result.accepted === 0) {
-            const first = result.rejections[0];
-            throw new TesseraError(
-              'validation_failed',
-              `every message of the batch was rejected; the first, at index ${first?.index}: ${first?.error.message}`,
-              { errors: result.rejections },
-            );
-          }
-          void reply.status(200);
-          return { success: true, accepted: result.accepted, rejected: result.rejections.length, errors: result.rejections };
-        });
-      }
+      await v1.register(cors, corsOptions);
+      for (const name of ['batch', 'import', 'b']) batchRoute(v1, name, '/v1');
 
       for (const type of messageTypes) {
         for (const name of [type, type.charAt(0)]) {
