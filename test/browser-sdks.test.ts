@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
 import { httpEventReader, waitFor, type StoredMessage } from './helpers/events.js';
 import { startTestServer, type TestServer } from './helpers/workspace.js';
@@ -69,6 +70,23 @@ describe("the browser SDKs on a shop's page", () => {
     return mine();
   }
 
+  /**
+   * Serves `page` from the shop's origin and opens it in a fresh tab (`watch` sees the tab first); the page's
+   * `window.done` gives its visitor's anonymousId, and the visit ends once `count` of their messages are stored.
+   */
+  async function visit(page: string, count: number, watch?: (tab: Page) => void) {
+    const shop = await startShop(page);
+    try {
+      const { page: tab, consoleErrors } = await browser.newPage();
+      watch?.(tab);
+      await tab.goto(shop.url);
+      const anonymousId = (await tab.evaluate('window.done')) as string;
+      return { shopUrl: shop.url, consoleErrors, mine: await storedOf(anonymousId, count), anonymousId };
+    } finally {
+      await shop.close();
+    }
+  }
+
   it("Segment's lands identify, track, page, group and alias once each, with what the browser knows", async () => {
     const apiHost = `${new URL(tessera.url).host}/v1`;
     const page = `<!doctype html><html><head><title>Organic cotton t-shirt</title>
@@ -87,34 +105,27 @@ window.done = (async () => {
   return anonymousId;
 })();
 </script></body></html>`;
-    const shop = await startShop(page);
-    try {
-      const { page: tab, consoleErrors } = await browser.newPage();
-      await tab.goto(shop.url);
-      const anonymousId = (await tab.evaluate('window.done')) as string;
-      const mine = await storedOf(anonymousId, 5);
-      expect(mine.map((m) => m.type).sort()).toEqual(['alias', 'group', 'identify', 'page', 'track']);
+    const { shopUrl, consoleErrors, mine } = await visit(page, 5);
+    expect(mine.map((m) => m.type).sort()).toEqual(['alias', 'group', 'identify', 'page', 'track']);
 
-      const byType = (type: string) => mine.find((m) => m.type === type) as StoredMessage & Record<string, unknown>;
-      const viewed = byType('track');
-      expect(viewed).toMatchObject({ event: 'Product Viewed', properties: { sku: 'TS-1', price: 24.99 } });
-      // What only a browser knows travels with every call: the page and the user agent.
-      expect(viewed.context).toMatchObject({ page: { url: `${shop.url}/`, title: 'Organic cotton t-shirt' }, library: { name: 'analytics.js' } });
-      expect(String((viewed.context as Record<string, unknown>)['userAgent'])).toMatch(/Chrome/);
-      expect(byType('page')).toMatchObject({ category: 'Product', name: 'Organic cotton t-shirt' });
-      expect(byType('identify')).toMatchObject({ userId: 'browser-user-1', traits: { first_name: 'Ada' } });
-      expect(byType('group')).toMatchObject({ groupId: 'acme', traits: { name: 'Acme' } });
-      // analytics.js names the identified user as previousId (its own choice; stored as sent).
-      expect(byType('alias')).toMatchObject({ previousId: 'browser-user-1' });
-      // Before identify the SDK sent `"userId": null`, which is no userId (it had been refused as a wrong type).
-      expect(viewed).not.toHaveProperty('userId');
-      // The write key rode in the body; it is never stored.
-      expect(JSON.stringify(mine)).not.toContain(tessera.writeKey);
-      expect(consoleErrors).toEqual([]);
-    } finally {
-      await shop.close();
-    }
+    const byType = (type: string) => mine.find((m) => m.type === type) as StoredMessage & Record<string, unknown>;
+    const viewed = byType('track');
+    expect(viewed).toMatchObject({ event: 'Product Viewed', properties: { sku: 'TS-1', price: 24.99 } });
+    // What only a browser knows travels with every call: the page and the user agent.
+    expect(viewed.context).toMatchObject({ page: { url: `${shopUrl}/`, title: 'Organic cotton t-shirt' }, library: { name: 'analytics.js' } });
+    expect(String((viewed.context as Record<string, unknown>)['userAgent'])).toMatch(/Chrome/);
+    expect(byType('page')).toMatchObject({ category: 'Product', name: 'Organic cotton t-shirt' });
+    expect(byType('identify')).toMatchObject({ userId: 'browser-user-1', traits: { first_name: 'Ada' } });
+    expect(byType('group')).toMatchObject({ groupId: 'acme', traits: { name: 'Acme' } });
+    // analytics.js names the identified user as previousId (its own choice; stored as sent).
+    expect(byType('alias')).toMatchObject({ previousId: 'browser-user-1' });
+    // Before identify the SDK sent `"userId": null`, which is no userId (it had been refused as a wrong type).
+    expect(viewed).not.toHaveProperty('userId');
+    // The write key rode in the body; it is never stored.
+    expect(JSON.stringify(mine)).not.toContain(tessera.writeKey);
+    expect(consoleErrors).toEqual([]);
   });
+
   it("RudderStack's lands page, track, identify and group once each, an anonymous visitor's userId \"\" as none", async () => {
     const sourceConfig = { source: { id: 'shop', name: 'shop', writeKey: tessera.writeKey, enabled: true, workspaceId: 'shop', config: {}, destinations: [] } };
     const page = `<!doctype html><html><head><title>Organic cotton t-shirt</title></head><body><h1>Shop</h1><script type="module">
@@ -132,31 +143,24 @@ window.done = new Promise((resolve) => rudder.load(${JSON.stringify(tessera.writ
   },
 }));
 </script></body></html>`;
-    const shop = await startShop(page);
-    try {
-      const { page: tab } = await browser.newPage();
-      await tab.goto(shop.url);
-      const anonymousId = (await tab.evaluate('window.done')) as string;
-      const mine = await storedOf(anonymousId, 4);
-      expect(mine.map((m) => m.type).sort()).toEqual(['group', 'identify', 'page', 'track']);
-      const viewed = mine.find((m) => m.type === 'track') as StoredMessage & Record<string, unknown>;
-      expect(viewed).toMatchObject({ event: 'Product Viewed', properties: { sku: 'TS-1', price: 24.99 } });
-      expect(viewed.context).toMatchObject({ page: { url: `${shop.url}/` }, library: { name: 'RudderLabs JavaScript SDK' } });
-      expect(viewed).not.toHaveProperty('userId');
-      // RudderStack sends an identify's traits in context.traits: they still make the customer's profile.
-      expect(mine.find((m) => m.type === 'identify')).toMatchObject({ userId: 'rudder-user-1', context: { traits: { email: 'grace@example.com' } } });
-      const profile = await waitFor(async () => {
-        const r = await fetch(`${tessera.url}/api/v1/profiles?identifier=email:grace@example.com`, { headers: { authorization: `Bearer ${tessera.readKey}` } });
-        return r.ok ? ((await r.json()) as { identifiers: { type: string; value: string }[]; traits: Record<string, unknown> }) : undefined;
-      }, 'the profile of grace@example.com');
-      expect(profile.traits).toMatchObject({ email: 'grace@example.com' });
-      expect(profile.identifiers).toEqual(
-        expect.arrayContaining([expect.objectContaining({ type: 'user', value: 'rudder-user-1' }), expect.objectContaining({ type: 'anon', value: anonymousId })]),
-      );
-    } finally {
-      await shop.close();
-    }
+    const { shopUrl, mine, anonymousId } = await visit(page, 4);
+    expect(mine.map((m) => m.type).sort()).toEqual(['group', 'identify', 'page', 'track']);
+    const viewed = mine.find((m) => m.type === 'track') as StoredMessage & Record<string, unknown>;
+    expect(viewed).toMatchObject({ event: 'Product Viewed', properties: { sku: 'TS-1', price: 24.99 } });
+    expect(viewed.context).toMatchObject({ page: { url: `${shopUrl}/` }, library: { name: 'RudderLabs JavaScript SDK' } });
+    expect(viewed).not.toHaveProperty('userId');
+    // RudderStack sends an identify's traits in context.traits: they still make the customer's profile.
+    expect(mine.find((m) => m.type === 'identify')).toMatchObject({ userId: 'rudder-user-1', context: { traits: { email: 'grace@example.com' } } });
+    const profile = await waitFor(async () => {
+      const r = await fetch(`${tessera.url}/api/v1/profiles?identifier=email:grace@example.com`, { headers: { authorization: `Bearer ${tessera.readKey}` } });
+      return r.ok ? ((await r.json()) as { identifiers: { type: string; value: string }[]; traits: Record<string, unknown> }) : undefined;
+    }, 'the profile of grace@example.com');
+    expect(profile.traits).toMatchObject({ email: 'grace@example.com' });
+    expect(profile.identifiers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'user', value: 'rudder-user-1' }), expect.objectContaining({ type: 'anon', value: anonymousId })]),
+    );
   });
+
   it("RudderStack's with useBeacon lands its events through navigator.sendBeacon", async () => {
     const sourceConfig = { source: { id: 'shop', name: 'shop', writeKey: tessera.writeKey, enabled: true, workspaceId: 'shop', config: {}, destinations: [] } };
     const page = `<!doctype html><html><head><title>Cart</title></head><body><script type="module">
@@ -173,23 +177,39 @@ window.done = new Promise((resolve) => rudder.load(${JSON.stringify(tessera.writ
   },
 }));
 </script></body></html>`;
-    const shop = await startShop(page);
-    try {
-      const { page: tab } = await browser.newPage();
-      const beacons: string[] = [];
+    const beacons: string[] = [];
+    const { mine } = await visit(page, 2, (tab) =>
       tab.on('request', (r) => {
         if (r.url().includes('/beacon/v1/batch')) beacons.push(r.url());
-      });
-      await tab.goto(shop.url);
-      const anonymousId = (await tab.evaluate('window.done')) as string;
-      const mine = await storedOf(anonymousId, 2);
-      expect(mine.map((m) => m.type).sort()).toEqual(['page', 'track']);
-      expect(mine.find((m) => m.type === 'track')).toMatchObject({ event: 'Cart Viewed', properties: { items: 2 } });
-      // They came as beacons, the way this option sends them.
-      expect(beacons.length).toBeGreaterThan(0);
-      expect(JSON.stringify(mine)).not.toContain(tessera.writeKey);
-    } finally {
-      await shop.close();
-    }
+      }),
+    );
+    expect(mine.map((m) => m.type).sort()).toEqual(['page', 'track']);
+    expect(mine.find((m) => m.type === 'track')).toMatchObject({ event: 'Cart Viewed', properties: { items: 2 } });
+    // They came as beacons, the way this option sends them.
+    expect(beacons.length).toBeGreaterThan(0);
+    expect(JSON.stringify(mine)).not.toContain(tessera.writeKey);
+  });
+
+  it("Segment's snippet keeps working with one host changed: Tessera serves analytics.js and its settings", async () => {
+    const key = JSON.stringify(tessera.writeKey);
+    // What the snippet does (ours, not Segment's text): queue calls on a stub, then load analytics.js from the
+    // CDN host, here Tessera's (the one change), which replays them once it has its settings from the same host.
+    const page = `<!doctype html><html><head><title>Home</title><script>
+const analytics = (window.analytics = []);
+for (const method of ['page', 'track', 'identify', 'ready']) analytics[method] = (...args) => (analytics.push([method, ...args]), analytics);
+analytics._writeKey = ${key};
+// Over https analytics.js takes its CDN from the script's URL; it only reads an https one, so over this test's http the host is also said here.
+analytics._cdn = ${JSON.stringify(tessera.url)};
+window.done = new Promise((resolve) => analytics.ready(() => resolve(window.analytics.user().anonymousId())));
+analytics.page();
+analytics.track('Newsletter Signed Up', { list: 'weekly' });
+</script><script async src="${tessera.url}/analytics.js/v1/${tessera.writeKey}/analytics.min.js"></script></head><body><h1>Shop</h1></body></html>`;
+    const { consoleErrors, mine } = await visit(page, 2);
+    expect(mine.map((m) => m.type).sort()).toEqual(['page', 'track']);
+    expect(mine.find((m) => m.type === 'track')).toMatchObject({ event: 'Newsletter Signed Up', properties: { list: 'weekly' }, context: { library: { name: 'analytics.js' } } });
+    expect(consoleErrors).toEqual([]);
+    // A key that is not a write key gets neither the script nor settings.
+    expect((await fetch(`${tessera.url}/analytics.js/v1/${tessera.readKey}/analytics.min.js`)).status).toBe(404);
+    expect((await fetch(`${tessera.url}/v1/projects/nope/settings`)).status).toBe(404);
   });
 });

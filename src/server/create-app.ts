@@ -18,6 +18,7 @@ import { registerSegmentsApi } from './routes/segments.js';
 import { registerSegmentWrites } from './routes/segment-writes.js';
 import { registerStatic } from './routes/static.js';
 import { registerTracking, TrackingText } from './routes/tracking.js';
+import { registerBrowserSdkFiles } from './routes/browser-sdk.js';
 
 /** Runs one CLI command inside the server, for a CLI whose data directory the server holds. */
 export type CommandRunner = (argv: string[], cwd: string) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
@@ -66,6 +67,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/health', async () => ({ ok: true }));
   await registerTracking(app, { ingestor: deps.ingestor, keys: deps.keys, config: deps.config.ingest });
+  registerBrowserSdkFiles(app, deps.keys);
   // Before the read API: the live feed's ?token= becomes the header the read API checks.
   const notifier = deps.notifier ?? new Notifier();
   await registerLive(app, { store: deps.store, ingestor: deps.ingestor, notifier });

@@ -8,7 +8,7 @@ import { TesseraError, type WorkspaceConfig } from '../../contract/index.js';
 export const defaultWebRoot = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 /** Paths that belong to the APIs: an unknown one there is a JSON 404, never the dashboard's page. */
-const apiPrefixes = ['/api/', '/v1/', '/internal/', '/health', '/assets/'];
+const apiPrefixes = ['/api/', '/v1/', '/internal/', '/health', '/assets/', '/beacon/', '/analytics.js/', '/analytics-next/'];
 
 export interface StaticDeps {
   workspace: WorkspaceConfig;

@@ -7,6 +7,7 @@ import { messagesOfBody, parseTrackingJson, type Ingestor, type TrackingShape } 
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import { requireWriteKey, type WriteKeyInQuery } from '../auth.js';
 import { inFlightLimit } from '../in-flight-limit.js';
+import { browserSdkSettings, requireKnownWriteKey } from './browser-sdk.js';
 
 export interface TrackingDeps {
   ingestor: Ingestor;
@@ -95,6 +96,11 @@ export async function registerTracking(app: FastifyInstance, deps: TrackingDeps)
     async (v1) => {
       await v1.register(cors, corsOptions);
       for (const name of ['batch', 'import', 'b']) batchRoute(v1, name, '/v1');
+      // What the analytics.js snippet asks its CDN for before it sends anything (routes/browser-sdk.ts).
+      v1.get<{ Params: { writeKey: string } }>('/projects/:writeKey/settings', async (request) => {
+        await requireKnownWriteKey(deps.keys, request.params.writeKey);
+        return browserSdkSettings(request, request.params.writeKey);
+      });
 
       for (const type of messageTypes) {
         for (const name of [type, type.charAt(0)]) {

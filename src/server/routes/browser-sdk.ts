@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TesseraError } from '../../contract/index.js';
+import type { ApiKeyVerifier } from '../../privacy/index.js';
+
+/** Segment's browser SDK as its snippet loads it: the standalone build and the parts it loads lazily. */
+const bundles = join(dirname(createRequire(import.meta.url).resolve('@segment/analytics-next/package.json')), 'dist/umd');
+
+const bundleName = /^[\w.-]+\.js$/;
+
+/**
+ * What Segment's CDN gives a page that runs the analytics.js snippet, served by Tessera, so that a shop keeps
+ * its snippet and changes one host (`analytics._cdn`): `/analytics.js/v1/KEY/analytics.min.js` (the
+ * standalone build of `@segment/analytics-next`), the parts it loads from `/analytics-next/bundles/`, and
+ * `/v1/projects/KEY/settings` (registered with the tracking routes, which answer browsers), whose one
+ * destination is this server's tracking API. A key that is not a write key gets 404 from both.
+ */
+export function registerBrowserSdkFiles(app: FastifyInstance, keys: ApiKeyVerifier): void {
+  const script = async (file: string): Promise<Buffer> => {
+    try {
+      return await readFile(join(bundles, file));
+    } catch {
+      throw new TesseraError('not_found', `no analytics.js file ${file}`);
+    }
+  };
+  app.get<{ Params: { writeKey: string } }>('/analytics.js/v1/:writeKey/analytics.min.js', async (request, reply) => {
+    await requireKnownWriteKey(keys, request.params.writeKey);
+    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(await script('standalone.js'));
+  });
+  app.get<{ Params: { file: string } }>('/analytics-next/bundles/:file', async (request, reply) => {
+    const file = request.params.file;
+    if (!bundleName.test(file)) throw new TesseraError('not_found', `no analytics.js file ${file}`);
+    // Their names carry a hash of their content.
+    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(await script(file));
+  });
+}
+
+/** The settings analytics.js loads at start: send everything to this server's tracking API. */
+export function browserSdkSettings(request: FastifyRequest, writeKey: string): Record<string, unknown> {
+  return {
+    integrations: {
+      'Segment.io': { apiKey: writeKey, apiHost: `${request.host}/v1`, protocol: request.protocol === 'https' ? 'https' : 'http', unbundledIntegrations: [], addBundledMetadata: true },
+    },
+    plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
+    // Segment's SDK would otherwise post samples of its own metrics to Segment.
+    metrics: { sampleRate: 0 },
+    remotePlugins: [],
+    enabledMiddleware: {},
+    legacyVideoPluginsEnabled: false,
+  };
+}
+
+export async function requireKnownWriteKey(keys: ApiKeyVerifier, writeKey: string): Promise<void> {
+  if (!(await keys.verify(writeKey, 'write'))) throw new TesseraError('not_found', 'no source has this write key');
+}
