@@ -323,6 +323,19 @@ describe('the tracking API, in-process', () => {
       expect(elsewhere.statusCode).toBe(401);
     });
 
+    it('gives analytics.js settings that send to this server, by the scheme the browser used', async () => {
+      const settings = async (headers: Record<string, string>) =>
+        t.app.inject({ method: 'GET', url: `/v1/projects/${t.writeKey}/settings`, headers: { origin, host: 'tessera.shop.example.com', ...headers } });
+      const plain = await settings({});
+      expect(plain.statusCode).toBe(200);
+      expect(plain.headers['access-control-allow-origin']).toBe('*');
+      expect(plain.json()).toMatchObject({ integrations: { 'Segment.io': { apiKey: t.writeKey, apiHost: 'tessera.shop.example.com/v1', protocol: 'http' } } });
+      // Behind a proxy that ends TLS.
+      const proxied = await settings({ 'x-forwarded-proto': 'https' });
+      expect(proxied.json()).toMatchObject({ integrations: { 'Segment.io': { protocol: 'https' } } });
+      expect((await t.app.inject({ method: 'GET', url: `/v1/projects/${t.readKey}/settings` })).statusCode).toBe(404);
+    });
+
     it('lets the page read every answer, a refusal included', async () => {
       const ok = await send('/v1/t', { ...track(), writeKey: t.writeKey }, { writeKey: null, contentType: 'text/plain', headers: { origin } });
       expect(ok.statusCode).toBe(200);

@@ -37,11 +37,17 @@ export function registerBrowserSdkFiles(app: FastifyInstance, keys: ApiKeyVerifi
   });
 }
 
-/** The settings analytics.js loads at start: send everything to this server's tracking API. */
+/**
+ * The settings analytics.js loads at start: send everything to this server's tracking API, at the host and scheme
+ * the browser used. Behind a proxy that ends TLS the server sees http, and a page on https would then be told to
+ * post to http (blocked as mixed content), so the proxy's X-Forwarded-Proto wins.
+ */
 export function browserSdkSettings(request: FastifyRequest, writeKey: string): Record<string, unknown> {
+  const forwarded = String(request.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
+  const protocol = forwarded === 'https' || forwarded === 'http' ? forwarded : request.protocol === 'https' ? 'https' : 'http';
   return {
     integrations: {
-      'Segment.io': { apiKey: writeKey, apiHost: `${request.host}/v1`, protocol: request.protocol === 'https' ? 'https' : 'http', unbundledIntegrations: [], addBundledMetadata: true },
+      'Segment.io': { apiKey: writeKey, apiHost: `${request.host}/v1`, protocol, unbundledIntegrations: [], addBundledMetadata: true },
     },
     plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
     // Segment's SDK would otherwise post samples of its own metrics to Segment.
