@@ -54,9 +54,9 @@ export function foldTraits(
   into: { traits: Record<string, unknown>; sources: Profile['trait_sources'] },
   row: { message: unknown; source: string; message_id: string; ts: Date },
 ): void {
-  const message = (typeof row.message === 'string' ? JSON.parse(row.message) : row.message) as { traits?: Record<string, unknown>; context?: { traits?: unknown } };
-  const contextTraits = message.context?.traits;
-  for (const holder of [typeof contextTraits === 'object' && contextTraits !== null ? (contextTraits as Record<string, unknown>) : {}, message.traits ?? {}]) {
+  const message = (typeof row.message === 'string' ? JSON.parse(row.message) : row.message) as { traits?: Record<string, unknown>; context?: { traits?: Record<string, unknown> } };
+  for (const holder of [message.context?.traits, message.traits]) {
+    if (!holder || typeof holder !== 'object') continue;
     for (const [key, value] of Object.entries(holder)) {
       if (value === null || value === undefined || value === '') continue;
       into.traits[key] = value;

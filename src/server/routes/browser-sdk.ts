@@ -12,10 +12,10 @@ const bundleName = /^[\w.-]+\.js$/;
 
 /**
  * What Segment's CDN gives a page that runs the analytics.js snippet, served by Tessera, so that a shop keeps
- * its snippet and changes one host (`analytics._cdn`): `/analytics.js/v1/KEY/analytics.min.js` (the
+ * its snippet and changes one host, its script URL's: `/analytics.js/v1/KEY/analytics.min.js` (the
  * standalone build of `@segment/analytics-next`), the parts it loads from `/analytics-next/bundles/`, and
- * `/v1/projects/KEY/settings` (registered with the tracking routes, which answer browsers), whose one
- * destination is this server's tracking API. A key that is not a write key gets 404 from both.
+ * `/v1/projects/KEY/settings` (registerBrowserSdkSettings, in the tracking routes' scope, which answers
+ * browsers), whose one destination is this server's tracking API. A key that is not a write key gets 404.
  */
 export function registerBrowserSdkFiles(app: FastifyInstance, keys: ApiKeyVerifier): void {
   const script = async (file: string): Promise<Buffer> => {
@@ -37,12 +37,20 @@ export function registerBrowserSdkFiles(app: FastifyInstance, keys: ApiKeyVerifi
   });
 }
 
+/** `/projects/KEY/settings` in the tracking API's `/v1` scope: what the snippet asks its CDN for before it sends anything. */
+export function registerBrowserSdkSettings(v1: FastifyInstance, keys: ApiKeyVerifier): void {
+  v1.get<{ Params: { writeKey: string } }>('/projects/:writeKey/settings', async (request) => {
+    await requireKnownWriteKey(keys, request.params.writeKey);
+    return browserSdkSettings(request, request.params.writeKey);
+  });
+}
+
 /**
  * The settings analytics.js loads at start: send everything to this server's tracking API, at the host and scheme
  * the browser used. Behind a proxy that ends TLS the server sees http, and a page on https would then be told to
  * post to http (blocked as mixed content), so the proxy's X-Forwarded-Proto wins.
  */
-export function browserSdkSettings(request: FastifyRequest, writeKey: string): Record<string, unknown> {
+function browserSdkSettings(request: FastifyRequest, writeKey: string): Record<string, unknown> {
   const forwarded = String(request.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
   const protocol = forwarded === 'https' || forwarded === 'http' ? forwarded : request.protocol === 'https' ? 'https' : 'http';
   return {
@@ -58,6 +66,7 @@ export function browserSdkSettings(request: FastifyRequest, writeKey: string): R
   };
 }
 
-export async function requireKnownWriteKey(keys: ApiKeyVerifier, writeKey: string): Promise<void> {
+/** 404, not 401: these are files a page fetches by a URL that names the key. */
+async function requireKnownWriteKey(keys: ApiKeyVerifier, writeKey: string): Promise<void> {
   if (!(await keys.verify(writeKey, 'write'))) throw new TesseraError('not_found', 'no source has this write key');
 }

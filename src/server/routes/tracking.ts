@@ -7,7 +7,7 @@ import { messagesOfBody, parseTrackingJson, type Ingestor, type TrackingShape } 
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import { requireWriteKey, type WriteKeyInQuery } from '../auth.js';
 import { inFlightLimit } from '../in-flight-limit.js';
-import { browserSdkSettings, requireKnownWriteKey } from './browser-sdk.js';
+import { registerBrowserSdkSettings } from './browser-sdk.js';
 
 export interface TrackingDeps {
   ingestor: Ingestor;
@@ -62,11 +62,12 @@ export async function registerTracking(app: FastifyInstance, deps: TrackingDeps)
   const admit = inFlightLimit(deps.config.maxInFlightBytes);
   const origins = deps.config.corsOrigins;
 
-  // Before the routes' own hooks, so a refusal (401, 413, 503) reaches the page as itself, not as a CORS failure.
+  // Registered in each scope before its routes, so its hook runs before theirs: a refusal (401, 413, 503)
+  // reaches the page as itself, not as a CORS failure.
   const corsOptions = { origin: origins.includes('*') ? '*' : origins, methods: ['POST'], maxAge: 86_400 };
 
-  const batchRoute = (scope: FastifyInstance, name: string, prefix: string, config: WriteKeyInQuery = {}) => {
-    const path = `${prefix}/${name}`;
+  const batchRoute = (scope: FastifyInstance, name: string, config: WriteKeyInQuery = {}) => {
+    const path = `${scope.prefix}/${name}`;
     scope.post(`/${name}`, { bodyLimit: deps.config.maxBatchBytes, onRequest: admit, config }, async (request, reply) => {
       const result = await accept(request, { kind: 'batch', maxMessages: deps.config.maxBatchMessages }, `http:${path}`);
       if (result.rejections.length === 0) return { success: true };
@@ -87,7 +88,7 @@ export async function registerTracking(app: FastifyInstance, deps: TrackingDeps)
   await app.register(
     async (beacon) => {
       await beacon.register(cors, corsOptions);
-      batchRoute(beacon, 'batch', '/beacon/v1', { writeKeyInQuery: true });
+      batchRoute(beacon, 'batch', { writeKeyInQuery: true });
     },
     { prefix: '/beacon/v1' },
   );
@@ -95,16 +96,13 @@ export async function registerTracking(app: FastifyInstance, deps: TrackingDeps)
   await app.register(
     async (v1) => {
       await v1.register(cors, corsOptions);
-      for (const name of ['batch', 'import', 'b']) batchRoute(v1, name, '/v1');
-      // What the analytics.js snippet asks its CDN for before it sends anything (routes/browser-sdk.ts).
-      v1.get<{ Params: { writeKey: string } }>('/projects/:writeKey/settings', async (request) => {
-        await requireKnownWriteKey(deps.keys, request.params.writeKey);
-        return browserSdkSettings(request, request.params.writeKey);
-      });
+      for (const name of ['batch', 'import', 'b']) batchRoute(v1, name);
+      // In this scope so that pages on other origins can read them.
+      registerBrowserSdkSettings(v1, deps.keys);
 
       for (const type of messageTypes) {
         for (const name of [type, type.charAt(0)]) {
-          const path = `/v1/${name}`;
+          const path = `${v1.prefix}/${name}`;
           v1.post(`/${name}`, { bodyLimit: deps.config.maxMessageBytes, onRequest: admit }, async (request) => {
             const result = await accept(request, { kind: 'single', type }, `http:${path}`);
             const rejection = result.rejections[0];
