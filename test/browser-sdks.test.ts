@@ -114,6 +114,8 @@ window.done = (async () => {
     // What only a browser knows travels with every call: the page and the user agent.
     expect(viewed.context).toMatchObject({ page: { url: `${shopUrl}/`, title: 'Organic cotton t-shirt' }, library: { name: 'analytics.js' } });
     expect(String((viewed.context as Record<string, unknown>)['userAgent'])).toMatch(/Chrome/);
+    // The browser's address, which analytics.js cannot know: recorded by the server, as Segment's API does.
+    expect((viewed.context as Record<string, unknown>)['ip']).toBe('127.0.0.1');
     expect(byType('page')).toMatchObject({ category: 'Product', name: 'Organic cotton t-shirt' });
     expect(byType('identify')).toMatchObject({ userId: 'browser-user-1', traits: { first_name: 'Ada' } });
     expect(byType('group')).toMatchObject({ groupId: 'acme', traits: { name: 'Acme' } });
@@ -147,7 +149,7 @@ window.done = new Promise((resolve) => rudder.load(${JSON.stringify(tessera.writ
     expect(mine.map((m) => m.type).sort()).toEqual(['group', 'identify', 'page', 'track']);
     const viewed = mine.find((m) => m.type === 'track') as StoredMessage & Record<string, unknown>;
     expect(viewed).toMatchObject({ event: 'Product Viewed', properties: { sku: 'TS-1', price: 24.99 } });
-    expect(viewed.context).toMatchObject({ page: { url: `${shopUrl}/` }, library: { name: 'RudderLabs JavaScript SDK' } });
+    expect(viewed.context).toMatchObject({ page: { url: `${shopUrl}/` }, library: { name: 'RudderLabs JavaScript SDK' }, ip: '127.0.0.1' });
     expect(viewed).not.toHaveProperty('userId');
     // RudderStack sends an identify's traits in context.traits: they still make the customer's profile.
     expect(mine.find((m) => m.type === 'identify')).toMatchObject({ userId: 'rudder-user-1', context: { traits: { email: 'grace@example.com' } } });

@@ -106,6 +106,21 @@ describe('the tessera CLI without a server', () => {
     expect(result.stderr).toMatch(/workspace\.baseCurrency/);
   });
 
+  it('lists every invalid setting of the config file in one error, naming each path', async () => {
+    const cwd = await makeTempDir();
+    try {
+      await writeFile(join(cwd, 'tessera.config.yaml'), 'server:\n  trustProxy: [10.0.0.0/33, proxy.internal]\ningest:\n  recordIp: sometimes\n');
+      const result = await runCli(['keys', 'list'], { cwd, dataDir });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/server\.trustProxy\.0: an IP address, a range such as 10\.0\.0\.0\/8/);
+      expect(result.stderr).toMatch(/server\.trustProxy\.1: /);
+      expect(result.stderr).toMatch(/ingest\.recordIp: /);
+    } finally {
+      await removeDir(cwd);
+    }
+  });
+
   it('prints the latest events with events tail --no-follow, one JSON message per line with --json', async () => {
     const messages = [track(), identify(), page()];
     const file = join(dir, 'events.ndjson');

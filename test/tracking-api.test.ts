@@ -15,6 +15,8 @@ interface PostOptions {
   writeKey?: string | null;
   contentType?: string;
   headers?: Record<string, string>;
+  /** The peer's address as the socket would give it (inject's default: 127.0.0.1). */
+  remoteAddress?: string;
 }
 
 /** POSTs a body (an object is sent as JSON; a string or Buffer as is). */
@@ -25,6 +27,7 @@ function post(app: FastifyInstance, path: string, body: unknown, options: PostOp
     method: 'POST',
     url: path,
     payload,
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     headers: {
       'content-type': options.contentType ?? 'application/json',
       ...(key === null ? {} : { authorization: basicAuth(key) }),
@@ -340,6 +343,8 @@ describe('the tracking API, in-process', () => {
       const ok = await send('/v1/t', { ...track(), writeKey: t.writeKey }, { writeKey: null, contentType: 'text/plain', headers: { origin } });
       expect(ok.statusCode).toBe(200);
       expect(ok.headers['access-control-allow-origin']).toBe('*');
+      // analytics.js waits a 429's Retry-After before it sends again, if the page may read it.
+      expect(ok.headers['access-control-expose-headers']).toBe('Retry-After');
       const refused = await send('/v1/track', track(), { writeKey: 'wk_unknown', headers: { origin } });
       expect(refused.statusCode).toBe(401);
       expect(refused.headers['access-control-allow-origin']).toBe('*');
@@ -377,6 +382,25 @@ describe('the tracking API, in-process', () => {
     expect((await send('/v1/track', message)).statusCode).toBe(200);
     const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
     expect(event?.message).toMatchObject({ userId: '42', anonymousId: '7' });
+  });
+
+  it("records the sender's address as context.ip, keeps one the message names, and ignores X-Forwarded-For from an untrusted peer", async () => {
+    const bare = track();
+    const hidden = track({ context: { ip: '0.0.0.0', library: { name: 'analytics-node' } } });
+    const withContext = track({ context: { locale: 'de-DE' } });
+    const viaHeader = track();
+    const dualStack = track();
+    expect((await send('/v1/track', bare, { remoteAddress: '203.0.113.9' })).statusCode).toBe(200);
+    expect((await send('/v1/batch', batch([hidden, withContext]), { remoteAddress: '203.0.113.9' })).statusCode).toBe(200);
+    expect((await send('/v1/track', viaHeader, { remoteAddress: '203.0.113.9', headers: { 'x-forwarded-for': '198.51.100.7' } })).statusCode).toBe(200);
+    expect((await send('/v1/track', dualStack, { remoteAddress: '::ffff:192.0.2.44' })).statusCode).toBe(200);
+    const events = await waitForMessageIds(read(), [bare, hidden, withContext, viaHeader, dualStack].map((m) => m['messageId'] as string));
+    const contextOf = (m: Message) => stored(events, m['messageId'] as string)?.message['context'];
+    expect(contextOf(bare)).toEqual({ ip: '203.0.113.9' });
+    expect(contextOf(hidden)).toEqual({ ip: '0.0.0.0', library: { name: 'analytics-node' } });
+    expect(contextOf(withContext)).toEqual({ locale: 'de-DE', ip: '203.0.113.9' });
+    expect(contextOf(viaHeader)).toEqual({ ip: '203.0.113.9' });
+    expect(contextOf(dualStack)).toEqual({ ip: '192.0.2.44' });
   });
 
   it('answers a group without groupId and an alias without previousId with 400 naming the field', async () => {
@@ -746,5 +770,42 @@ describe('the tracking API with ingest.corsOrigins', () => {
 
   it('refuses a setting that is not an origin, naming what one looks like', () => {
     expect(() => testConfig(t.dataDir, { corsOrigins: ['shop.example.com/'] })).toThrow(/an origin such as https:\/\/shop\.example\.com/);
+  });
+});
+
+describe('the sender address behind a proxy (server.trustProxy) and without it (ingest.recordIp)', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    if (!t) return;
+    await t.close();
+    await removeDir(t.dataDir);
+    t = undefined;
+  });
+  const contextAfter = async (app: TestApp, remoteAddress: string, forwardedFor: string) => {
+    const message = track();
+    const response = await post(app.app, '/v1/track', message, { defaultKey: app.writeKey, remoteAddress, headers: { 'x-forwarded-for': forwardedFor } });
+    expect(response.statusCode).toBe(200);
+    const events = await waitForMessageIds(injectEventReader(app.app, app.readKey), [message['messageId'] as string]);
+    return stored(events, message['messageId'] as string)?.message['context'];
+  };
+
+  it('takes the client from X-Forwarded-For when the peer is a trusted proxy, and only then', async () => {
+    t = await createTestApp({ sections: { server: { trustProxy: ['10.0.0.0/8'] } } });
+    expect(await contextAfter(t, '10.1.2.3', '198.51.100.7, 10.9.9.9')).toEqual({ ip: '198.51.100.7' });
+    expect(await contextAfter(t, '203.0.113.9', '198.51.100.7')).toEqual({ ip: '203.0.113.9' });
+  });
+
+  it('trusts a count of hops', async () => {
+    t = await createTestApp({ sections: { server: { trustProxy: 1 } } });
+    expect(await contextAfter(t, '10.1.2.3', '198.51.100.7, 192.0.2.1')).toEqual({ ip: '192.0.2.1' });
+  });
+
+  it('records no address with recordIp off', async () => {
+    t = await createTestApp({ ingest: { recordIp: false } });
+    expect(await contextAfter(t, '203.0.113.9', '198.51.100.7')).toBeUndefined();
+  });
+
+  it('takes addresses, ranges of both families and proxy-addr names', () => {
+    expect(testConfig('/tmp/unused', {}, { server: { trustProxy: ['loopback', '2001:db8::/32', '192.0.2.1'] } }).server.trustProxy).toHaveLength(3);
   });
 });

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { AlertsConfig } from './alert-rules.js';
 import { MergeRules } from './merge-rules.js';
 
+/** What Fastify's `trustProxy` takes in a list: an address, a CIDR range, or one of proxy-addr's names. */
+const proxyForms = [z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6(), z.enum(['loopback', 'linklocal', 'uniquelocal'])];
+const isProxyAddress = (value: string): boolean => proxyForms.some((form) => form.safeParse(value).success);
+
 /** Size limits of the Segment HTTP Tracking API (product.md). */
 export const IngestConfig = z
   .object({
@@ -31,6 +35,11 @@ export const IngestConfig = z
       .array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin such as https://shop.example.com, or *'))
       .min(1)
       .default(['*']),
+    /**
+     * Records the sender's address as `context.ip` of each tracked message that names none, as Segment's and
+     * RudderStack's APIs do (behind a proxy, see `server.trustProxy`). Files imported carry no address.
+     */
+    recordIp: z.boolean().default(true),
   })
   .strict();
 export type IngestConfig = z.infer<typeof IngestConfig>;
@@ -98,9 +107,17 @@ export const TesseraConfig = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
+        /**
+         * Proxies in front of the server whose `X-Forwarded-For` names the client: `true` for any, a number of
+         * hops, or addresses and ranges (`10.0.0.0/8`, `loopback`). Unset, the client is the socket's peer,
+         * so behind a load balancer every message would carry the balancer's address.
+         */
+        trustProxy: z
+          .union([z.boolean(), z.number().int().min(1), z.array(z.string().refine(isProxyAddress, 'an IP address, a range such as 10.0.0.0/8, or loopback, linklocal, uniquelocal')).min(1)])
+          .default(false),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080 }),
+      .prefault({}),
     logLevel: LogLevel.default('info'),
     workspace: WorkspaceConfig.default(WorkspaceConfig.parse({})),
     ingest: IngestConfig.default(IngestConfig.parse({})),

@@ -1,7 +1,7 @@
 import type { IngestConfig, MessageRejection, MessageType, WorkspaceConfig } from '../contract/index.js';
 import { messageLine, rejectionLine } from './log-record.js';
 import { standardizeMessage } from './standardize.js';
-import { validateMessage } from './validate-message.js';
+import { validateMessage, type ValidateOptions } from './validate-message.js';
 
 export interface AcceptOptions {
   source: string;
@@ -10,6 +10,8 @@ export interface AcceptOptions {
   location: string;
   /** IANA zone of times without an offset (default: the workspace's reporting zone). */
   timezone?: string;
+  /** The sender's address, recorded as `context.ip` of messages without one (HTTP with `ingest.recordIp`). */
+  ip?: string;
   /** Location of record i (defaults to `location[i]`). */
   locate?: (index: number) => string;
 }
@@ -49,8 +51,14 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
   let accepted = 0;
   const rejections: MessageRejection[] = [];
   const locate = options.locate ?? ((i: number) => `${options.location}[${i}]`);
+  const validateOptions: ValidateOptions = {
+    receivedAt,
+    zone,
+    ...(options.impliedType ? { impliedType: options.impliedType } : {}),
+    ...(options.ip !== undefined ? { ip: options.ip } : {}),
+  };
   inputs.forEach((input, index) => {
-    const result = validateMessage(input, { receivedAt, zone, ...(options.impliedType ? { impliedType: options.impliedType } : {}) });
+    const result = validateMessage(input, validateOptions);
     let error = result.ok ? undefined : result.error;
     if (result.ok) {
       const std = standardizeMessage(result.message, workspace);

@@ -35,11 +35,14 @@ export interface ValidateOptions {
   receivedAt: Date;
   /** IANA zone that times without an offset are read in. */
   zone: string;
+  /** The sender's address, recorded as `context.ip` when the message names none (as Segment's API does). */
+  ip?: string;
 }
 
 /**
  * Validates one Segment message and fills in what the server owns: `messageId` when missing,
- * `receivedAt`, and the clock-skew-corrected `timestamp` (product.md, "Timestamps").
+ * `receivedAt`, the clock-skew-corrected `timestamp` (product.md, "Timestamps"), and `context.ip` when
+ * the sender's address is given.
  */
 export function validateMessage(input: unknown, options: ValidateOptions): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail('a message must be a JSON object');
@@ -69,11 +72,24 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
     times[field] = instant.getTime();
   }
   delete raw['writeKey'];
+  if (options.ip !== undefined) recordIp(raw, options.ip);
   if (typeof raw['messageId'] !== 'string') raw['messageId'] = randomUUID();
   const receivedAt = options.receivedAt;
   raw['receivedAt'] = receivedAt.toISOString();
   raw['timestamp'] = corrected(raw, receivedAt, times);
   return { ok: true, message: raw as SegmentMessage };
+}
+
+/**
+ * A `context.ip` the message carries wins, even one a client sets to hide the address (Segment's advice is
+ * `0.0.0.0`): a server-side SDK relays its visitors' calls, and its own address says nothing about them.
+ */
+function recordIp(raw: Record<string, unknown>, ip: string): void {
+  const context = raw['context'];
+  if (context === undefined) raw['context'] = { ip };
+  else if (typeof context === 'object' && context !== null && !Array.isArray(context) && (context as Record<string, unknown>)['ip'] === undefined) {
+    (context as Record<string, unknown>)['ip'] = ip;
+  }
 }
 
 const timeFields = ['timestamp', 'originalTimestamp', 'sentAt'] as const;

@@ -38,6 +38,11 @@ export interface AppDeps {
   notifier?: Notifier;
 }
 
+/** Fastify takes a count of hops at run time but not in its types: the same rule as a function. */
+function trustedProxies(setting: TesseraConfig['server']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** The HTTP app: built here, listened on by the caller (tests use inject or a real socket). */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -46,6 +51,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.ingest.maxBatchBytes,
     // The front of the server takes thousands of small batches a second; keep-alive lets SDKs reuse sockets.
     keepAliveTimeout: 65_000,
+    // request.ip (recorded as context.ip) and request.protocol read X-Forwarded-* only from these proxies.
+    trustProxy: trustedProxies(deps.config.server.trustProxy),
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {

@@ -20,14 +20,17 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
-/** The config of a test workspace: silent, and loading log segments every 50 ms so events show up fast. */
-export function testConfig(dataDir: string, ingest: Record<string, unknown> = {}): TesseraConfig {
-  return TesseraConfig.parse({ dataDir, logLevel: 'silent', ingest: { loadIntervalMs: 50, ...ingest } });
+/**
+ * The config of a test workspace: silent, and loading log segments every 50 ms so events show up fast;
+ * `sections` sets other top-level sections (`server`, …).
+ */
+export function testConfig(dataDir: string, ingest: Record<string, unknown> = {}, sections: Record<string, unknown> = {}): TesseraConfig {
+  return TesseraConfig.parse({ dataDir, logLevel: 'silent', ...sections, ingest: { loadIntervalMs: 50, ...ingest } });
 }
 
 /** Opens (migrating, recovering) the workspace of a data directory. */
-export function openTestWorkspace(dataDir: string, ingest: Record<string, unknown> = {}): Promise<Workspace> {
-  return openWorkspace(testConfig(dataDir, ingest), pino({ level: 'silent' }));
+export function openTestWorkspace(dataDir: string, ingest: Record<string, unknown> = {}, sections: Record<string, unknown> = {}): Promise<Workspace> {
+  return openWorkspace(testConfig(dataDir, ingest, sections), pino({ level: 'silent' }));
 }
 
 export interface TestKeys {
@@ -55,9 +58,9 @@ export interface TestApp extends TestKeys {
  * The HTTP app in-process, driven with `app.inject`. With `dataDir` and `keys` it reopens an
  * existing workspace (a restart) and reuses its keys instead of creating new ones.
  */
-export async function createTestApp(options: { dataDir?: string; keys?: TestKeys; ingest?: Record<string, unknown> } = {}): Promise<TestApp> {
+export async function createTestApp(options: { dataDir?: string; keys?: TestKeys; ingest?: Record<string, unknown>; sections?: Record<string, unknown> } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await makeTempDir());
-  const workspace = await openTestWorkspace(dataDir, options.ingest);
+  const workspace = await openTestWorkspace(dataDir, options.ingest, options.sections);
   const keys = options.keys ?? (await createTestKeys(workspace));
   const app = await createApp({
     store: workspace.store,

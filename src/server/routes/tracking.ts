@@ -15,6 +15,11 @@ export interface TrackingDeps {
   config: IngestConfig;
 }
 
+/** An IPv4 client of a dual-stack socket comes as `::ffff:1.2.3.4`; Segment records it as `1.2.3.4`. */
+function clientAddress(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
 /** A tracking body kept as its JSON text by the content parser, to be parsed where it is prepared. */
 export class TrackingText {
   constructor(readonly text: string) {}
@@ -46,7 +51,7 @@ export async function registerTracking(app: FastifyInstance, deps: TrackingDeps)
    */
   const accept = async (request: FastifyRequest, shape: TrackingShape, location: string) => {
     const impliedType = shape.kind === 'single' ? shape.type : undefined;
-    const options = { location, ...(impliedType ? { impliedType } : {}) };
+    const options = { location, ...(impliedType ? { impliedType } : {}), ...(deps.config.recordIp ? { ip: clientAddress(request.ip) } : {}) };
     const body = request.body;
     if (body instanceof TrackingText && request.headers.authorization?.startsWith('Basic ')) {
       const key = await requireWriteKey(deps.keys, request);
@@ -64,7 +69,9 @@ export async function registerTracking(app: FastifyInstance, deps: TrackingDeps)
 
   // Registered in each scope before its routes, so its hook runs before theirs: a refusal (401, 413, 503)
   // reaches the page as itself, not as a CORS failure.
-  const corsOptions = { origin: origins.includes('*') ? '*' : origins, methods: ['POST'], maxAge: 86_400 };
+  // A 429's Retry-After is what analytics.js waits before it sends again; a page on another origin sees only
+  // the headers the answer lists here.
+  const corsOptions = { origin: origins.includes('*') ? '*' : origins, methods: ['POST'], maxAge: 86_400, exposedHeaders: ['Retry-After'] };
 
   const batchRoute = (scope: FastifyInstance, name: string, config: WriteKeyInQuery = {}) => {
     const path = `${scope.prefix}/${name}`;
