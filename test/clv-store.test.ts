@@ -7,6 +7,7 @@ import { TesseraError } from '../src/contract/index.js';
 import { bgNbdConditionalExpectedPurchases, bgNbdProbabilityAlive } from '../src/models/index.js';
 import { fitClv, predictClv, readPrediction, type ClvFitReport, type ClvPredictReport } from '../src/predict/index.js';
 import { createApp } from '../src/server/index.js';
+import { sql } from '../src/store/index.js';
 import type { Message } from './helpers/messages.js';
 import { createTestKeys, type TestKeys } from './helpers/workspace.js';
 import { openFixture, type Fixture } from './segments-fixture.js';
@@ -62,6 +63,10 @@ const messages: Message[] = [
   order('u7', '2024-03-27', 'g4', 40),
   order('u8', '2024-02-01', 'h1', 100),
   order('u8', '2024-03-15', 'h2', 120),
+  // Emails for the read API's lists: u8 has two, listed by the first in order.
+  { type: 'identify', userId: 'u8', traits: { email: 'zoe@example.com' }, timestamp: '2024-02-01T10:00:00.000Z', messageId: 'id-u8-a' },
+  { type: 'identify', userId: 'u8', traits: { email: 'anna@example.com' }, timestamp: '2024-03-01T10:00:00.000Z', messageId: 'id-u8-b' },
+  { type: 'identify', userId: 'u7', traits: { email: 'ben@example.com' }, timestamp: '2024-01-03T10:00:00.000Z', messageId: 'id-u7' },
 ];
 
 let fx: Fixture;
@@ -211,10 +216,18 @@ describe('the customer-value read API', () => {
   });
 
   it('pages through predictions by CLV and rejects unknown query parameters', async () => {
+    const top = (await get('/api/v1/clv/predictions?limit=100', keys.readKey)).json() as { customers: { customer_id: string; email: string | null }[] };
+    expect(top.customers.find((c) => c.customer_id === ids['u8'])?.email).toBe('anna@example.com');
+    expect(top.customers.find((c) => c.customer_id === ids['u7'])?.email).toBe('ben@example.com');
     const page = await get('/api/v1/clv/predictions?limit=3&offset=1', keys.readKey);
-    const body = page.json() as { customers: { clv: number }[] };
+    const body = page.json() as { customers: { customer_id: string; clv: number; email: string | null }[]; as_of: string; horizon_days: number };
     expect(body.customers).toHaveLength(3);
+    expect(body).toMatchObject({ as_of: '2024-04-20', horizon_days: 90, limit: 3, offset: 1 });
     expect(body.customers.map((c) => c.clv)).toEqual([...body.customers.map((c) => c.clv)].sort((p, q) => q - p));
+    // Each row names the customer by an email of theirs (the first in order), so a list reads as people.
+    const emails = await fx.ws.store.query<{ customer_id: string; value: string }>(sql`SELECT customer_id, value FROM customer_map WHERE type = 'email' ORDER BY value DESC`);
+    const first = new Map(emails.map((r) => [r.customer_id, r.value]));
+    expect(body.customers.map((c) => c.email)).toEqual(body.customers.map((c) => first.get(c.customer_id) ?? null));
     const bad = await get('/api/v1/clv/predictions?sort=clv', keys.readKey);
     expect(bad.statusCode).toBe(400);
   });

@@ -68,14 +68,17 @@ async function settled(page: Page): Promise<void> {
   await page.waitForFunction("!document.body.innerText.includes('Loading') && !document.body.innerText.includes('Counting…')", undefined, { timeout: 30_000 });
 }
 
-/** No uncaught error; console errors only for the failed loads of endpoints that are not there yet, shown in words. */
-async function expectCleanPage(v: Visit): Promise<void> {
+/**
+ * No uncaught error; console errors only for the failed loads of endpoints that are not there yet, shown in words
+ * (`told`: the words a page uses for an answer it expects, such as a model not fitted yet).
+ */
+async function expectCleanPage(v: Visit, told = /Could not|Unavailable|unavailable/): Promise<void> {
   expect(v.serverErrors).toEqual([]);
   const unexplained = v.consoleErrors.filter((e) => !(v.missing.length > 0 && /Failed to load resource.*status of 4\d\d/.test(e)));
   expect(unexplained).toEqual([]);
   if (v.missing.length > 0) {
     console.warn(`${v.page.url()}: API answers ${v.missing.join(', ')}`);
-    await expect(v.page.locator('body').innerText()).resolves.toMatch(/Could not|Unavailable|unavailable/);
+    await expect(v.page.locator('body').innerText()).resolves.toMatch(told);
   }
 }
 
@@ -122,12 +125,15 @@ describe('the dashboard in a browser', () => {
     await expectCleanPage(v);
   });
 
-  it('says in words that no model is fitted yet, then shows the fit and its holdout against clv fit --json', async () => {
+  it('says in words that no model is fitted yet, then shows the fit, its holdout and the customers it values most against clv fit and clv predict --json', async () => {
     const before = await visit('/value');
     await settled(before.page);
-    await expect(before.page.locator('body').innerText()).resolves.toMatch(/Could not load the customer-value model\. no customer-value model has been fitted/);
-    await expectCleanPage(before);
+    // Not a failure: a step not taken yet, told as what to run.
+    await expect(before.page.locator('body').innerText()).resolves.toMatch(/No customer-value model is fitted yet\. Fit one with tessera clv fit/);
+    await expect(before.page.locator('[role=alert]').count()).resolves.toBe(0);
+    await expectCleanPage(before, /No customer-value model is fitted yet/);
     const fit = (await cliJson(['clv', 'fit', '--calibration-end', '2025-06-30'])) as { holdout: { overall: { actual: number }; by_frequency: unknown[] } };
+    const predicted = (await cliJson(['clv', 'predict'])) as { customers: { customer_id: string; high_value_at_risk: boolean }[] };
     const v = await visit('/value');
     await settled(v.page);
     await shoot(v.page, 'value');
@@ -136,6 +142,27 @@ describe('the dashboard in a browser', () => {
     const rows = v.page.locator('[data-testid=clv-holdout] tbody tr');
     await expect(rows.count()).resolves.toBe(fit.holdout.by_frequency.length + 1);
     await expect(rows.last().locator('td').nth(2).innerText()).resolves.toBe(fit.holdout.overall.actual.toLocaleString('en-US'));
+    // The ten customers of highest predicted value, in the CLI's order (highest CLV first), each a link to their page.
+    const linked = (testId: string) => v.page.$$eval(`[data-testid=${testId}] tbody tr a`, (as) => as.map((a) => a.getAttribute('href') ?? ''));
+    const pages = (customers: { customer_id: string }[]) => customers.map((c) => `/customers/${encodeURIComponent(c.customer_id)}`);
+    expect(await linked('clv-top')).toEqual(pages(predicted.customers.slice(0, 10)));
+    const atRisk = predicted.customers.filter((c) => c.high_value_at_risk).slice(0, 10);
+    if (atRisk.length > 0) expect(await linked('clv-at-risk')).toEqual(pages(atRisk));
+    else await expect(v.page.locator('body').innerText()).resolves.toMatch(/No high-value customer is at risk/);
+    await expectCleanPage(v);
+  });
+
+  it('lists the most valuable customers on the customers page before any search, each a link to their page', async () => {
+    await cliJson(['clv', 'fit', '--calibration-end', '2025-06-30']);
+    const predicted = (await cliJson(['clv', 'predict'])) as { customers: { customer_id: string }[] };
+    const v = await visit('/customers');
+    await v.page.waitForSelector('[data-testid=customers-top] tbody tr');
+    await settled(v.page);
+    await shoot(v.page, 'customers-start');
+    const links = await v.page.$$eval('[data-testid=customers-top] tbody tr a', (as) => as.map((a) => a.getAttribute('href') ?? ''));
+    expect(links).toEqual(predicted.customers.slice(0, 10).map((c) => `/customers/${encodeURIComponent(c.customer_id)}`));
+    await v.page.locator('[data-testid=customers-top] tbody tr a').first().click();
+    await v.page.waitForURL(`**${links[0] ?? ''}`);
     await expectCleanPage(v);
   });
 

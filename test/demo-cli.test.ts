@@ -80,6 +80,12 @@ describe('tessera demo', () => {
       expect(body.events).toHaveLength(3);
       const denied = await fetch(`${server.url}/api/v1/events?limit=3`);
       expect(denied.status).toBe(401);
+      // The value page has a model to show: fitted with the shop's last six months held out, and every buyer scored.
+      const fit = await fetch(`${server.url}/api/v1/clv`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+      expect(fit.status).toBe(200);
+      expect(await fit.json()).toMatchObject({ calibration_end: '2025-06-30', holdout: { start: '2025-07-01' } });
+      const scored = await fetch(`${server.url}/api/v1/clv/predictions?limit=1`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+      expect(((await scored.json()) as { customers: unknown[] }).customers).toHaveLength(1);
     } finally {
       await server.stop();
     }

@@ -12,7 +12,7 @@ export { readLatestFit } from './fit-store.js';
 /** Scores every customer with the latest fit and replaces the stored predictions. */
 export { predictClv, type ClvPredictReport, type PredictClvOptions } from './predict-clv.js';
 /** Stored predictions: one customer's, or a page of them by CLV. */
-export { readPrediction, readPredictions, type CustomerPrediction } from './predictions-store.js';
+export { readPrediction, readPredictionRun, readPredictions, type CustomerPrediction, type ListedPrediction } from './predictions-store.js';
 /** Recommendations for a product page ("frequently bought together", "customers who bought this also bought"). */
 export { recommendProduct } from './recommendations.js';
 /** Next-product suggestions for a customer that skip what they bought. */

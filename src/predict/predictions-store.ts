@@ -91,11 +91,23 @@ export async function readPrediction(store: Store, customerId: string): Promise<
   return row ? { ...toPrediction(row), fit_id: row.fit_id, as_of: row.as_of, horizon_days: Number(row.horizon_days) } : undefined;
 }
 
+/** The run every stored prediction came from (they are replaced together), or undefined before the first. */
+export async function readPredictionRun(store: Store): Promise<{ as_of: string; horizon_days: number } | undefined> {
+  const rows = await store.query<{ as_of: string; horizon_days: number }>(sql`SELECT CAST(as_of AS VARCHAR) AS as_of, horizon_days FROM clv_predictions LIMIT 1`);
+  const row = rows[0];
+  return row ? { as_of: row.as_of, horizon_days: Number(row.horizon_days) } : undefined;
+}
+
+/** A prediction as a page of them lists it: with one email, so that a person can tell the customers apart. */
+export type ListedPrediction = CustomerPrediction & { readonly email: string | null };
+
 /** Stored predictions, highest CLV first. */
-export async function readPredictions(store: Store, options: { limit: number; offset?: number; highValueAtRisk?: boolean }): Promise<CustomerPrediction[]> {
+export async function readPredictions(store: Store, options: { limit: number; offset?: number; highValueAtRisk?: boolean }): Promise<ListedPrediction[]> {
   const filter = options.highValueAtRisk ? sql` WHERE high_value_at_risk` : sql``;
-  const rows = await store.query<PredictionRow>(
-    sql`${selectPredictions}${filter} ORDER BY clv DESC NULLS LAST, customer_id LIMIT ${options.limit} OFFSET ${options.offset ?? 0}`,
+  const rows = await store.query<PredictionRow & { email: string | null }>(
+    sql`SELECT p.*, (SELECT min(m.value) FROM customer_map m WHERE m.customer_id = p.customer_id AND m.type = ${'email'}) AS email
+      FROM (${selectPredictions}${filter} ORDER BY clv DESC NULLS LAST, customer_id LIMIT ${options.limit} OFFSET ${options.offset ?? 0}) p
+      ORDER BY p.clv DESC NULLS LAST, p.customer_id`,
   );
-  return rows.map(toPrediction);
+  return rows.map((row) => ({ ...toPrediction(row), email: row.email }));
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { generateShop, SHOP_TIME_ZONE, writeShop, type ShopSummary } from '../demo/index.js';
 import { importFile, importRates, importSegmentFile, retryNoRate } from '../ingest/index.js';
 import { refreshFacts } from '../metrics/index.js';
+import { fitClv, predictClv } from '../predict/index.js';
 import { sql } from '../store/index.js';
 import type { Workspace } from './workspace.js';
 
@@ -27,13 +28,20 @@ export interface DemoLoad {
   seconds: number;
 }
 
+/** The last day of the month six months before `day` (YYYY-MM-DD): 2026-01-01 gives 2025-06-30. */
+function sixMonthsBefore(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 6, 0)).toISOString().slice(0, 10);
+}
+
 /** Marks a data directory as holding the demo shop of a seed and size, so `tessera demo` starts at once the next time. */
 const markerFile = (dataDir: string): string => join(dataDir, 'demo.json');
 
 /**
  * Generates the demo shop and imports it the way a user would import their own shop's files: rates
  * first, then the site's Segment events, the orders export and the CRM export (their local times in
- * the shop's zone), then identity resolution and the metric facts. Imports are idempotent, so an
+ * the shop's zone), then identity resolution, the metric facts, and the customer-value model with its
+ * predictions (the dashboard's value page has nothing to show without them). Imports are idempotent, so an
  * interrupted load is finished by running it again.
  */
 export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<DemoLoad> {
@@ -60,6 +68,15 @@ export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<Dem
   say('resolving identities and computing the facts');
   await ws.identity.refresh();
   await refreshFacts(ws.store, ws.config.workspace);
+  // The last six months are the model's holdout, so the value page shows how well it predicted them.
+  say('fitting the customer-value model and scoring every customer');
+  try {
+    await fitClv(ws.store, ws.config.workspace, { calibrationEnd: sixMonthsBefore(shop.end) });
+    await predictClv(ws.store, ws.config.workspace, ws.config.models);
+  } catch (err) {
+    // A shop of a few dozen people may hold too few repeat buyers to fit; the rest of the demo stands without it.
+    say(`the customer-value model was not fitted: ${(err as Error).message}`);
+  }
   const profiles = await ws.store.query<{ n: number }>(sql`SELECT count(DISTINCT customer_id) AS n FROM customer_map`);
   const result: DemoLoad = {
     loaded: true,

@@ -1,6 +1,6 @@
 // The /api/v1 shapes the dashboard reads (product.md "JSON that other programs rely on"); the server owns them.
 
-import type { Dimension, Grain, MetricUnit } from '../../../src/contract/index.js';
+import type { CustomerPrediction, Dimension, Grain, MetricUnit } from '../../../src/contract/index.js';
 
 // The KPI answers' shapes are the engine's own, from contract/.
 export type { BenchmarkStatus, BreakdownResult, CompareMode, Dimension, Grain, MetricReport, MetricResult, SeriesPoint, TotalPoint } from '../../../src/contract/index.js';
@@ -59,6 +59,9 @@ export interface SegmentRule {
   op: string;
   value: string | number;
 }
+
+/** A row of `GET /api/v1/clv/predictions` (a page, highest CLV first): the prediction and one email of the customer. */
+export type ListedPrediction = CustomerPrediction & { email: string | null };
 
 /** `GET /api/v1/clv`: the latest `tessera clv fit`, with its holdout report when it had a holdout. */
 export interface HoldoutRow {

@@ -4,6 +4,7 @@ import type { Profile, ProfileMatch, ProfileSearch } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { Link } from '../components/link.js';
 import { Empty, Loaded } from '../components/status.js';
+import { TopCustomers } from '../components/top-customers.js';
 import { useQueryState } from '../router.js';
 
 const identifierTypes = /^(email|phone|user|anon|[a-z_]+):.+/;
@@ -80,7 +81,15 @@ export function CustomersPage() {
         <button type="submit">Search</button>
       </form>
       {q.length === 1 && <p className="hint">Type at least 2 characters to search.</p>}
-      {q.length > 1 ? <Results text={q} /> : <p className="hint">Search by email, name, phone or id; an exact identifier such as email:ann@example.com opens that customer.</p>}
+      {q.length > 1 ? (
+        <Results text={q} />
+      ) : (
+        <>
+          <p className="hint">Search by email, name, phone or id; an exact identifier such as email:ann@example.com opens that customer.</p>
+          <h2>Most valuable customers</h2>
+          <TopCustomers atRisk={false} testId="customers-top" />
+        </>
+      )}
     </section>
   );
 }

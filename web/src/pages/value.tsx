@@ -1,7 +1,8 @@
 import type { ClvFit, HoldoutRow } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { baseOption, Chart, cssColor } from '../components/chart.js';
-import { Loaded } from '../components/status.js';
+import { Empty, Loaded } from '../components/status.js';
+import { TopCustomers } from '../components/top-customers.js';
 import { formatCount } from '../format.js';
 
 const fixed = (n: number, digits = 3) => n.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -21,9 +22,20 @@ function holdoutOption(rows: (HoldoutRow & { frequency: string })[]) {
   };
 }
 
-/** The customer-value model: the latest fit's parameters and how well it predicted its holdout. */
+/** The customer-value model: the latest fit's parameters, how well it predicted its holdout, and the customers it values most. */
 export function ValuePage() {
   const state = useApi<ClvFit>('/clv');
+  if (state.status === 'error' && state.error.status === 404) {
+    return (
+      <section aria-labelledby="page-title">
+        <h1 id="page-title">Customer value</h1>
+        <Empty>
+          No customer-value model is fitted yet. Fit one with <code>tessera clv fit</code> (with <code>--calibration-end DATE</code>, the days after it are kept to
+          check its predictions against), then score every customer with <code>tessera clv predict</code>.
+        </Empty>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Customer value</h1>
@@ -92,6 +104,12 @@ export function ValuePage() {
             ) : (
               <p className="status empty">This fit used every day of data, so it has no holdout: fit with --calibration-end before the last day to see one.</p>
             )}
+            <h2>Most valuable customers</h2>
+            <p className="hint">Highest predicted lifetime value first (<code>tessera clv predict</code>, recomputed when it runs).</p>
+            <TopCustomers atRisk={false} testId="clv-top" />
+            <h2>High value, slipping away</h2>
+            <p className="hint">Of the top fifth by predicted value, those whose probability of still being active has fallen below one half: the first to win back.</p>
+            <TopCustomers atRisk={true} testId="clv-at-risk" />
           </>
         )}
       </Loaded>
