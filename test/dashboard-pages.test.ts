@@ -94,16 +94,23 @@ function cliJson(args: string[]): Promise<unknown> {
 }
 
 describe('the dashboard in a browser', () => {
-  it('shows each headline KPI tile with the total that tessera metrics --json gives', async () => {
+  it('opens on the latest 12 months against the 12 before, each headline KPI tile with the total and change that tessera metrics --json gives', async () => {
     const v = await visit('/');
     await v.page.waitForSelector('[data-testid=kpi-tile]');
     await settled(v.page);
     await shoot(v.page, 'overview');
-    const tiles = await v.page.$$eval('[data-testid=kpi-tile]', (els) => els.map((e) => ({ metric: e.getAttribute('data-metric') ?? '', value: e.getAttribute('data-value') })));
+    // The shop's data spans 2024 and 2025 (months [2024-01-01, 2026-01-01)): the overview opens on 2025, in its URL and its inputs.
+    const url = new URL(v.page.url());
+    expect([url.searchParams.get('from'), url.searchParams.get('to')]).toEqual(['2025-01-01', '2026-01-01']);
+    await expect(v.page.locator('input[type=date]').first().inputValue()).resolves.toBe('2025-01-01');
+    const tiles = await v.page.$$eval('[data-testid=kpi-tile]', (els) => els.map((e) => ({ metric: e.getAttribute('data-metric') ?? '', value: e.getAttribute('data-value'), text: e.textContent ?? '' })));
     expect(tiles.length).toBeGreaterThanOrEqual(4);
     for (const tile of tiles.filter((t) => t.value !== null).slice(0, 3)) {
-      const cli = (await cliJson(['metrics', tile.metric, '--grain', 'month'])) as { total: { value: number | null } };
+      const cli = (await cliJson(['metrics', tile.metric, '--grain', 'month', '--from', '2025-01-01', '--to', '2026-01-01'])) as { total: { value: number | null; change: number | null } };
       expect(tile.value, tile.metric).toBe(String(cli.total.value));
+      // Compared with 2024, which the opening period exists to allow.
+      expect(cli.total.change, tile.metric).not.toBeNull();
+      expect(tile.text, tile.metric).not.toMatch(/no comparison/);
     }
     await expect(v.page.getByRole('heading', { name: /Leading indicators/ }).count()).resolves.toBe(1);
     await expect(v.page.getByRole('heading', { name: /Lagging results/ }).count()).resolves.toBe(1);

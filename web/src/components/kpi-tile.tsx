@@ -1,4 +1,4 @@
-import type { CatalogEntry, MetricResult } from '../api/types.js';
+import type { CatalogEntry, CompareMode, MetricResult } from '../api/types.js';
 import type { ApiState } from '../api/use-api.js';
 import { formatChange, formatValue } from '../format.js';
 import { href } from '../router.js';
@@ -10,6 +10,9 @@ function changeTone(change: number | null | undefined, better: 'higher' | 'lower
   if (change === null || change === undefined || change === 0) return 'neutral';
   return (change > 0) === (better !== 'lower') ? 'good' : 'bad';
 }
+
+/** What a tile's change is measured against, in words. */
+const compareWords: Record<CompareMode, string> = { previous: 'vs the period before', 'last-year': 'vs a year earlier', baseline: 'vs the baseline' };
 
 /**
  * One headline KPI: value over the range, change against the comparison, sparkline, target status.
@@ -28,9 +31,12 @@ export function KpiTile({ entry, state, params }: { entry: CatalogEntry; state: 
             <p className="tile-value" data-testid="kpi-value">
               {formatValue(state.data.total.value, state.data.unit, { compact: true })}
             </p>
-            <p className={`tile-change ${changeTone(state.data.total.change, entry.better)}`}>
+            <p
+              className={`tile-change ${changeTone(state.data.total.change, entry.better)}`}
+              title={state.data.total.compare.start && state.data.total.compare.end ? `compared with [${state.data.total.compare.start}, ${state.data.total.compare.end})` : undefined}
+            >
               {formatChange(state.data.total.change)}
-              {state.data.total.change !== null && state.data.total.change !== undefined ? ' vs comparison' : ''}
+              {state.data.total.change !== null && state.data.total.change !== undefined ? ` ${compareWords[state.data.total.compare.mode]}` : ''}
             </p>
             <Sparkline values={state.data.series.map((p) => p.value)} />
             {status && <p className={`tile-target ${status}`}>{status === 'on_track' ? 'On track' : 'Off track'} against target</p>}

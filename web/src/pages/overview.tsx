@@ -1,5 +1,6 @@
 import { isLeading, useCatalog } from '../api/catalog.js';
 import type { CatalogEntry, MetricReport, MetricResult } from '../api/types.js';
+import { useEffect, useState } from 'react';
 import { useApi, type ApiState } from '../api/use-api.js';
 import { AlertsPanel } from '../components/alerts-panel.js';
 import { metricQuery, PeriodControls, periodParams, readPeriod } from '../components/controls.js';
@@ -54,11 +55,56 @@ function Tiles({ tiles, query, params, reload }: { tiles: CatalogEntry[]; query:
   );
 }
 
+/** Months from one first-of-month day to another (`YYYY-MM-DD`). */
+function monthsBetween(start: string, end: string): number {
+  const [sy = 0, sm = 0] = start.split('-').map(Number);
+  const [ey = 0, em = 0] = end.split('-').map(Number);
+  return (ey - sy) * 12 + (em - sm);
+}
+
+/** The first day of the month `n` months before `day` (`YYYY-MM-01`). */
+function monthsBefore(day: string, n: number): string {
+  const [y = 0, m = 0] = day.split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 1 - n, 1));
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The period the overview opens on: the latest 12 months of data against the 12 before (or 6, 3, 1 when the
+ * data is shorter), so that every tile has a comparison. Over all of the data, as the KPI pages open, there is
+ * never a period before it to compare with. `probe` is the KPI whose answer gives the data's span (undefined while
+ * the catalog loads, null for none). Undefined while that is read; null when the data spans too little for any
+ * (all of it then).
+ */
+function useOpeningPeriod(probe: string | null | undefined): { from: string; to: string } | null | undefined {
+  const span = useApi<MetricReport>(probe ? `/report?grain=month&metrics=${encodeURIComponent(probe)}` : null);
+  if (probe === undefined) return undefined;
+  if (probe === null || span.status === 'error') return null;
+  if (span.status === 'loading') return undefined;
+  const answer = span.data.metrics[0];
+  const total = answer && 'total' in answer ? answer.total : undefined;
+  const start = total && 'start' in total ? total.start : null;
+  const end = total && 'end' in total ? total.end : null;
+  if (!start || !end) return null;
+  const months = monthsBetween(start, end);
+  const n = [12, 6, 3, 1].find((k) => months >= 2 * k);
+  return n === undefined ? null : { from: monthsBefore(end, n), to: end };
+}
+
 export function OverviewPage({ reload }: { reload: number }) {
   const [query, setQuery] = useQueryState();
   const period = readPeriod(query);
   const catalog = useCatalog();
   const params = periodParams(period);
+  // Only a first visit without a period gets the opening one; once chosen (or found not to apply) the URL rules.
+  const [opened, setOpened] = useState(Boolean(period.from || period.to));
+  const first = catalog.status === 'ok' ? (headline(catalog.data)[0]?.id ?? null) : catalog.status === 'error' ? null : undefined;
+  const opening = useOpeningPeriod(opened ? null : first);
+  useEffect(() => {
+    if (opened || opening === undefined) return;
+    if (opening) setQuery(opening);
+    setOpened(true);
+  }, [opened, opening, setQuery]);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Overview</h1>
@@ -68,6 +114,7 @@ export function OverviewPage({ reload }: { reload: number }) {
         {(entries) => {
           const tiles = headline(entries);
           if (tiles.length === 0) return <Empty>The catalog has no KPIs yet.</Empty>;
+          if (!opened) return <Empty>Finding the latest months of data…</Empty>;
           return <Tiles tiles={tiles} query={metricQuery(period)} params={params} reload={reload} />;
         }}
       </Loaded>
