@@ -224,6 +224,45 @@ describe('the dashboard in a browser', () => {
     await expectCleanPage(v);
   });
 
+  it("opens a saved segment's page with its members, paged, and every member as CSV, as tessera segments members gives them", async () => {
+    const cli = (await cliJson(['segments', 'members', 'three-time-buyers'])) as { customers: number; members: { customer_id: string; email: string | null }[] };
+    expect(cli.customers).toBeGreaterThan(0);
+    const list = await visit('/segments');
+    await settled(list.page);
+    await list.page.locator('tr[data-segment="three-time-buyers"] th a').click();
+    await list.page.waitForSelector('[data-testid=segment-members] tbody tr');
+    await settled(list.page);
+    await shoot(list.page, 'segment');
+    expect(new URL(list.page.url()).pathname).toBe('/segments/three-time-buyers');
+    await expect(list.page.locator('[data-testid=segment-customers]').innerText()).resolves.toBe(cli.customers.toLocaleString('en-US'));
+    const shown = await list.page.$$eval('[data-testid=segment-members] tbody tr td.mono', (tds) => tds.map((td) => td.textContent ?? ''));
+    expect(shown).toEqual(cli.members.slice(0, 100).map((m) => m.customer_id));
+    const [download] = await Promise.all([list.page.waitForEvent('download'), list.page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
+    expect(csv[0]).toBe('customer_id,email');
+    expect(csv.slice(1)).toEqual(cli.members.map((m) => `${m.customer_id},${m.email ?? ''}`));
+    await expectCleanPage(list);
+  });
+
+  it('pages through a segment of more than 100 members', async () => {
+    const file = join(dir, 'buyers.yaml');
+    await writeFile(file, 'id: buyers\nname: Buyers\nrule: { fact: orders, op: gte, value: 1 }\n');
+    expect((await runCli(['segments', 'create', file], { dataDir })).exitCode).toBe(0);
+    const cli = (await cliJson(['segments', 'members', 'buyers'])) as { customers: number; members: { customer_id: string }[] };
+    expect(cli.customers).toBeGreaterThan(100);
+    const v = await visit('/segments/buyers');
+    await v.page.waitForSelector('[data-testid=segment-members] tbody tr');
+    const ids = () => v.page.$$eval('[data-testid=segment-members] tbody tr td.mono', (tds) => tds.map((td) => td.textContent ?? ''));
+    expect(await ids()).toEqual(cli.members.slice(0, 100).map((m) => m.customer_id));
+    await v.page.getByRole('button', { name: 'Next 100' }).click();
+    await v.page.waitForURL('**/segments/buyers?offset=100');
+    await settled(v.page);
+    await v.page.waitForSelector('[data-testid=segment-members] tbody tr');
+    expect(await ids()).toEqual(cli.members.slice(100, 200).map((m) => m.customer_id));
+    expect(new URL(v.page.url()).searchParams.get('offset')).toBe('100');
+    await expectCleanPage(v);
+  });
+
   it("saves a KPI's target from its page, as tessera benchmarks list then shows it", async () => {
     const v = await visit('/kpi/aov');
     await v.page.waitForSelector('[data-testid=benchmark-target]');

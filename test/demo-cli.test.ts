@@ -86,6 +86,13 @@ describe('tessera demo', () => {
       expect(await fit.json()).toMatchObject({ calibration_end: '2025-06-30', holdout: { start: '2025-07-01' } });
       const scored = await fetch(`${server.url}/api/v1/clv/predictions?limit=1`, { headers: { authorization: `Bearer ${token ?? ''}` } });
       expect(((await scored.json()) as { customers: unknown[] }).customers).toHaveLength(1);
+      // The segments of examples/segments/ are there, evaluated.
+      const segments = await fetch(`${server.url}/api/v1/segments`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+      const examples = (await readdir(join(process.cwd(), 'examples', 'segments'))).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+      expect(((await segments.json()) as { segments: { id: string }[] }).segments.map((x) => x.id).sort()).toEqual(examples.sort());
+      const repeat = await fetch(`${server.url}/api/v1/segments/repeat-buyers/history`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+      const snapshots = ((await repeat.json()) as { snapshots: { customers: number }[] }).snapshots;
+      expect(snapshots.at(-1)?.customers).toBeGreaterThan(0);
     } finally {
       await server.stop();
     }

@@ -1,9 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { generateShop, SHOP_TIME_ZONE, writeShop, type ShopSummary } from '../demo/index.js';
 import { importFile, importRates, importSegmentFile, retryNoRate } from '../ingest/index.js';
 import { refreshFacts } from '../metrics/index.js';
 import { fitClv, predictClv } from '../predict/index.js';
+import { refreshMemberships, saveSegment } from '../segments/index.js';
 import { sql } from '../store/index.js';
 import type { Workspace } from './workspace.js';
 
@@ -34,14 +37,27 @@ function sixMonthsBefore(day: string): string {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 6, 0)).toISOString().slice(0, 10);
 }
 
+/** examples/segments/, two folders up from both src/server (tsx) and dist/server (built). */
+const examplesDir = fileURLToPath(new URL('../../examples/segments/', import.meta.url));
+
+/** The segments a user is shown in examples/segments/, as `tessera segments create FILE` would read them. */
+function exampleSegments(): { name: string; definition: unknown }[] {
+  if (!existsSync(examplesDir)) return [];
+  return readdirSync(examplesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ name: f.replace(/\.yaml$/, ''), definition: parseYaml(readFileSync(join(examplesDir, f), 'utf8')) as unknown }));
+}
+
 /** Marks a data directory as holding the demo shop of a seed and size, so `tessera demo` starts at once the next time. */
 const markerFile = (dataDir: string): string => join(dataDir, 'demo.json');
 
 /**
  * Generates the demo shop and imports it the way a user would import their own shop's files: rates
  * first, then the site's Segment events, the orders export and the CRM export (their local times in
- * the shop's zone), then identity resolution, the metric facts, and the customer-value model with its
- * predictions (the dashboard's value page has nothing to show without them). Imports are idempotent, so an
+ * the shop's zone), then identity resolution, the metric facts, the customer-value model with its
+ * predictions (the dashboard's value page has nothing to show without them), and the segments of
+ * examples/segments/ with their first membership. Imports are idempotent, so an
  * interrupted load is finished by running it again.
  */
 export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<DemoLoad> {
@@ -77,6 +93,10 @@ export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<Dem
     // A shop of a few dozen people may hold too few repeat buyers to fit; the rest of the demo stands without it.
     say(`the customer-value model was not fitted: ${(err as Error).message}`);
   }
+  const examples = exampleSegments();
+  say(`creating the example segments (${examples.map((e) => e.name).join(', ')})`);
+  for (const { definition } of examples) await saveSegment(ws.store, definition, { replace: true });
+  await refreshMemberships(ws.store, ws.config.workspace);
   const profiles = await ws.store.query<{ n: number }>(sql`SELECT count(DISTINCT customer_id) AS n FROM customer_map`);
   const result: DemoLoad = {
     loaded: true,

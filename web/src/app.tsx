@@ -6,6 +6,7 @@ import { CustomerPage } from './pages/customer.js';
 import { CustomersPage } from './pages/customers.js';
 import { DataPage } from './pages/data.js';
 import { OverviewPage } from './pages/overview.js';
+import { SegmentPage } from './pages/segment.js';
 import { SegmentsPage } from './pages/segments.js';
 import { useLocation } from './router.js';
 import { clearToken, onTokenChange, readToken } from './token.js';
@@ -31,6 +32,8 @@ function Page({ path, reload }: { path: string; reload: number }) {
   if (kpi?.[1]) return <KpiPage key={kpi[1]} id={decodeURIComponent(kpi[1])} reload={reload} />;
   const customer = /^\/customers\/([^/]+)$/.exec(path);
   if (customer?.[1]) return <CustomerPage key={customer[1]} id={decodeURIComponent(customer[1])} />;
+  const segment = /^\/segments\/([^/]+)$/.exec(path);
+  if (segment?.[1]) return <SegmentPage key={segment[1]} id={decodeURIComponent(segment[1])} />;
   switch (path) {
     case '/':
       return <OverviewPage reload={reload} />;
@@ -61,9 +64,9 @@ function Shell() {
   const reload = useMetricsTick();
   const live = useLiveStatus();
   useEffect(() => {
-    document.title = `Tessera · ${nav.find((n) => n.to === path)?.label ?? (path.startsWith('/kpi/') ? 'KPI' : 'Customer')}`;
+    document.title = `Tessera · ${nav.find((n) => n.to === path)?.label ?? (path.startsWith('/kpi/') ? 'KPI' : path.startsWith('/segments/') ? 'Segment' : 'Customer')}`;
   }, [path]);
-  const section = path.startsWith('/kpi/') ? '/' : path.startsWith('/customers/') ? '/customers' : path;
+  const section = path.startsWith('/kpi/') ? '/' : path.startsWith('/customers/') ? '/customers' : path.startsWith('/segments/') ? '/segments' : path;
   return (
     <>
       <a className="skip" href="#main">

@@ -53,6 +53,24 @@ export interface SegmentSummary {
   size?: number;
 }
 
+/** `GET /api/v1/segments/:id`: a saved segment as `segments show --json` prints it, with today's size. */
+export interface SegmentShow {
+  id: string;
+  name: string;
+  description?: string;
+  rule: unknown;
+  as_of: string;
+  customers: number;
+}
+
+/** `GET /api/v1/segments/:id/members`: a page of members (`customers` counts them all). */
+export interface SegmentMembers {
+  segment: string;
+  as_of: string;
+  customers: number;
+  members: { customer_id: string; email: string | null }[];
+}
+
 /** A condition of a rule segment as the builder writes it. */
 export interface SegmentRule {
   field: string;

@@ -192,7 +192,9 @@ export function SegmentsPage() {
               <tbody>
                 {segments.map((s) => (
                   <tr key={s.id} data-segment={s.id}>
-                    <th scope="row">{s.name}</th>
+                    <th scope="row">
+                      <Link to={`/segments/${encodeURIComponent(s.id)}`}>{s.name}</Link>
+                    </th>
                     <td>
                       <SizeOverTime key={`${s.id}-${saved}`} id={s.id} />
                     </td>
