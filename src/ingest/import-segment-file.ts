@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
+import { recordImportEnd, recordImportStart } from './import-record.js';
 import { dropRepeatedRejections } from './import-rejections.js';
 import { decodeLatin1Line } from './import-utf8.js';
 import { rejectionLine } from './log-record.js';
@@ -37,7 +38,8 @@ export interface SegmentImportOptions {
  * Imports an NDJSON file of Segment messages with the same validation, standardization, dedup and
  * quarantine as HTTP. Lines are staged in a private file and written in bulk, so the counts in the
  * summary are this file's own even while a server takes traffic. A line that is not JSON is
- * quarantined with its file and line; the rest still imports.
+ * quarantined with its file and line; the rest still imports. The import is recorded in `imports`
+ * (the import history), as mapped imports are.
  */
 export async function importSegmentFile(
   store: Store,
@@ -46,6 +48,19 @@ export async function importSegmentFile(
   options: SegmentImportOptions,
   progress?: ProgressFn,
 ): Promise<ImportSummary> {
+  const importId = randomUUID();
+  await recordImportStart(store, { id: importId, file: path, format: 'segment', source: options.source, startedAt: new Date() });
+  try {
+    const summary = await stageAndWrite(store, ingestor, path, options, progress);
+    await recordImportEnd(store, importId, summary);
+    return summary;
+  } catch (err) {
+    await recordImportEnd(store, importId, { error: (err as Error).message }).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, options: SegmentImportOptions, progress?: ProgressFn): Promise<ImportSummary> {
   const name = basename(path);
   const started = new Date();
   const summary: ImportSummary = { file: path, rowsRead: 0, accepted: 0, written: 0, duplicates: 0, quarantined: {} };

@@ -29,7 +29,7 @@ function cohortOption(cohorts: CohortView[], by: CohortReport['cohort_by']) {
     tooltip: { position: 'top', formatter: (p: { value: [number, number, number] }) => `${cohorts[p.value[1]]?.cohort ?? ''}${by === 'source' ? ' (source)' : ''}, month +${p.value[0]}: ${p.value[2]} %` },
     xAxis: { ...(base.xAxis as object), type: 'category', name: 'months after first order', nameLocation: 'middle', nameGap: 28, data: Array.from({ length: maxK + 1 }, (_, k) => String(k)) },
     yAxis: { type: 'category', data: cohorts.map((c) => c.cohort), inverse: true },
-    visualMap: { min: 0, max: Math.max(1, ...data.map((d) => d[2] ?? 0)), calculable: true, orient: 'horizontal', left: 'center', bottom: 0, textStyle: { color: cssColor('--text-muted') }, inRange: { color: [cssColor('--heat-low'), cssColor('--heat-high')] } },
+    visualMap: { min: 0, max: Math.max(1, ...data.map((d) => d[2] ?? 0)), calculable: true, orient: 'horizontal', left: 0, bottom: 0, itemHeight: 120, textStyle: { color: cssColor('--text-muted') }, inRange: { color: [cssColor('--heat-low'), cssColor('--heat-high')] } },
     series: [{ type: 'heatmap', data, label: { show: cohorts.length <= 24 && maxK <= 24, fontSize: 9 } }],
   };
 }
@@ -155,8 +155,9 @@ function segmentOption(rfm: RfmReport) {
   const base = baseOption();
   return {
     ...base,
-    grid: { left: 130, right: 80, top: 30, bottom: 24 },
-    legend: { ...(base.legend as object), data: ['customers', 'revenue'] },
+    // The revenue axis runs along the top, so the legend sits below the bars, clear of its labels.
+    grid: { left: 130, right: 80, top: 30, bottom: 56 },
+    legend: { ...(base.legend as object), data: ['customers', 'revenue'], top: 'auto', bottom: 0 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     yAxis: { type: 'category', data: segments.map((s) => s.name), inverse: true },
     xAxis: [
