@@ -310,17 +310,20 @@ describe('the dashboard in a browser', () => {
     await expectCleanPage(v);
   });
 
-  it('lists every identifier of a merged customer on its page', async () => {
+  it('lists every identifier of a merged customer on its page, titled by their name', async () => {
     const events = await readFile(join(dir, 'files', 'events.ndjson'), 'utf8');
     const email = /"email":"([^"]+)"/.exec(events)?.[1];
     expect(email).toBeTruthy();
-    const profile = (await cliJson(['profile', `email:${email!.toLowerCase()}`])) as { customer_id: string; identifiers: { type: string; value: string }[] };
+    const profile = (await cliJson(['profile', `email:${email!.toLowerCase()}`])) as { customer_id: string; identifiers: { type: string; value: string }[]; traits: Record<string, unknown> };
     expect(profile.identifiers.length).toBeGreaterThan(1);
     const v = await visit(`/customers/${encodeURIComponent(profile.customer_id)}`);
     await settled(v.page);
     await shoot(v.page, 'customer');
     const shown = await v.page.$$eval('[data-testid=identifiers] tr[data-identifier]', (rows) => rows.map((r) => r.getAttribute('data-identifier')));
     expect(shown.sort()).toEqual(profile.identifiers.map((i) => `${i.type}:${i.value}`).sort());
+    const { first_name: first, last_name: last, email: traitEmail } = profile.traits;
+    const title = first || last ? [first, last].filter(Boolean).join(' ') : String(traitEmail ?? profile.identifiers.find((i) => i.type === 'email')?.value);
+    await expect(v.page.locator('#page-title').innerText()).resolves.toBe(title);
     await expectCleanPage(v);
   });
 });

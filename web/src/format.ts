@@ -71,10 +71,16 @@ export function formatTime(value: string | number | Date | null | undefined): st
   return Number.isNaN(d.getTime()) ? String(value) : dateTime.format(d);
 }
 
-/** Any trait value, shown as text. */
+/** Any trait value, shown as text: an object of plain values (an address, a consent state) as `key: value` pairs. */
 export function formatAny(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return decimal.format(value);
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.every(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))) {
+      return entries.map(([k, v]) => `${k}: ${v === null ? '—' : typeof v === 'number' ? decimal.format(v) : String(v)}`).join(', ');
+    }
+  }
   return JSON.stringify(value);
 }

@@ -159,16 +159,25 @@ function Standing({ id }: { id: string }) {
   );
 }
 
+/** What a person calls the customer: their name from the traits, else an email, else nothing (the id is shown). */
+function displayName(p: Profile): string | null {
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const name = text(p.traits['name']) ?? ([text(p.traits['first_name']), text(p.traits['last_name'])].filter(Boolean).join(' ') || null);
+  return name ?? text(p.traits['email']) ?? p.identifiers.find((i) => i.type === 'email')?.value ?? null;
+}
+
 export function CustomerPage({ id }: { id: string }) {
   const state = useApi<Profile>(`/profiles/${encodeURIComponent(id)}`);
+  const name = state.status === 'ok' ? displayName(state.data) : null;
   return (
     <section aria-labelledby="page-title">
       <p className="crumbs">
         <Link to="/customers">Customers</Link> › customer
       </p>
-      <h1 id="page-title" className="mono">
-        {id}
+      <h1 id="page-title" className={name ? undefined : 'mono'}>
+        {name ?? id}
       </h1>
+      {name && state.status === 'ok' && <p className="mono muted">{state.data.customer_id}</p>}
       <Loaded state={state} what="this customer">
         {(p) => (
           <div className="columns">
