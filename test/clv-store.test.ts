@@ -67,6 +67,8 @@ const messages: Message[] = [
   { type: 'identify', userId: 'u8', traits: { email: 'zoe@example.com' }, timestamp: '2024-02-01T10:00:00.000Z', messageId: 'id-u8-a' },
   { type: 'identify', userId: 'u8', traits: { email: 'anna@example.com' }, timestamp: '2024-03-01T10:00:00.000Z', messageId: 'id-u8-b' },
   { type: 'identify', userId: 'u7', traits: { email: 'ben@example.com' }, timestamp: '2024-01-03T10:00:00.000Z', messageId: 'id-u7' },
+  // u9 signed up and never ordered: a customer the model does not score.
+  { type: 'identify', userId: 'u9', traits: { email: 'cleo@example.com' }, timestamp: '2024-02-03T10:00:00.000Z', messageId: 'id-u9' },
 ];
 
 let fx: Fixture;
@@ -212,7 +214,11 @@ describe('the customer-value read API', () => {
     expect(byId.json()).toMatchObject({ customer_id: ids['u1'], frequency: 2, recency: 31, age: 110, monetary: 25 });
     const missing = await get('/api/v1/clv/predictions?customer_id=user:nobody', keys.readKey);
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect(missing.json()).toMatchObject({ error: { code: 'not_found', message: 'no customer user:nobody: check the id or identifier' } });
+    // A customer who never ordered is told apart from a missing run or a wrong id.
+    const unscored = await get('/api/v1/clv/predictions?customer_id=user:u9', keys.readKey);
+    expect(unscored.statusCode).toBe(404);
+    expect(unscored.json()).toMatchObject({ error: { message: expect.stringMatching(/not scored: the model scores customers with an order, and they had none by 2024-04-20/) } });
   });
 
   it('pages through predictions by CLV and rejects unknown query parameters', async () => {

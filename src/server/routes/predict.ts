@@ -30,6 +30,14 @@ export const PredictionsQuery = z
 export const RecommendationsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }).strict();
 
 
+/** Why a customer has no stored prediction, in the words a person can act on. */
+async function whyUnscored(store: Store, asked: string, customerId: string | undefined): Promise<string> {
+  if (customerId === undefined) return `no customer ${asked}: check the id or identifier`;
+  const run = await readPredictionRun(store);
+  if (!run) return `no customer is scored yet: run tessera clv fit, then tessera clv predict`;
+  return `customer ${asked} is not scored: the model scores customers with an order, and they had none by ${run.as_of}`;
+}
+
 /**
  * The customer-value read API: the latest fit (`clv fit --json`), stored predictions (the rows
  * of `clv predict --json`) and recommendations (`recs --json`).
@@ -49,7 +57,7 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRoutesD
     if (q.customer_id !== undefined) {
       const customerId = await findCustomerId(store, q.customer_id);
       const prediction = customerId === undefined ? undefined : await readPrediction(store, customerId);
-      if (!prediction) throw new TesseraError('not_found', `no prediction for customer ${q.customer_id}: run tessera clv predict, or check the id`);
+      if (!prediction) throw new TesseraError('not_found', await whyUnscored(store, q.customer_id, customerId));
       return prediction;
     }
     const customers = await readPredictions(store, { limit: q.limit, offset: q.offset, highValueAtRisk: q.high_value_at_risk === 'true' });
