@@ -6,6 +6,8 @@ import { AlertsPanel } from '../components/alerts-panel.js';
 import { metricQuery, PeriodControls, periodParams, readPeriod } from '../components/controls.js';
 import { KpiTile } from '../components/kpi-tile.js';
 import { Empty, Loaded } from '../components/status.js';
+import { workspace } from '../format.js';
+import { openingPeriod, todayIn } from '../opening-period.js';
 import { useQueryState } from '../router.js';
 
 /** The overview's KPIs: those the catalog marks as headline, else the first few series KPIs. */
@@ -55,23 +57,9 @@ function Tiles({ tiles, query, params, reload }: { tiles: CatalogEntry[]; query:
   );
 }
 
-/** Months from one first-of-month day to another (`YYYY-MM-DD`). */
-function monthsBetween(start: string, end: string): number {
-  const [sy = 0, sm = 0] = start.split('-').map(Number);
-  const [ey = 0, em = 0] = end.split('-').map(Number);
-  return (ey - sy) * 12 + (em - sm);
-}
-
-/** The first day of the month `n` months before `day` (`YYYY-MM-01`). */
-function monthsBefore(day: string, n: number): string {
-  const [y = 0, m = 0] = day.split('-').map(Number);
-  const d = new Date(Date.UTC(y, m - 1 - n, 1));
-  return d.toISOString().slice(0, 10);
-}
-
 /**
- * The period the overview opens on: the latest 12 months of data against the 12 before (or 6, 3, 1 when the
- * data is shorter), so that every tile has a comparison. Over all of the data, as the KPI pages open, there is
+ * The period the overview opens on (`openingPeriod`): the latest 12 complete months of data against the 12
+ * before, so that every tile has a comparison. Over all of the data, as the KPI pages open, there is
  * never a period before it to compare with. `probe` is the KPI whose answer gives the data's span (undefined while
  * the catalog loads, null for none). Undefined while that is read; null when the data spans too little for any
  * (all of it then).
@@ -85,10 +73,7 @@ function useOpeningPeriod(probe: string | null | undefined): { from: string; to:
   const total = answer && 'total' in answer ? answer.total : undefined;
   const start = total && 'start' in total ? total.start : null;
   const end = total && 'end' in total ? total.end : null;
-  if (!start || !end) return null;
-  const months = monthsBetween(start, end);
-  const n = [12, 6, 3, 1].find((k) => months >= 2 * k);
-  return n === undefined ? null : { from: monthsBefore(end, n), to: end };
+  return start && end ? openingPeriod({ start, end }, todayIn(workspace.reportingTimezone)) : null;
 }
 
 export function OverviewPage({ reload }: { reload: number }) {
