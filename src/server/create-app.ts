@@ -51,7 +51,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.ingest.maxBatchBytes,
     // The front of the server takes thousands of small batches a second; keep-alive lets SDKs reuse sockets.
     keepAliveTimeout: 65_000,
-    // request.ip (recorded as context.ip) and request.protocol read X-Forwarded-* only from these proxies.
+    // request.ip (recorded as context.ip) reads X-Forwarded-For only from these proxies.
     trustProxy: trustedProxies(deps.config.server.trustProxy),
   });
   app.setErrorHandler(handleError);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { join } from 'node:path';
 import { generateShop, SHOP_TIME_ZONE, writeShop, type ShopSummary } from '../demo/index.js';
 import { importFile, importRates, importSegmentFile, retryNoRate } from '../ingest/index.js';
 import { refreshFacts } from '../metrics/index.js';
@@ -41,12 +41,12 @@ function sixMonthsBefore(day: string): string {
 const examplesDir = fileURLToPath(new URL('../../examples/segments/', import.meta.url));
 
 /** The segments a user is shown in examples/segments/, as `tessera segments create FILE` would read them. */
-function exampleSegments(): { name: string; definition: unknown }[] {
+function exampleSegments(): { file: string; definition: unknown }[] {
   if (!existsSync(examplesDir)) return [];
   return readdirSync(examplesDir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .map((f) => ({ name: f.replace(/\.yaml$/, ''), definition: parseYaml(readFileSync(join(examplesDir, f), 'utf8')) as unknown }));
+    .map((file) => ({ file, definition: parseYaml(readFileSync(join(examplesDir, file), 'utf8')) as unknown }));
 }
 
 /** Marks a data directory as holding the demo shop of a seed and size, so `tessera demo` starts at once the next time. */
@@ -94,9 +94,11 @@ export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<Dem
     say(`the customer-value model was not fitted: ${(err as Error).message}`);
   }
   const examples = exampleSegments();
-  say(`creating the example segments (${examples.map((e) => e.name).join(', ')})`);
-  for (const { definition } of examples) await saveSegment(ws.store, definition, { replace: true });
-  await refreshMemberships(ws.store, ws.config.workspace);
+  if (examples.length > 0) {
+    say(`creating the example segments (${examples.map((e) => e.file).join(', ')})`);
+    for (const { definition } of examples) await saveSegment(ws.store, definition, { replace: true });
+    await refreshMemberships(ws.store, ws.config.workspace);
+  }
   const profiles = await ws.store.query<{ n: number }>(sql`SELECT count(DISTINCT customer_id) AS n FROM customer_map`);
   const result: DemoLoad = {
     loaded: true,

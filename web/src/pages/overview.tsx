@@ -1,6 +1,6 @@
+import { useEffect, useState } from 'react';
 import { isLeading, useCatalog } from '../api/catalog.js';
 import type { CatalogEntry, MetricReport, MetricResult } from '../api/types.js';
-import { useEffect, useState } from 'react';
 import { useApi, type ApiState } from '../api/use-api.js';
 import { AlertsPanel } from '../components/alerts-panel.js';
 import { metricQuery, PeriodControls, periodParams, readPeriod } from '../components/controls.js';
