@@ -44,16 +44,25 @@ describe('tessera generate', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/--start must be a day/);
+    const demo = await runCli(['demo', '--start', '2025-02-30', '--no-serve'], { dataDir: join(root, 'demo-bad') });
+    expect(demo.exitCode).toBe(1);
+    expect(demo.stderr).toMatch(/--start must be a day such as 2024-01-01, not "2025-02-30"/);
   });
 });
 
 describe('tessera demo', () => {
   it('loads the demo shop once, then serves it with a read token that opens the API', async () => {
     const data = join(root, 'demo-data');
+    const before = new Date();
     const first = await runCli(['demo', '--customers', '80', '--no-serve', '--json'], { dataDir: data, timeoutMs: 120_000 });
     expect(first.exitCode, first.stderr).toBe(0);
-    const load = JSON.parse(first.stdout) as { loaded: boolean; events: number; orders: number; profiles: number };
+    const load = JSON.parse(first.stdout) as { loaded: boolean; events: number; orders: number; profiles: number; start: string; end: string };
     expect(load.loaded).toBe(true);
+    // Without --start the shop's 24 months end where this month begins, so "today" is the shop's present.
+    const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)).toISOString().slice(0, 10);
+    expect([monthStart(before), monthStart(new Date())]).toContain(load.end);
+    const end = new Date(`${load.end}T00:00:00Z`);
+    expect(load.start).toBe(new Date(Date.UTC(end.getUTCFullYear() - 2, end.getUTCMonth(), 1)).toISOString().slice(0, 10));
     expect(load.events).toBeGreaterThan(1000);
     expect(load.orders).toBeGreaterThan(0);
     expect(load.profiles).toBeGreaterThan(0);
@@ -63,13 +72,16 @@ describe('tessera demo', () => {
     const exp = await runCli(['events', 'export', '--out', exported], { dataDir: data });
     expect(exp.exitCode, exp.stderr).toBe(0);
     const source = (await readFile(join(data, 'demo-source', 'events.ndjson'), 'utf8')).split('\n').filter(Boolean).length;
-    const ids = new Set((await readFile(exported, 'utf8')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { messageId: string }).messageId));
+    const messages = (await readFile(exported, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { messageId: string; timestamp: string });
+    const ids = new Set(messages.map((m) => m.messageId));
     expect(source).toBe(load.events);
+    const times = messages.map((m) => m.timestamp).sort();
+    expect((times[0] ?? '').slice(0, 10) >= load.start && (times.at(-1) ?? '') < `${load.end}T00:00:00Z`).toBe(true);
     expect(ids.size).toBeGreaterThanOrEqual(source);
 
     const server = await startServe(data, { command: ['demo', '--customers', '80'], timeoutMs: 60_000 });
     try {
-      expect(server.stderr()).toMatch(/already holds this demo shop/);
+      expect(server.stderr()).toContain(`already holds this demo shop (80 people, seed 42, dated ${load.start} up to ${load.end})`);
       const deadline = Date.now() + 10_000;
       while (!/#token=/.test(server.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const token = /#token=(\S+)/.exec(server.stderr())?.[1];
@@ -83,7 +95,9 @@ describe('tessera demo', () => {
       // The value page has a model to show: fitted with the shop's last six months held out, and every buyer scored.
       const fit = await fetch(`${server.url}/api/v1/clv`, { headers: { authorization: `Bearer ${token ?? ''}` } });
       expect(fit.status).toBe(200);
-      expect(await fit.json()).toMatchObject({ calibration_end: '2025-06-30', holdout: { start: '2025-07-01' } });
+      const calibrationEnd = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 6, 0)).toISOString().slice(0, 10);
+      const holdoutStart = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 6, 1)).toISOString().slice(0, 10);
+      expect(await fit.json()).toMatchObject({ calibration_end: calibrationEnd, holdout: { start: holdoutStart } });
       const scored = await fetch(`${server.url}/api/v1/clv/predictions?limit=1`, { headers: { authorization: `Bearer ${token ?? ''}` } });
       expect(((await scored.json()) as { customers: unknown[] }).customers).toHaveLength(1);
       // The segments of examples/segments/ are there, evaluated.

@@ -39,4 +39,4 @@ export { customerColumns, orderColumns, rateColumns, truthColumns } from './reco
 /** Placeholder identifiers that identify nobody and that truth.csv leaves out. */
 export { blockedIdentifiers } from './truth.js';
 /** The IANA zone of the times without an offset in orders.csv and customers.csv. */
-export { SHOP_TIME_ZONE } from './time.js';
+export { monthsEndingBefore, SHOP_TIME_ZONE } from './time.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatShopTime, isoTimestamp, newYorkOffsetMinutes, parseDay } from './time.js';
+import { formatShopTime, isoTimestamp, monthsEndingBefore, newYorkOffsetMinutes, parseDay } from './time.js';
 
 const newYork = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'America/New_York',
@@ -44,5 +44,14 @@ describe('shop time', () => {
     expect(() => parseDay('2024-02-30')).toThrow(/start must be a date/);
     expect(() => parseDay('yesterday')).toThrow(/start must be a date/);
     expect(parseDay('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+  });
+});
+
+describe('monthsEndingBefore', () => {
+  it('starts the window so that it ends where the current month begins', () => {
+    expect(monthsEndingBefore(Date.parse('2026-12-01T00:00:00Z'), 24)).toBe('2024-12-01');
+    expect(monthsEndingBefore(Date.parse('2026-12-31T23:59:59.999Z'), 24)).toBe('2024-12-01');
+    expect(monthsEndingBefore(Date.parse('2026-03-15T12:00:00Z'), 3)).toBe('2025-12-01');
+    expect(monthsEndingBefore(Date.parse('2026-01-01T00:00:00Z'), 1)).toBe('2025-12-01');
   });
 });

@@ -73,3 +73,13 @@ export function formatShopTime(ms: number): string {
   const local = new Date(ms + newYorkOffsetMinutes(ms) * MINUTE_MS).toISOString();
   return `${local.slice(0, 10)} ${local.slice(11, 19)}`;
 }
+
+/**
+ * The first day of a shop of `months` whole months that ends where the month of `nowMs` begins:
+ * 2026-12-01 (any time that day or later in the month) and 24 give 2024-12-01. A demo of data that
+ * stopped a year ago shows every customer lapsed, so `tessera demo` ends its shop at the last complete month.
+ */
+export function monthsEndingBefore(nowMs: number, months: number): string {
+  const now = new Date(nowMs);
+  return isoDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1));
+}

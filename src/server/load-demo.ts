@@ -13,6 +13,8 @@ import type { Workspace } from './workspace.js';
 export interface DemoOptions {
   customers: number;
   seed: number;
+  /** The shop's first day, YYYY-MM-DD (default 2024-01-01); it runs for 24 months. */
+  start?: string;
   /** Where the shop's source files are written (default DATA/demo-source). */
   sourceDir?: string;
   /** Called with a line of progress for the person waiting. */
@@ -24,6 +26,9 @@ export interface DemoLoad {
   loaded: boolean;
   customers: number;
   seed: number;
+  /** The shop's first day and the day after its last (YYYY-MM-DD). */
+  start: string;
+  end: string;
   sourceDir: string;
   events: number;
   orders: number;
@@ -68,10 +73,13 @@ export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<Dem
   const marker = markerFile(ws.config.dataDir);
   if (existsSync(marker)) {
     const previous = JSON.parse(readFileSync(marker, 'utf8')) as DemoLoad;
+    // The shop stays as it was loaded, even when a later month would start it later: a second shop
+    // with the same ids on other days would be skipped as duplicates, message by message.
     if (previous.customers === options.customers && previous.seed === options.seed) return { ...previous, loaded: false, seconds: 0 };
   }
-  say(`generating the demo shop: ${options.customers} people, seed ${options.seed} → ${sourceDir}`);
-  const shop: ShopSummary = await writeShop(generateShop({ customers: options.customers, seed: options.seed }), sourceDir);
+  const start = options.start ?? '2024-01-01';
+  say(`generating the demo shop: ${options.customers} people, seed ${options.seed}, 24 months from ${start} → ${sourceDir}`);
+  const shop: ShopSummary = await writeShop(generateShop({ customers: options.customers, seed: options.seed, start }), sourceDir);
   const file = (name: string) => join(sourceDir, name);
   say('importing rates.csv');
   await importRates(ws.store, file('rates.csv'));
@@ -104,6 +112,8 @@ export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<Dem
     loaded: true,
     customers: options.customers,
     seed: options.seed,
+    start: shop.start,
+    end: shop.end,
     sourceDir,
     events: shop.events,
     orders: shop.orders,

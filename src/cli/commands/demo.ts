@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
+import { monthsEndingBefore } from '../../demo/index.js';
 import { createApiKey } from '../../privacy/index.js';
 import { loadDemo, type CommandRunner, type DemoLoad, type Workspace } from '../../server/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+import { requireDay } from '../parse-day.js';
 import { parseCount } from '../parse-int.js';
 import { serveUntilSignal } from './serve.js';
 
@@ -11,15 +13,18 @@ interface DemoFlags {
   port?: number;
   customers: number;
   seed: number;
+  start?: string;
   source?: string;
   serve: boolean;
   json?: boolean;
 }
 
 function describeLoad(load: DemoLoad): string {
+  // A marker written before the shop's dates were recorded has none.
+  const period = (load.start as string | undefined) === undefined ? '' : `, dated ${load.start} up to ${load.end}`;
   return load.loaded
-    ? `demo shop loaded in ${load.seconds}s: ${load.events} events, ${load.orders} orders, ${load.profiles} profiles\n`
-    : `the data directory already holds this demo shop (${load.customers} people, seed ${load.seed})\n`;
+    ? `demo shop loaded in ${load.seconds}s: ${load.events} events, ${load.orders} orders, ${load.profiles} profiles${period}\n`
+    : `the data directory already holds this demo shop (${load.customers} people, seed ${load.seed}${period})\n`;
 }
 
 /** `tessera demo`: generate the demo shop, import it, and serve the dashboard on it. */
@@ -30,6 +35,7 @@ export function registerDemo(program: Command, ctx: CliContext, serverRunner: (w
     .option('--port <port>', 'port to listen on (default 8080, or TESSERA_PORT)', parseCount)
     .option('--customers <n>', 'people in the demo shop', parseCount, 5000)
     .option('--seed <n>', 'seed of the generator', parseCount, 42)
+    .option('--start <day>', 'first day of the shop\'s 24 months, YYYY-MM-DD (default: the 24 months before this one)')
     .option('--source <dir>', 'where to write the shop\'s source files (default DATA/demo-source)')
     .option('--no-serve', 'load the demo shop and exit')
     .option('--json', 'with --no-serve: print what was loaded as JSON')
@@ -40,6 +46,8 @@ export function registerDemo(program: Command, ctx: CliContext, serverRunner: (w
       const options = {
         customers: flags.customers,
         seed: flags.seed,
+        // Data that runs up to this month, so that "as of today" means the shop's present.
+        start: flags.start === undefined ? monthsEndingBefore(Date.now(), 24) : requireDay('--start', flags.start),
         ...(flags.source ? { sourceDir: resolve(ctx.cwd, flags.source) } : {}),
         progress: (line: string) => ctx.io.err(`${line}\n`),
       };

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
 import { generateShop, writeShop } from '../../demo/index.js';
 import { printJson, type CliContext } from '../context.js';
+import { requireDay } from '../parse-day.js';
 import { parseCount } from '../parse-int.js';
 
 /** `tessera generate`: the demo shop's source files, without importing them. */
@@ -17,7 +18,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     .requiredOption('--out <dir>', 'directory to write the files to')
     .option('--json', 'print what was written as JSON')
     .action(async (flags: { customers: number; seed: number; start: string; months: number; out: string; json?: boolean }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(flags.start)) throw new TesseraError('invalid_argument', `--start must be a day such as 2024-01-01, not "${flags.start}"`);
+      requireDay('--start', flags.start);
       if (flags.customers < 1 || flags.months < 1) throw new TesseraError('invalid_argument', '--customers and --months must be at least 1');
       const out = resolve(ctx.cwd, flags.out);
       const summary = await writeShop(generateShop({ customers: flags.customers, seed: flags.seed, start: flags.start, months: flags.months }), out);
