@@ -17,3 +17,16 @@ export interface CustomerPrediction {
   readonly high_value: boolean;
   readonly high_value_at_risk: boolean;
 }
+
+/** A prediction as a page of them lists it (`GET /api/v1/clv/predictions`): with one email, so that a person can tell the customers apart. */
+export type ListedPrediction = CustomerPrediction & { readonly email: string | null };
+
+/** `GET /api/v1/clv/predictions` without `customer_id`: a page, highest CLV first, and the run it comes from. */
+export interface PredictionPage {
+  customers: ListedPrediction[];
+  limit: number;
+  offset: number;
+  /** The day the predictions were made as of, and their horizon; null before any `clv predict`. */
+  as_of: string | null;
+  horizon_days: number | null;
+}

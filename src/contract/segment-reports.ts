@@ -90,3 +90,23 @@ export type CohortReport =
       /** One row per acquisition source; month offsets count from each customer's first order. */
       cohorts: SourceCohort[];
     };
+
+/** A member of a segment as its pages and exports list it. */
+export interface SegmentMember {
+  customer_id: string;
+  email: string | null;
+}
+
+/** `segments members ID --json`, `GET /api/v1/segments/:id/members`: a page of members; `customers` counts them all. */
+export interface SegmentMembersReport {
+  segment: string;
+  as_of: string;
+  customers: number;
+  members: SegmentMember[];
+}
+
+/** What `segments show ID --json` and `GET /api/v1/segments/:id` add to the stored definition: its size at a day's end, or now. */
+export interface SegmentSize {
+  as_of: string;
+  customers: number;
+}

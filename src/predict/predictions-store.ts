@@ -1,9 +1,9 @@
-import type { CustomerPrediction } from '../contract/index.js';
+import type { CustomerPrediction, ListedPrediction } from '../contract/index.js';
 import { sql, type AppendValue, type Store } from '../store/index.js';
 
 // One customer's stored prediction, as `clv predict --json` and the API print it: the shape is
 // part of the API (the dashboard reads it), so it lives in contract/.
-export type { CustomerPrediction };
+export type { CustomerPrediction, ListedPrediction };
 
 /** Where the predictions came from. */
 export interface PredictionRun {
@@ -97,9 +97,6 @@ export async function readPredictionRun(store: Store): Promise<{ as_of: string; 
   const row = rows[0];
   return row ? { as_of: row.as_of, horizon_days: Number(row.horizon_days) } : undefined;
 }
-
-/** A prediction as a page of them lists it: with one email, so that a person can tell the customers apart. */
-export type ListedPrediction = CustomerPrediction & { readonly email: string | null };
 
 /** Stored predictions, highest CLV first. */
 export async function readPredictions(store: Store, options: { limit: number; offset?: number; highValueAtRisk?: boolean }): Promise<ListedPrediction[]> {

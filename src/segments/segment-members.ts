@@ -1,15 +1,12 @@
-import type { WorkspaceConfig } from '../contract/index.js';
+import type { SegmentMember, WorkspaceConfig } from '../contract/index.js';
 import { refreshFacts } from '../metrics/index.js';
 import { sql, type Sql, type Store } from '../store/index.js';
 import { asOfDay, today, type AsOf } from './as-of.js';
 import { ruleRelation } from './compile-rule.js';
 import { Rule, parseOrThrow } from './rule-definition.js';
 
-/** A member as exports and the API list them. */
-export interface SegmentMember {
-  customer_id: string;
-  email: string | null;
-}
+// A member as exports and the API list them: the shape lives in contract/, which the dashboard reads too.
+export type { SegmentMember };
 
 /** Where a rule is evaluated: the end of a given day, or now (event windows end now, facts as of today). */
 export function evaluationPoint(workspace: WorkspaceConfig, day?: string, now = new Date()): AsOf {

@@ -1,4 +1,4 @@
-import type { WorkspaceConfig } from '../contract/index.js';
+import type { SegmentMembersReport, SegmentSize, WorkspaceConfig } from '../contract/index.js';
 import { refreshFacts } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import { countMembers, evaluationPoint, listMembers, type SegmentMember } from './segment-members.js';
@@ -13,20 +13,14 @@ export async function segmentsListReport(store: Store): Promise<{ segments: Stor
 }
 
 /** `segments show ID --json`, `GET /api/v1/segments/:id`: the definition and its size now (or at the end of a day). */
-export async function segmentShowReport(store: Store, workspace: WorkspaceConfig, id: string, day?: string): Promise<StoredSegment & { as_of: string; customers: number }> {
+export async function segmentShowReport(store: Store, workspace: WorkspaceConfig, id: string, day?: string): Promise<StoredSegment & SegmentSize> {
   const segment = await getSegment(store, id);
   await refreshFacts(store, workspace);
   const asOf = evaluationPoint(workspace, day);
   return { ...segment, as_of: asOf.day, customers: await countMembers(store, segment.rule, asOf) };
 }
 
-export interface MembersReport {
-  segment: string;
-  as_of: string;
-  /** All members, whatever the page. */
-  customers: number;
-  members: SegmentMember[];
-}
+export type MembersReport = SegmentMembersReport;
 
 /** `segments members ID --json`, `GET /api/v1/segments/:id/members`. */
 export async function segmentMembersReport(store: Store, workspace: WorkspaceConfig, id: string, options: { day?: string; limit?: number; offset?: number } = {}): Promise<MembersReport> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { TesseraError, type TesseraConfig } from '../../contract/index.js';
+import { TesseraError, type PredictionPage, type TesseraConfig } from '../../contract/index.js';
 import { findCustomerId } from '../../identity/index.js';
 import { readLatestFit, readPrediction, readPredictionRun, readPredictions, recommendCustomer, recommendProduct } from '../../predict/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
@@ -63,7 +63,8 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRoutesD
     const customers = await readPredictions(store, { limit: q.limit, offset: q.offset, highValueAtRisk: q.high_value_at_risk === 'true' });
     // The run's day and horizon say what "expected purchases" and "clv" count (null before any run).
     const run = await readPredictionRun(store);
-    return { customers, limit: q.limit, offset: q.offset, as_of: run?.as_of ?? null, horizon_days: run?.horizon_days ?? null };
+    const page: PredictionPage = { customers, limit: q.limit, offset: q.offset, as_of: run?.as_of ?? null, horizon_days: run?.horizon_days ?? null };
+    return page;
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/recommendations/products/:id', { onRequest }, async (request) => {

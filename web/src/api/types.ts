@@ -1,12 +1,12 @@
 // The /api/v1 shapes the dashboard reads (product.md "JSON that other programs rely on"); the server owns them.
 
-import type { CustomerPrediction, Dimension, Grain, MetricUnit } from '../../../src/contract/index.js';
+import type { Dimension, Grain, MetricUnit, SegmentSize } from '../../../src/contract/index.js';
 
 // The KPI answers' shapes are the engine's own, from contract/.
 export type { BenchmarkStatus, BreakdownResult, CompareMode, Dimension, Grain, MetricReport, MetricResult, SeriesPoint, TotalPoint } from '../../../src/contract/index.js';
 // Alerts are the activation module's, declared in contract/.
 export type { Cohort, CohortReport, RetentionSegment, RfmReport, SegmentRetentionReport } from '../../../src/contract/index.js';
-export type { DataSource, ImportRecord } from '../../../src/contract/index.js';
+export type { DataSource, ImportRecord, ListedPrediction, PredictionPage, SegmentMembersReport as SegmentMembers } from '../../../src/contract/index.js';
 export type { Alert, CustomerPrediction, Profile, ProfileIdentifier, ProfileMatch, ProfileSearch, Timeline } from '../../../src/contract/index.js';
 export type Unit = MetricUnit;
 
@@ -53,23 +53,8 @@ export interface SegmentSummary {
   size?: number;
 }
 
-/** `GET /api/v1/segments/:id`: a saved segment as `segments show --json` prints it, with today's size. */
-export interface SegmentShow {
-  id: string;
-  name: string;
-  description?: string;
-  rule: unknown;
-  as_of: string;
-  customers: number;
-}
-
-/** `GET /api/v1/segments/:id/members`: a page of members (`customers` counts them all). */
-export interface SegmentMembers {
-  segment: string;
-  as_of: string;
-  customers: number;
-  members: { customer_id: string; email: string | null }[];
-}
+/** `GET /api/v1/segments/:id`: a saved segment as `segments show --json` prints it, with its size; its rule is shown as it is. */
+export type SegmentShow = { id: string; name: string; description?: string; rule: unknown } & SegmentSize;
 
 /** A condition of a rule segment as the builder writes it. */
 export interface SegmentRule {
@@ -78,8 +63,6 @@ export interface SegmentRule {
   value: string | number;
 }
 
-/** A row of `GET /api/v1/clv/predictions` (a page, highest CLV first): the prediction and one email of the customer. */
-export type ListedPrediction = CustomerPrediction & { email: string | null };
 
 /** `GET /api/v1/clv`: the latest `tessera clv fit`, with its holdout report when it had a holdout. */
 export interface HoldoutRow {

@@ -1,4 +1,4 @@
-import type { ListedPrediction } from '../api/types.js';
+import type { PredictionPage } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { formatCount, formatMoney, formatValue } from '../format.js';
 import { Link } from './link.js';
@@ -6,7 +6,7 @@ import { Empty, Loaded } from './status.js';
 
 /** Customers by predicted lifetime value, from `tessera clv predict`: who is worth the most, and who of them is slipping away. */
 export function TopCustomers({ atRisk, testId }: { atRisk: boolean; testId: string }) {
-  const state = useApi<{ customers: ListedPrediction[]; as_of: string | null; horizon_days: number | null }>(`/clv/predictions?limit=10${atRisk ? '&high_value_at_risk=true' : ''}`);
+  const state = useApi<PredictionPage>(`/clv/predictions?limit=10${atRisk ? '&high_value_at_risk=true' : ''}`);
   return (
     <Loaded state={state} what="the predictions">
       {({ customers, as_of: asOf, horizon_days: horizon }) =>
