@@ -175,11 +175,9 @@ describe('the tessera CLI while tessera serve holds the data directory', () => {
     server = await startServe(dataDir);
 
     // keys create goes through the server: the new key works there at once.
-    const started = Date.now();
+    // A CLI that opened the data directory itself would fail on DuckDB's lock, which the server holds.
     const created = await cli('keys', 'create', '--name', 'shop');
     expect(created.exitCode, created.stderr).toBe(0);
-    // A CLI that waited for DuckDB's lock instead of going through the server would take 15 s and fail.
-    expect(Date.now() - started).toBeLessThan(10_000);
     const writeKey = created.stdout.trim();
     expect(writeKey).toMatch(/^tsk_w_/);
     const readKey = (await cli('keys', 'create', '--name', 'api', '--kind', 'read')).stdout.trim();

@@ -65,6 +65,7 @@ describe('migration 9: external ids in a column of their own', () => {
       expect(customerOf('email', 'ann@example.com')).toBe(customerOf('shop', 'C-77'));
       expect(customerOf('anon', 'device-9')).toBe(customerOf('shop', 'C-77'));
       expect(customerOf('anon', 'device-4')).toBe(customerOf('shop', 'C-77'));
+      expect(customerOf('anon', 'device-3')).toBeDefined();
       expect(customerOf('anon', 'device-3')).not.toBe(customerOf('shop', 'C-77'));
     } finally {
       await ws.close();
