@@ -32,7 +32,7 @@ beforeAll(async () => {
     identify({ messageId: 'm3', anonymousId: 'a1', userId: 'u-1', traits: { email: 'two@example.com' }, timestamp: at(2) }),
     identify({ messageId: 'm4', anonymousId: 'a1', userId: 'u-1', traits: { email: 'three@example.com' }, timestamp: at(3) }),
     identify({ messageId: 'm5', anonymousId: 'b1', userId: 'u-2', traits: { email: 'test@test.com' }, timestamp: at(4) }),
-    identify({ messageId: 'm6', anonymousId: 'b2', userId: 'u-3', traits: { email: 'test@test.com' }, timestamp: at(5) }),
+    identify({ messageId: 'm6', anonymousId: 'b2', userId: 'u-3', traits: { email: 'test@test.com', phone: '(212) 555-0100' }, timestamp: at(5) }),
   ];
   await writeFile(join(dir, 'events.ndjson'), toNdjson(messages));
   const imported = await cli('import', 'events.ndjson', '--format', 'segment');
@@ -61,6 +61,41 @@ describe('tessera identity', () => {
     expect(keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')))).toEqual(['anon:a1', 'email:one@example.com', 'email:three@example.com', 'user:u-1']);
     expect((await cli('identity', 'unsplit', 'email:two@example.com', '--from', 'user:u-1', '--json')).exitCode).toBe(0);
     expect(keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')))).toEqual(before);
+  });
+
+  it('undoes every split of an identifier when unsplit names no other end, and says when there is nothing to undo', async () => {
+    const before = keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')));
+    expect((await cli('identity', 'split', 'email:Two@Example.com', '--from', 'user:u-1')).exitCode).toBe(0);
+    expect(keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')))).not.toContain('email:two@example.com');
+    const undone = await cli('identity', 'unsplit', 'email:two@example.com');
+    expect(undone.exitCode, undone.stderr).toBe(0);
+    expect(keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')))).toEqual(before);
+    // Lifted for good: a rebuild reads no split back.
+    expect((await cli('identity', 'rebuild')).exitCode).toBe(0);
+    expect(keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')))).toEqual(before);
+    const again = await cli('identity', 'unsplit', 'email:two@example.com');
+    expect(again.exitCode).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(/no split names email:two@example\.com: there is nothing to undo/);
+  });
+
+  it('finds a customer by a phone written as people write it, read in the workspace region as imports read it', async () => {
+    for (const typed of ['phone:(212) 555-0100', 'phone:212-555-0100', 'phone:+1 212 555 0100']) {
+      const found = await cli('profile', typed, '--json');
+      expect(found.exitCode, `${typed}: ${found.stderr}`).toBe(0);
+      expect(keysOf(jsonOf<ProfileJson>(found)), typed).toContain('user:u-3');
+    }
+    const explained = jsonOf<{ customerId: string | null }>(await cli('identity', 'explain', 'phone:(212) 555-0100', '--json'));
+    expect(explained.customerId).toBe(jsonOf<ProfileJson & { customer_id: string }>(await cli('profile', 'user:u-3', '--json')).customer_id);
+  });
+
+  it('says how to write an identifier that has no type, and which types exist for one nobody has', async () => {
+    const bare = await cli('profile', 'one@example.com');
+    expect(bare.exitCode).toBe(1);
+    expect(bare.stderr).toMatch(/no customer one@example\.com: give a customer id, or an identifier written type:value/);
+    const unknown = await cli('profile', 'mail:one@example.com');
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toMatch(/no identifier of type mail is known: the types are anon, email, phone, user/);
   });
 
   it('exports every profile, one JSON line a customer, placeholders linking nobody', async () => {

@@ -13,6 +13,7 @@ import { assignmentRows, type AssignmentRow } from './read-graph.js';
 import { eventIdentifiersQuery, eventTimeSpans, firstEventOfEachIdentifierSet, toObservations, type ObservationOptions, type PackedEventIdentifiers } from './observations-query.js';
 import { writeAssignmentsCsv } from './assignments-csv.js';
 import { prefetched } from './prefetched.js';
+import { standardIdentifier } from './profile.js';
 import { removeSplit, splitIdentifier } from './split.js';
 import { normalizePhoneDigits } from './identifier.js';
 
@@ -53,6 +54,8 @@ export interface IdentityServiceOptions {
   rebuildSpans?: number;
   /** Told when the graph file cannot be written: the graph in memory and the map stay right, a start is slower. */
   warn?: (details: object, message: string) => void;
+  /** The workspace's default region (ISO 3166 alpha-2): a phone a person looks up without its country code is read in it, as imports read it. */
+  phoneRegion?: string;
 }
 
 /**
@@ -122,6 +125,11 @@ export class IdentityService {
     return this.serialize(() => this.refreshNow(false, options.keepGraph === true));
   }
 
+  /** The region a looked-up phone without a country code is read in. */
+  get phoneRegion(): string | undefined {
+    return this.options.phoneRegion;
+  }
+
   /** Whether the graph is in memory (built by a refresh that needed it, or by graph()). */
   get hasGraph(): boolean {
     return this.state !== undefined;
@@ -150,27 +158,38 @@ export class IdentityService {
     return this.serialize(async () => {
       await this.refreshNow(false, true);
       const state = this.state as IdentityState;
-      const result = splitIdentifier(state, identifier, from ? { from } : {});
-      await this.store.run(sql`INSERT INTO identity_splits VALUES (${identifier}, ${from ?? null}, ${new Date()})`);
+      const [x, y] = [this.typed(identifier), from === undefined ? undefined : this.typed(from)];
+      const result = splitIdentifier(state, x, y === undefined ? {} : { from: y });
+      await this.store.run(sql`INSERT INTO identity_splits VALUES (${x}, ${y ?? null}, ${new Date()})`);
       await this.writeResult(result);
       return result;
     });
   }
 
-  /** Removes a split, letting the observations merge the customers again. */
+  /** Removes a split (with `from`, that link's; without, every split naming the identifier), letting the observations merge the customers again. */
   unsplit(identifier: string, from?: string): Promise<ApplyResult> {
     return this.serialize(async () => {
       await this.refreshNow(false, true);
       const state = this.state as IdentityState;
-      const result = removeSplit(state, identifier, from ? { from } : {});
-      await this.store.run(
-        from
-          ? sql`DELETE FROM identity_splits WHERE (identifier = ${identifier} AND from_identifier = ${from}) OR (identifier = ${from} AND from_identifier = ${identifier})`
-          : sql`DELETE FROM identity_splits WHERE identifier = ${identifier} AND from_identifier IS NULL`,
-      );
+      const [x, y] = [this.typed(identifier), from === undefined ? undefined : this.typed(from)];
+      const result = removeSplit(state, x, y === undefined ? {} : { from: y });
+      // Recorded splits are compared in the graph's canonical form, whatever form they were typed in.
+      const canonical = (key: string | null) => (key === null || !key.includes(':') ? key : state.table.canonicalKey(key));
+      const [cx, cy] = [canonical(x), y === undefined ? undefined : canonical(y)];
+      const recorded = await this.store.query<{ identifier: string; from_identifier: string | null }>(sql`SELECT identifier, from_identifier FROM identity_splits`);
+      for (const r of recorded) {
+        const [a, b] = [canonical(r.identifier), canonical(r.from_identifier)];
+        const named = cy === undefined ? a === cx || b === cx : (a === cx && b === cy) || (a === cy && b === cx);
+        if (named) await this.store.run(sql`DELETE FROM identity_splits WHERE identifier = ${r.identifier} AND from_identifier IS NOT DISTINCT FROM ${r.from_identifier}`);
+      }
       await this.writeResult(result);
       return result;
     });
+  }
+
+  /** An identifier as a person typed it, in the form the log holds it (phones in E.164 in the workspace's region). */
+  private typed(identifier: string): string {
+    return standardIdentifier(identifier, this.options.phoneRegion);
   }
 
   private async refreshNow(forceWrite = false, needGraph = false): Promise<RefreshResult> {

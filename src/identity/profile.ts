@@ -4,6 +4,7 @@ import { explainIdentifier, type IdentifierExplanation } from './explain.js';
 import type { IdentityService } from './identity-service.js';
 import { customerEventsQuery } from './profile-events.js';
 import { readComputedTraits, toComputed, type CustomerIdentifierLists } from './profile-traits.js';
+import { normalizePhone } from '../ingest/index.js';
 import { normalizePhoneDigits } from './identifier.js';
 
 // The shapes are part of the API (the dashboard reads them): they live in contract/.
@@ -11,19 +12,43 @@ export type { Profile, ProfileIdentifier };
 
 const identifierTypes = ['user', 'email', 'phone', 'anon'] as const;
 
-/** `email:…`, `user:…`, `anon:…`, `phone:…`, any `type:value`, or a customer id. */
-export async function findCustomerId(store: Store, identifier: string): Promise<string | undefined> {
+/**
+ * An identifier as a person types it, in the form ingestion stores it: an email trimmed and lower-cased, a
+ * phone in E.164 read in the workspace's region (`phone:(212) 555-0100` is `phone:+12125550100` in the US),
+ * or its digits when it does not parse. Anything without a `type:` is returned as it is (a customer id).
+ */
+export function standardIdentifier(identifier: string, phoneRegion?: string): string {
   const colon = identifier.indexOf(':');
+  if (colon <= 0) return identifier;
+  const type = identifier.slice(0, colon);
+  let value = identifier.slice(colon + 1);
+  if (type === 'email') value = value.trim().toLowerCase();
+  if (type === 'phone') value = (phoneRegion === undefined ? undefined : normalizePhone(value, phoneRegion)) ?? normalizePhoneDigits(value) ?? value;
+  return `${type}:${value}`;
+}
+
+/** `email:…`, `user:…`, `anon:…`, `phone:…`, any `type:value`, or a customer id. */
+export async function findCustomerId(store: Store, identifier: string, phoneRegion?: string): Promise<string | undefined> {
+  const key = standardIdentifier(identifier, phoneRegion);
+  const colon = key.indexOf(':');
   if (colon > 0) {
-    const type = identifier.slice(0, colon);
-    let value = identifier.slice(colon + 1);
-    if (type === 'email') value = value.trim().toLowerCase();
-    if (type === 'phone') value = normalizePhoneDigits(value) ?? value;
-    const rows = await store.query<{ customer_id: string }>(sql`SELECT customer_id FROM customer_map WHERE type = ${type} AND value = ${value} LIMIT 1`);
+    const rows = await store.query<{ customer_id: string }>(sql`SELECT customer_id FROM customer_map WHERE type = ${key.slice(0, colon)} AND value = ${key.slice(colon + 1)} LIMIT 1`);
     if (rows[0]) return rows[0].customer_id;
   }
   const rows = await store.query<{ customer_id: string }>(sql`SELECT customer_id FROM customer_map WHERE customer_id = ${identifier} LIMIT 1`);
   return rows[0]?.customer_id;
+}
+
+/** The customer of an identifier, or not_found saying what is wrong: no such customer, no `type:`, or a type nobody has. */
+export async function requireCustomerId(store: Store, identifier: string, phoneRegion?: string): Promise<string> {
+  const customerId = await findCustomerId(store, identifier, phoneRegion);
+  if (customerId !== undefined) return customerId;
+  const colon = identifier.indexOf(':');
+  if (colon <= 0) throw new TesseraError('not_found', `no customer ${identifier}: give a customer id, or an identifier written type:value (email:…, phone:…, user:…, anon:…)`);
+  const type = identifier.slice(0, colon);
+  const types = (await store.query<{ type: string }>(sql`SELECT DISTINCT type FROM customer_map ORDER BY type`)).map((r) => r.type);
+  if (types.length > 0 && !types.includes(type)) throw new TesseraError('not_found', `no identifier of type ${type} is known: the types are ${types.join(', ')}`);
+  throw new TesseraError('not_found', `no customer has the identifier ${standardIdentifier(identifier, phoneRegion)}`);
 }
 
 /** A customer's identifiers of the types that events carry in columns, to narrow scans of its events. */
@@ -68,8 +93,7 @@ export function foldTraits(
 /** Builds the single customer view of the customer an identifier resolves to. */
 export async function readProfile(store: Store, identity: IdentityService, identifier: string): Promise<Profile> {
   const state = await identity.graph();
-  const customerId = await findCustomerId(store, identifier);
-  if (!customerId) throw new TesseraError('not_found', `no customer has the identifier ${identifier}`);
+  const customerId = await requireCustomerId(store, identifier, identity.phoneRegion);
   const members = await store.query<{ type: string; value: string }>(
     sql`SELECT type, value FROM customer_map WHERE customer_id = ${customerId} ORDER BY type, value`,
   );
@@ -103,7 +127,7 @@ export async function readProfile(store: Store, identity: IdentityService, ident
  */
 export async function explainProfile(store: Store, identity: IdentityService, identifier: string): Promise<IdentifierExplanation> {
   const state = await identity.graph();
-  let key = identifier;
+  let key = standardIdentifier(identifier, identity.phoneRegion);
   if (!identifier.includes(':')) {
     const rows = await store.query<{ type: string; value: string }>(sql`SELECT type, value FROM customer_map WHERE customer_id = ${identifier} ORDER BY type, value LIMIT 1`);
     const first = rows[0];

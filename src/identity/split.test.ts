@@ -61,6 +61,21 @@ describe('split', () => {
     expect(customerOf(state, 'email:x@y.z')).not.toBe(customerOf(state, 'user:u1'));
   });
 
+  it('lifts every split naming the identifier when no other end is given, and refuses when none does', () => {
+    const state = rebuild(history);
+    const merged = customerOf(state, 'user:u1');
+    splitIdentifier(state, 'email:agent@shop.example', { from: 'user:u1' });
+    splitIdentifier(state, 'anon:a4', { from: 'email:agent@shop.example' });
+    expect(customerOf(state, 'anon:a4')).not.toBe(merged);
+    const undone = removeSplit(state, 'email:agent@shop.example');
+    expect(state.rules.forbidden.links).toEqual([]);
+    expect(customerOf(state, 'anon:a4')).toBe(merged);
+    expect(undone.touchedCustomers).toContain(merged);
+    expect(readMergeLog(state)).toEqual(readMergeLog(rebuild(history)));
+    expect(() => removeSplit(state, 'email:agent@shop.example')).toThrow(/no split names email:agent@shop\.example: there is nothing to undo/);
+    expect(() => removeSplit(state, 'anon:a1', { from: 'user:u1' })).toThrow(/no split names anon:a1 and user:u1/);
+  });
+
   it('refuses to split an identifier it has never seen', () => {
     expect(() => splitIdentifier(rebuild(history), 'user:nobody')).toThrow(TesseraError);
     expect(() => splitIdentifier(rebuild(history), 'user:u1', { from: 'user:u1' })).toThrow(/two different/);

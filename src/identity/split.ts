@@ -16,22 +16,32 @@ function changeForbidden(state: IdentityState, identifier: string | Identifier, 
   if (x === y) throw new TesseraError('invalid_argument', 'a split needs two different identifiers');
   const table = state.table;
   const xKey = table.key(x);
+  const yKey = y < 0 ? undefined : table.key(y);
   const forbidden = state.rules.forbidden;
+  const names = (link: readonly [string, string], key: string) => link[0] === key || link[1] === key;
   let identifiers = forbidden.identifiers;
   let links = forbidden.links;
-  if (y < 0) {
-    identifiers = add ? [...identifiers, xKey] : identifiers.filter((k) => k !== xKey);
+  // The identifiers whose customers are recomputed: the split one and the other end of every link that changes.
+  const ends = [x];
+  if (add) {
+    if (yKey === undefined) identifiers = [...identifiers, xKey];
+    else links = [...links, [xKey, yKey]];
+    if (y >= 0) ends.push(y);
   } else {
-    const yKey = table.key(y);
-    links = add
-      ? [...links, [xKey, yKey]]
-      : links.filter(([a, b]) => !((a === xKey && b === yKey) || (a === yKey && b === xKey)));
+    // Without `from`, every split that names the identifier goes: its isolation and each link kept apart.
+    const removed = yKey === undefined ? links.filter((l) => names(l, xKey)) : links.filter((l) => names(l, xKey) && names(l, yKey));
+    const isolated = yKey === undefined && identifiers.includes(xKey);
+    if (removed.length === 0 && !isolated) {
+      throw new TesseraError('invalid_argument', `no split names ${xKey}${yKey === undefined ? '' : ` and ${yKey}`}: there is nothing to undo (tessera identity explain ${xKey} shows its links)`);
+    }
+    if (isolated) identifiers = identifiers.filter((k) => k !== xKey);
+    links = links.filter((l) => !removed.includes(l));
+    for (const [a, b] of removed) ends.push(requireIdentifier(state, a === xKey ? b : a));
   }
   const tracker = new ChangeTracker(state);
-  tracker.noteBefore(x);
-  tracker.noteBefore(y);
+  for (const end of ends) tracker.noteBefore(end);
   state.setForbidden({ identifiers, links });
-  const replayed = replayComponents(state, y < 0 ? [x] : [x, y], tracker);
+  const replayed = replayComponents(state, [...new Set(ends)], tracker);
   return tracker.finish(0, replayed);
 }
 
@@ -44,7 +54,10 @@ export function splitIdentifier(state: IdentityState, identifier: string | Ident
   return changeForbidden(state, identifier, options, true);
 }
 
-/** Removes a split recorded by splitIdentifier (same arguments), letting the observations merge the customers again. */
+/**
+ * Removes a split recorded by splitIdentifier, letting the observations merge the customers again: with `from`,
+ * the link between the two; without, every split that names the identifier. Nothing to remove is an error.
+ */
 export function removeSplit(state: IdentityState, identifier: string | Identifier, options: SplitOptions = {}): ApplyResult {
   return changeForbidden(state, identifier, options, false);
 }

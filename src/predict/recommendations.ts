@@ -2,7 +2,7 @@ import { TesseraError, type ModelsConfig, type WorkspaceConfig } from '../contra
 import { refreshFacts } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import { basketLines } from './basket-query.js';
-import { findCustomerId } from '../identity/index.js';
+import { requireCustomerId } from '../identity/index.js';
 import { buildRecommender, recommendForCustomer, recommendForProduct, type BasketLine, type CustomerRecommendations, type ProductRecommendations, type Recommender } from './recommender.js';
 
 /** The minimums the rules were mined with, printed beside every answer. */
@@ -50,7 +50,6 @@ export async function recommendCustomer(
   limit = 5,
 ): Promise<CustomerRecommendations & { settings: RecommendationSettings }> {
   const { model, settings } = await loadRecommender(store, workspace, models);
-  const customerId = await findCustomerId(store, identifier);
-  if (!customerId) throw new TesseraError('not_found', `no customer has the identifier ${identifier}`);
+  const customerId = await requireCustomerId(store, identifier, workspace.defaultRegion);
   return { ...recommendForCustomer(model, customerId, limit), settings };
 }

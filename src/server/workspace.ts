@@ -31,6 +31,7 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
   const identityLogger = logger.child({ component: 'identity' });
   const identity = new IdentityService(store, config.identity, {
     graphFile: identityGraphFile(config.dataDir),
+    phoneRegion: config.workspace.defaultRegion,
     tmpDir: join(config.dataDir, 'tmp'),
     warn: (details, message) => identityLogger.warn(details, message),
   });

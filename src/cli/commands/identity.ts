@@ -24,16 +24,17 @@ export function registerIdentity(program: Command, ctx: CliContext): void {
   for (const [name, undo] of [['split', false], ['unsplit', true]] as const) {
     identity
       .command(name)
-      .description(undo ? 'remove a split, letting the events merge the customers again' : 'undo a wrong merge: keep an identifier apart (from one other identifier, or from everything)')
+      .description(undo ? 'remove a split (with --from, that link\'s; without, every split naming the identifier), letting the events merge the customers again' : 'undo a wrong merge: keep an identifier apart (from one other identifier, or from everything)')
       .argument('<identifier>', 'type:value')
-      .option('--from <identifier>', 'the other identifier of the wrong link (without it, the identifier links to nothing)')
+      .option('--from <identifier>', undo ? 'the other identifier of the split link' : 'the other identifier of the wrong link (without it, the identifier links to nothing)')
       .option('--json', 'print JSON')
       .action(async (identifier: string, opts: { from?: string; json?: boolean }, cmd: Command) => {
         const result = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) =>
           undo ? ws.identity.unsplit(identifier, opts.from) : ws.identity.split(identifier, opts.from),
         );
         if (opts.json) return printJson(ctx.io, result);
-        ctx.io.err(`${name}: ${result.touchedCustomers.length} customers recomputed (${result.touchedCustomers.join(', ')})\n`);
+        const n = result.touchedCustomers.length;
+        ctx.io.err(`${name}: ${n} customer${n === 1 ? '' : 's'} recomputed (${result.touchedCustomers.join(', ')})\n`);
       });
   }
   identity

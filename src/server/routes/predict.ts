@@ -55,7 +55,7 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRoutesD
   app.get('/api/v1/clv/predictions', { onRequest }, async (request) => {
     const q = parseInput(PredictionsQuery, request.query);
     if (q.customer_id !== undefined) {
-      const customerId = await findCustomerId(store, q.customer_id);
+      const customerId = await findCustomerId(store, q.customer_id, config.workspace.defaultRegion);
       const prediction = customerId === undefined ? undefined : await readPrediction(store, customerId);
       if (!prediction) throw new TesseraError('not_found', await whyUnscored(store, q.customer_id, customerId));
       return prediction;
