@@ -79,6 +79,14 @@ describe('tessera segments and cohorts', () => {
     expect(again.stderr).toMatch(/--replace/);
   });
 
+  it('names a misspelt fact in a segment file, with exit 1 and one line on stderr', async () => {
+    await writeFile(join(dir, 'bad.yaml'), ['id: big-spenders', 'name: Big spenders', 'rule:', '  all:', '    - { fact: revnue, op: gte, value: 5 }', ''].join('\n'));
+    const result = await cli('segments', 'create', 'bad.yaml');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^error: segment definition at rule\.all\.0\.fact: unknown fact "revnue" \(known facts: orders, revenue, /);
+  });
+
   it('prints the cohort table as one JSON document', async () => {
     const doc = jsonOf(await cli('cohorts', '--json')) as { cohorts: { cohort: string; retention: (number | null)[] }[] };
     expect(doc.cohorts[0]?.cohort).toBe('2023-03');

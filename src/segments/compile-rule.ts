@@ -144,13 +144,9 @@ function compileFact(rule: FactCondition, ctx: RuleContext, f: SegmentFunctions)
     const has = sql`c.key IN (SELECT customer_key FROM ${measures} m)`;
     return rule.op === 'exists' ? has : sql`NOT ${has}`;
   }
-  if (['contains', 'not_contains', 'starts_with', 'ends_with'].includes(rule.op)) {
-    throw new TesseraError('validation_failed', `fact ${rule.fact} does not take ${rule.op}: use eq, neq, gt, gte, lt, lte, in, not_in`);
-  }
+  // The definition's schema has checked the operator and the type of every value for this fact.
   const numeric = numericFacts[rule.fact];
   if (numeric) {
-    const values = Array.isArray(rule.value) ? rule.value : [rule.value];
-    if (!values.every((v) => typeof v === 'number')) throw new TesseraError('validation_failed', `fact ${rule.fact} compares with numbers`);
     const expr = numeric(f, ctx.asOf);
     const cond = compareNumber(expr, rule);
     // Customers with no order have 0 orders and 0 revenue (no aov, no days since): include them when 0 passes.
@@ -158,10 +154,6 @@ function compileFact(rule: FactCondition, ctx: RuleContext, f: SegmentFunctions)
     return zeroPasses ? sql`NOT (c.key IN (SELECT customer_key FROM ${measures} m WHERE NOT (${cond})))` : sql`c.key IN (SELECT customer_key FROM ${measures} m WHERE ${cond})`;
   }
   const column = rule.fact === 'first_order' ? sql`m.first_day` : sql`m.last_day`;
-  const values = Array.isArray(rule.value) ? rule.value : [rule.value];
-  if (!values.every((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))) {
-    throw new TesseraError('validation_failed', `fact ${rule.fact} compares with dates written YYYY-MM-DD`);
-  }
   const asDate = (v: Scalar) => sql`CAST(${String(v)} AS DATE)`;
   return sql`c.key IN (SELECT customer_key FROM ${measures} m WHERE ${compareWith(column, rule, asDate)})`;
 }
@@ -218,7 +210,7 @@ function compileBought(rule: BoughtCondition, ctx: RuleContext, f: SegmentFuncti
 
 /**
  * A model score of the latest `tessera clv predict` (clv_predictions, keyed by customer id): numbers
- * compare as numbers, the two flags with eq/neq true or false. A customer without a prediction
+ * compare as numbers, the two flags with true or false. A customer without a prediction
  * matches only `not_exists`.
  */
 function compilePrediction(rule: PredictionCondition): Sql {
@@ -227,14 +219,7 @@ function compilePrediction(rule: PredictionCondition): Sql {
     const has = sql`c.id IN (SELECT customer_id FROM clv_predictions p WHERE ${column} IS NOT NULL)`;
     return rule.op === 'exists' ? has : sql`NOT ${has}`;
   }
-  const flag = rule.prediction === 'high_value' || rule.prediction === 'high_value_at_risk';
-  const values = Array.isArray(rule.value) ? rule.value : [rule.value];
-  if (!['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in'].includes(rule.op)) {
-    throw new TesseraError('validation_failed', `prediction ${rule.prediction} does not take ${rule.op}: use eq, neq, gt, gte, lt, lte, in, not_in`);
-  }
-  if (!values.every((v) => typeof v === (flag ? 'boolean' : 'number'))) {
-    throw new TesseraError('validation_failed', `prediction ${rule.prediction} compares with ${flag ? 'true or false' : 'numbers'}`);
-  }
+  // The definition's schema has checked the operator and that flags compare with booleans, scores with numbers.
   return sql`c.id IN (SELECT customer_id FROM clv_predictions p WHERE ${compareWith(column, rule, (v) => sql`${v}`)})`;
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { TesseraError } from '../contract/index.js';
 import { RFM_SEGMENT_NAMES } from './rfm-score.js';
+import { arityMessage, conditionErrorMap, kindMessage, opMessage, valueTypeMessage } from './rule-messages.js';
+import { CONDITION_KINDS, CountOp, FACTS, ITEM_FIELDS, PREDICTIONS, ValueOp, isRecord, opsFor, subjectOf, type ConditionKind, type ValueType } from './rule-vocabulary.js';
 
 // Rule segments as data (conventions: definitions are validated JSON/YAML, never code). The
 // compiler (compile-rule.ts) turns a rule into SQL whose every value is a bound parameter.
@@ -8,24 +10,35 @@ import { RFM_SEGMENT_NAMES } from './rfm-score.js';
 const Scalar = z.union([z.string(), z.number().finite(), z.boolean()]);
 export type Scalar = z.infer<typeof Scalar>;
 
-export const ValueOp = z.enum(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'not_contains', 'starts_with', 'ends_with', 'in', 'not_in', 'exists', 'not_exists']);
-export type ValueOp = z.infer<typeof ValueOp>;
-
-export const CountOp = z.enum(['eq', 'neq', 'gt', 'gte', 'lt', 'lte']);
-export type CountOp = z.infer<typeof CountOp>;
+export { ValueOp, CountOp, FACTS, ITEM_FIELDS, PREDICTIONS, type FactName, type ItemField, type PredictionName } from './rule-vocabulary.js';
 
 const comparisonShape = { op: ValueOp, value: z.union([Scalar, z.array(Scalar).min(1).max(10_000)]).optional() };
 
-/** Which constants an operator takes: none for exists, a list for in, one value otherwise. */
-function checkComparison(c: { op: ValueOp; value?: Scalar | Scalar[] | undefined }, ctx: z.RefinementCtx): void {
-  const list = Array.isArray(c.value);
-  if (c.op === 'exists' || c.op === 'not_exists') {
-    if (c.value !== undefined) ctx.addIssue({ code: 'custom', message: `${c.op} takes no value`, path: ['value'] });
-  } else if (c.op === 'in' || c.op === 'not_in') {
-    if (!list) ctx.addIssue({ code: 'custom', message: `${c.op} takes a list of values`, path: ['value'] });
-  } else if (c.value === undefined || list) {
-    ctx.addIssue({ code: 'custom', message: `${c.op} takes one value`, path: ['value'] });
+const matchesType: Record<ValueType, (v: Scalar) => boolean> = {
+  number: (v) => typeof v === 'number',
+  date: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v),
+  flag: (v) => typeof v === 'boolean',
+  scalar: () => true,
+};
+
+/**
+ * Whether the subject takes the operator, and whether the constants fit both: none for exists, a
+ * list for in, one value otherwise, each of the subject's type (numbers for revenue, …).
+ */
+function checkComparison(c: Comparison, ctx: z.RefinementCtx): void {
+  const subject = subjectOf(c);
+  if (subject && !opsFor(subject.type).includes(c.op)) {
+    ctx.addIssue({ code: 'custom', message: opMessage(subject, c.op), path: ['op'] });
+    return;
   }
+  const takes = c.op === 'exists' || c.op === 'not_exists' ? 'none' : c.op === 'in' || c.op === 'not_in' ? 'list' : 'one';
+  const wrote = c.value === undefined ? 'none' : Array.isArray(c.value) ? 'list' : 'one';
+  if (takes !== wrote) {
+    ctx.addIssue({ code: 'custom', message: arityMessage(c.op), path: ['value'] });
+    return;
+  }
+  const values = c.value === undefined ? [] : Array.isArray(c.value) ? c.value : [c.value];
+  if (subject && !values.every(matchesType[subject.type])) ctx.addIssue({ code: 'custom', message: valueTypeMessage(subject), path: ['value'] });
 }
 
 /** A comparison of a value with a constant. */
@@ -44,11 +57,6 @@ export type CountFilter = z.infer<typeof CountFilter>;
 const ScoreFilter = z.object({ op: CountOp, value: z.number().int().min(1).max(5) }).strict();
 export type ScoreFilter = z.infer<typeof ScoreFilter>;
 const WithinDays = z.number().int().min(1).max(36_500);
-
-export const FACTS = ['orders', 'revenue', 'aov', 'first_order', 'last_order', 'days_since_first_order', 'days_since_last_order'] as const;
-export type FactName = (typeof FACTS)[number];
-export const ITEM_FIELDS = ['product_id', 'sku', 'name', 'category'] as const;
-export type ItemField = (typeof ITEM_FIELDS)[number];
 
 const TraitCondition = z.object({ trait: KeyPath, ...comparisonShape }).strict().superRefine(checkComparison);
 const FactCondition = z.object({ fact: z.enum(FACTS), ...comparisonShape }).strict().superRefine(checkComparison);
@@ -69,9 +77,6 @@ const RfmCondition = z
   })
   .strict();
 
-/** Columns of `clv_predictions` (written by `tessera clv predict`) a rule may test. */
-export const PREDICTIONS = ['expected_purchases', 'p_alive', 'churn_risk', 'expected_spend', 'clv', 'clv_decile', 'high_value', 'high_value_at_risk'] as const;
-export type PredictionName = (typeof PREDICTIONS)[number];
 const PredictionCondition = z.object({ prediction: z.enum(PREDICTIONS), ...comparisonShape }).strict().superRefine(checkComparison);
 
 export type TraitCondition = z.infer<typeof TraitCondition>;
@@ -94,19 +99,42 @@ export type Rule =
   | { any: Rule[] }
   | { not: Rule };
 
-export const Rule: z.ZodType<Rule> = z.lazy(() =>
-  z.union([
-    z.object({ all: z.array(Rule).min(1).max(100) }).strict(),
-    z.object({ any: z.array(Rule).min(1).max(100) }).strict(),
-    z.object({ not: Rule }).strict(),
-    TraitCondition,
-    FactCondition,
-    EventCondition,
-    BoughtCondition,
-    RfmCondition,
-    PredictionCondition,
-  ]),
-);
+/**
+ * A rule is read by the one key that names its kind, then by that kind's schema alone. A union of
+ * the kinds would try them all and report whichever failed last (`all: expected array` for a
+ * misspelt fact); choosing the kind first lets the issue be about what the user wrote.
+ */
+export const Rule: z.ZodType<Rule> = z.unknown().transform((input, ctx): Rule => {
+  const kind = kindOf(input);
+  if (kind === undefined) {
+    ctx.addIssue({ code: 'custom', message: kindMessage(input) });
+    return z.NEVER;
+  }
+  const parsed = conditionSchemas[kind].safeParse(input, { error: conditionErrorMap(input) });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+  return z.NEVER;
+});
+
+const Rules = z.array(Rule).min(1).max(100);
+const conditionSchemas: Record<ConditionKind, z.ZodType<Rule>> = {
+  trait: TraitCondition,
+  fact: FactCondition,
+  event: EventCondition,
+  bought: BoughtCondition,
+  rfm: RfmCondition,
+  prediction: PredictionCondition,
+  all: z.object({ all: Rules }).strict(),
+  any: z.object({ any: Rules }).strict(),
+  not: z.object({ not: Rule }).strict(),
+};
+
+/** The kind of condition an object names by its keys, when it names exactly one. */
+function kindOf(input: unknown): ConditionKind | undefined {
+  if (!isRecord(input)) return undefined;
+  const kinds = CONDITION_KINDS.filter((kind) => Object.hasOwn(input, kind));
+  return kinds.length === 1 ? kinds[0] : undefined;
+}
 
 export const SegmentId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ and -, at most 64');
 
@@ -121,28 +149,6 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: stri
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const best = issue ? mostSpecific(issue, []) : undefined;
-  const path = best?.path.length ? ` at ${best.path.join('.')}` : '';
-  throw new TesseraError('validation_failed', `${what}${path}: ${best?.message ?? 'invalid'}`, { issues: parsed.error.issues.slice(0, 20) });
-}
-
-interface Located {
-  path: PropertyKey[];
-  message: string;
-}
-
-/**
- * A rule that fits no kind fails every branch of the union; the branch that got furthest (its first
- * issue deepest) is the kind the user meant, so its message is the one worth printing.
- */
-function mostSpecific(issue: z.core.$ZodIssue, prefix: PropertyKey[]): Located {
-  const path = [...prefix, ...issue.path];
-  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { path, message: issue.message };
-  const candidates = issue.errors.flatMap((branch) => (branch[0] ? [mostSpecific(branch[0], path)] : []));
-  const score = (l: Located, i: number) => l.path.length * 2 + (issue.errors[i]?.[0]?.code === 'unrecognized_keys' ? 0 : 1);
-  let best = candidates[0] ?? { path, message: issue.message };
-  candidates.forEach((c, i) => {
-    if (score(c, i) > score(best, candidates.indexOf(best))) best = c;
-  });
-  return best;
+  const path = issue?.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
+  throw new TesseraError('validation_failed', `${what}${path}: ${issue?.message ?? 'invalid'}`, { issues: parsed.error.issues.slice(0, 20) });
 }
