@@ -2,7 +2,7 @@
 // through a server library) and imported rows do not.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerMetric, openMetrics, type BreakdownResult, type MetricResult, type MetricsDeps } from '../src/metrics/index.js';
+import { answerMetric, NO_SOURCE, openMetrics, type BreakdownResult, type MetricResult, type MetricsDeps } from '../src/metrics/index.js';
 import type { Workspace } from '../src/server/index.js';
 import { makeTempDir, openTestWorkspace, removeDir } from './helpers/workspace.js';
 
@@ -65,6 +65,7 @@ describe('sessions', () => {
     }
     // bob's imported order came from no session; ann's visit came straight to the site.
     const orders = (await answerMetric(deps, { metric: 'orders', grain: 'month', from: '2024-03-01', to: '2024-04-01', breakdown: 'source' })) as BreakdownResult;
-    expect(orders.groups.map((g) => [g.group, g.total.value])).toEqual([['none', 1]]);
+    expect(orders.groups.map((g) => [g.group, g.total.value])).toEqual([[NO_SOURCE, 1]]);
+    expect(NO_SOURCE).toBe('(none)');
   });
 });

@@ -6,12 +6,14 @@ import { afterSales, npsResponses } from './after-sales.js';
 import { messyEmail, messyPhone, plusAddress } from './contact.js';
 import { drawDeviceKind, makeDevice, type Device } from './devices.js';
 import { emailActivity } from './email-events.js';
+import { emailVisitSessions } from './email-purchases.js';
 import { isRunning, isTreatment } from './experiment.js';
 import type { MessageBuilder } from './messages.js';
 import { orderIdOf, orderRows, planOrder, type OrderChannel, type PlannedOrder } from './orders.js';
 import { anonymousIdOf, type PersonPlan } from './person-plan.js';
 import { drawBuyerTraits, planPurchaseTimes } from './purchases.js';
 import type { Rng } from './random.js';
+import { couponValidAt } from './season.js';
 import type { CustomerRow, PersonRecords } from './records.js';
 import type { RenderState, SessionPlan } from './session-render.js';
 import { DAY_MS, formatShopTime, HOUR_MS } from './time.js';
@@ -24,7 +26,6 @@ import type { World } from './world.js';
 const firstVisitKinds = sessionMix({ bounce: 30, browse: 45, cart: 15, checkout: 10 });
 const researchKinds = sessionMix({ bounce: 15, browse: 50, cart: 25, checkout: 10 });
 const returnKinds = sessionMix({ bounce: 50, browse: 32, cart: 10, checkout: 8 });
-const emailVisitKinds = sessionMix({ bounce: 25, browse: 50, cart: 15, checkout: 10 });
 
 function devicesOf(world: World, plan: PersonPlan, rng: Rng, signUpMs: number | null): Device[] {
   const acq = plan.acquisitionMs;
@@ -118,7 +119,9 @@ export function simulateMember(world: World, plan: PersonPlan, rng: Rng, builder
         builder,
       )
     : { events: [], visits: [] };
-  for (const visit of email.visits) sessions.push({ startMs: visit.ms, kind: rng.weighted(emailVisitKinds), touch: visit.touch, device: null });
+  // A click in the weeks before a purchase brings it forward into its visit (email-purchases.ts); the others browse.
+  const canMove = (order: PlannedOrder, ms: number): boolean => couponValidAt(order.coupon, ms) && isRunning(experiment, ms) === isRunning(experiment, order.ms);
+  sessions.push(...emailVisitSessions(rng, sessions, email.visits, canMove));
 
   const state: RenderState = {
     world,

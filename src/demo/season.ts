@@ -46,6 +46,13 @@ export interface CouponContext {
   offerShown: boolean;
 }
 
+/** Whether a coupon of chooseCoupon could be applied at a moment: the seasonal ones only in their sale. */
+export function couponValidAt(coupon: Coupon | null, ms: number): boolean {
+  if (coupon?.code === 'BFCM25') return inBlackFridayWeek(ms);
+  if (coupon?.code === 'SPRING15') return inSpringSale(ms);
+  return true;
+}
+
 /** Draws the coupon a shopper applies at checkout, if any. */
 export function chooseCoupon(ms: number, context: CouponContext, u: () => number): Coupon | null {
   if (inBlackFridayWeek(ms) && u() < 0.65) return { code: 'BFCM25', rate: 0.25 };

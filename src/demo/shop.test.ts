@@ -83,6 +83,27 @@ describe('the demo shop', () => {
     for (const source of ['google', 'facebook', 'newsletter', 'www.google.com']) expect(sources).toContain(source);
   });
 
+  it('converts visits from email at least at the site’s rate, and never all of them', () => {
+    // A person's browser calls, cut into visits at the 30-minute gap (the generator keeps visits further apart).
+    const visits: { source: string | undefined; converted: boolean }[] = [];
+    for (const p of people) {
+      let last = -Infinity;
+      for (const e of p.events) {
+        if (e.context.library?.name !== 'analytics.js') continue;
+        const ms = Date.parse(e.timestamp);
+        if (ms - last > 30 * 60_000) visits.push({ source: e.context.campaign?.source, converted: false });
+        last = ms;
+        const visit = visits[visits.length - 1];
+        if (visit && e.type === 'track' && e.event === 'Order Completed') visit.converted = true;
+      }
+    }
+    const rate = (vs: typeof visits) => vs.filter((v) => v.converted).length / vs.length;
+    const email = visits.filter((v) => v.source === 'newsletter');
+    expect(email.length).toBeGreaterThan(30);
+    expect(rate(email)).toBeGreaterThanOrEqual(rate(visits));
+    expect(rate(email)).toBeLessThan(3 * rate(visits));
+  });
+
   it('plants a shared household tablet and placeholder ids from a buggy client', () => {
     const shop = generateShop(options);
     const tablet = shop.traps.sharedDevices[0];

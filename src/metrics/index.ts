@@ -31,3 +31,5 @@ export { grains, periodStart, addPeriods, addDays, periodLabel } from './query/p
 /** The first and last local day the event facts span. */
 export { factDays } from './query/data-range.js';
 export { dimensions, type Dimension } from './query/sources.js';
+/** The source label of orders and customers no session brought (`(none)`), and of sessions without one (`direct`). */
+export { NO_SOURCE, DIRECT_SOURCE } from './facts/traffic-source.js';

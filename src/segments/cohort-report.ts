@@ -1,5 +1,5 @@
 import type { CohortReport, WorkspaceConfig } from '../contract/index.js';
-import { refreshFacts } from '../metrics/index.js';
+import { NO_SOURCE, refreshFacts } from '../metrics/index.js';
 import { sql, type Sql, type Store } from '../store/index.js';
 import { buildCohortTable, type CohortCellRow } from './cohort-table.js';
 import { lastDataDay } from './rfm-report.js';
@@ -10,8 +10,9 @@ import { buildSourceCohortTable, type SourceCohort, type SourceStartRow } from '
 export const COHORT_BY = ['first_order_month', 'source'] as const;
 export type CohortBy = (typeof COHORT_BY)[number];
 
-/** The bucket of customers with no session at all (orders imported or sent by a server, never a visit). */
-export const NO_SOURCE = '(none)';
+// The bucket of customers with no session at all (orders imported or sent by a server, never a visit):
+// the metrics engine's label, so a cohort by source and a KPI broken down by source name it alike.
+export { NO_SOURCE };
 
 export type { CohortReport };
 

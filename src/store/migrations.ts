@@ -73,6 +73,13 @@ export const migrations: readonly Migration[] = [
       sql`UPDATE events SET external_ids = ${externalIdsOf(d, raw('message'))} WHERE CAST(message AS VARCHAR) LIKE ${'%"externalIds"%'}`,
     ],
   },
+  {
+    // Facts are derived data: forgetting where their refresh stood makes the next one rebuild them all
+    // under the rules of the code that runs it. A change of how facts are derived ships as such a migration.
+    version: 10,
+    name: "facts derived again: a session's source ignores self-referrals and a leading www. or m.",
+    statements: () => [sql`DELETE FROM fact_state`],
+  },
 ];
 
 /** Applies every migration newer than the store's version (up to `upTo`), each in its own transaction. */

@@ -3,12 +3,13 @@ import { engineFunctions } from '../sql/engine-functions.js';
 import { eventCodes } from './assign-keys.js';
 import { eventName, sessionGapMinutes } from './fact-tables.js';
 import { keyInScope, type RefreshScope } from './scope.js';
+import { DIRECT_SOURCE } from './traffic-source.js';
 
 /**
  * Re-sessionizes the visitors in scope (events.md): a visitor's web calls (page, screen and track
  * calls not imported from files) with no gap over 30 minutes make one session, keyed by the
- * resolved customer; its source is the first call's campaign source, else referrer host, else
- * `direct`. Only visitors with new or re-keyed events are redone: a re-keyed visitor from their whole
+ * resolved customer; its source is the first call's campaign source, else referrer site (not the
+ * page's own: see traffic-source.ts), else `direct`. Only visitors with new or re-keyed events are redone: a re-keyed visitor from their whole
  * history, one with new events from the first session that a new event can touch, so a late event that
  * bridges two sessions merges them exactly as a full rebuild would, and a refresh does not re-read a
  * returning visitor's years of calls.
@@ -52,7 +53,7 @@ export async function buildSessions(tx: StoreTx, d: Dialect, scope: RefreshScope
       ${f.anyTrue(sql`event_code = ${code(eventName.orderCompleted)}`)},
       ${f.anyTrue(sql`event_code IN (${code(eventName.productAdded)}, ${code(eventName.checkoutStarted)})`)},
       ${f.anyTrue(sql`event_code = ${code(eventName.signedUp)}`)},
-      coalesce(max(CASE WHEN starts_session = 1 THEN source_hint END), ${'direct'})
+      coalesce(max(CASE WHEN starts_session = 1 THEN source_hint END), ${DIRECT_SOURCE})
     FROM session_calls GROUP BY visitor_key, session_number`);
   await tx.run(sql`INSERT INTO session_orders (session_id, visitor_key, order_id)
     SELECT DISTINCT s.session_id, c.visitor_key, c.order_id

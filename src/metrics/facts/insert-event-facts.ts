@@ -3,6 +3,7 @@ import { engineFunctions } from '../sql/engine-functions.js';
 import { inList } from '../sql/in-list.js';
 import { eventName, serverLibraries } from './fact-tables.js';
 import { MessagePaths } from './message-paths.js';
+import { sessionSourceHint } from './traffic-source.js';
 
 const webTypes = ['page', 'screen', 'track'];
 const pageTypes = ['page', 'screen'];
@@ -21,7 +22,6 @@ export function insertEventFacts(d: Dialect, resolved: string, timezone: string)
   const library = m.text(['context', 'library', 'name']);
   const web = sql`(${inList(raw('e.type'), webTypes)} AND coalesce(e.channel, '') NOT IN (${'import'}, ${'server'})
     AND (e.type <> ${'track'} OR ${library} IS NULL OR ${library} NOT IN (SELECT unnest(${[...serverLibraries]}))))`;
-  const referrer = sql`coalesce(${m.text(['properties', 'referrer'])}, ${m.text(['context', 'page', 'referrer'])}, ${m.text(['context', 'referrer', 'url'])})`;
   const country = sql`upper(coalesce(
       CASE WHEN e.type = ${'identify'} THEN coalesce(${m.text(['traits', 'address', 'country'])}, ${m.text(['traits', 'country'])}) END,
       ${m.text(['context', 'traits', 'address', 'country'])},
@@ -29,7 +29,7 @@ export function insertEventFacts(d: Dialect, resolved: string, timezone: string)
   const isSurvey = sql`e.event = ${eventName.surveyResponded}`;
   const columns = sql`e.seq, e.ts, ${d.localDate(raw('e.ts'), timezone)}, k.key, e.type, en.code,
       ${web}, ${inList(raw('e.type'), pageTypes)},
-      CASE WHEN ${web} THEN coalesce(${m.text(['context', 'campaign', 'source'])}, ${f.urlHost(referrer)}) END,
+      CASE WHEN ${web} THEN ${sessionSourceHint(f, m)} END,
       ${country},
       CASE WHEN e.event = ${eventName.orderCompleted} THEN e.order_id END,
       CASE WHEN ${inList(raw('e.event'), emailEvents)} THEN coalesce(${m.text(['properties', 'email_id'])}, ${m.text(['properties', 'campaign_id'])}) END,

@@ -1,6 +1,7 @@
 import { raw, sql, type Sql } from '../../store/index.js';
 import type { SourceName } from '../catalog/measure.js';
 import { eventName } from '../facts/fact-tables.js';
+import { NO_SOURCE } from '../facts/traffic-source.js';
 import type { FieldDef, QueryContext } from './query-context.js';
 import { customersRelation, eventRelation, orderItemsRelation, ordersRelation } from './relations.js';
 
@@ -58,11 +59,11 @@ export const sources: Readonly<Record<SourceName, SourceDef>> = {
       coupon: f('text', 'coupon'),
       ordered_at: f('timestamp', 'ts'),
       day: f('date', 'local_day'),
-      source: { type: 'text', sql: sql`coalesce(os.source, ${'none'})`, join: 'order_source' },
+      source: { type: 'text', sql: sql`coalesce(os.source, ${NO_SOURCE})`, join: 'order_source' },
       country,
     },
     dimensions: {
-      source: { type: 'text', sql: sql`coalesce(os.source, ${'none'})`, join: 'order_source' },
+      source: { type: 'text', sql: sql`coalesce(os.source, ${NO_SOURCE})`, join: 'order_source' },
       country,
       currency: f('text', 'currency'),
     },

@@ -11,6 +11,8 @@ export interface EngineFunctions {
   listRelation(columns: readonly { name: string; values: readonly string[]; type: 'date' | 'int' | 'text' }[]): Sql;
   /** The host of a URL, lower-cased, or NULL. */
   urlHost(url: Sql): Sql;
+  /** The site of a host: without a leading `www.` or `m.` (when a domain with a dot remains), so one site is one value. */
+  siteHost(host: Sql): Sql;
   /** A text as a number, NULL when it is not one. */
   tryNumber(text: Sql): Sql;
   /** A timestamp plus a whole number of days (`days` is a bound value). */
@@ -40,6 +42,7 @@ const duckdb: EngineFunctions = {
     return items.reduce((acc, item, i) => (i === 0 ? sql`SELECT ${item}` : sql`${acc}, ${item}`), raw(''));
   },
   urlHost: (url) => sql`nullif(lower(regexp_extract(${url}, '^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#]+)', 1)), '')`,
+  siteHost: (host) => sql`regexp_replace(${host}, '^(?:www|m)[.]([^.]+[.].)', '\\1')`,
   tryNumber: (text) => sql`TRY_CAST(${text} AS DOUBLE)`,
   addDays: (ts, days) => sql`(${ts} + to_days(CAST(${days} AS INTEGER)))`,
   epochMs: (ts) => sql`epoch_ms(${ts})`,
