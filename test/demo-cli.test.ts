@@ -46,7 +46,7 @@ describe('tessera generate', () => {
     expect(r.stderr).toMatch(/--start must be a day/);
     const demo = await runCli(['demo', '--start', '2025-02-30', '--no-serve'], { dataDir: join(root, 'demo-bad') });
     expect(demo.exitCode).toBe(1);
-    expect(demo.stderr).toMatch(/--start must be a day such as 2024-01-01, not "2025-02-30"/);
+    expect(demo.stderr).toMatch(/--start 2025-02-30: there is no such day/);
   });
 });
 

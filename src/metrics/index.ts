@@ -18,7 +18,7 @@ export { runReport, reportMetrics, type Report, type ReportQueryText } from './r
 /** A report as CSV, one row per metric and period. */
 export { reportCsv, reportCsvColumns } from './report/report-csv.js';
 /** Readable text of answers and of the catalog, for the CLI. */
-export { formatMetricText, formatCatalogText, formatNumber } from './format/metric-text.js';
+export { formatNumber } from './format/metric-text.js';
 /** The catalog's building blocks, for embedders and tests. */
 export { buildCatalog, type Catalog } from './catalog/build-catalog.js';
 /** The `metrics` config section: its schema and its validation with every problem listed. */

@@ -11,8 +11,8 @@ export interface AsOf {
 
 /** Parses a --as-of value (YYYY-MM-DD), answering a user error that says what to type. */
 export function parseDay(text: string, what = '--as-of'): string {
-  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone: 'UTC' }) : undefined;
-  if (!parsed?.isValid) throw new TesseraError('invalid_argument', `${what} ${text}: give a date as YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new TesseraError('invalid_argument', `${what} ${text}: give a date as YYYY-MM-DD`);
+  if (!DateTime.fromISO(text, { zone: 'UTC' }).isValid) throw new TesseraError('invalid_argument', `${what} ${text}: there is no such day`);
   return text;
 }
 

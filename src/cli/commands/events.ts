@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
 import { exportParquet, listEvents, streamMessages, type EventRow } from '../../ingest/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+import { writeTextFile, writeToFile, type WriteText } from '../output-file.js';
 import { parseCount } from '../parse-int.js';
 
 const parse = (m: unknown): unknown => (typeof m === 'string' ? JSON.parse(m) : m);
@@ -47,23 +47,22 @@ export function registerEvents(program: Command, ctx: CliContext): void {
       const out = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
       if (opts.format === 'parquet') {
         if (!out) throw new TesseraError('invalid_argument', 'parquet export needs --out FILE');
+        // DuckDB's COPY answers a bad path with an opaque IO error: try the file here first, as every --out is.
+        await writeTextFile(out, '');
         const n = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) => exportParquet(ws.store, out));
         ctx.io.err(`exported ${n} messages to ${out}\n`);
         return;
       }
-      const count = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
-        let n = 0;
-        const stream = out ? createWriteStream(out) : undefined;
-        for await (const lines of streamMessages(ws.store)) {
-          const text = lines.join('\n') + '\n';
-          if (stream) {
-            if (!stream.write(text)) await new Promise<void>((r) => stream.once('drain', () => r()));
-          } else ctx.io.out(text);
-          n += lines.length;
-        }
-        if (stream) await new Promise<void>((r, j) => stream.end((err?: Error | null) => (err ? j(err) : r())));
-        return n;
-      });
+      const exportTo = (write: WriteText) =>
+        ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
+          let n = 0;
+          for await (const lines of streamMessages(ws.store)) {
+            await write(lines.join('\n') + '\n');
+            n += lines.length;
+          }
+          return n;
+        });
+      const count = out ? await writeToFile(out, exportTo) : await exportTo(async (text) => ctx.io.out(text));
       ctx.io.err(`exported ${count} messages${out ? ` to ${out}` : ''}\n`);
     });
 }

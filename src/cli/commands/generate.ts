@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
 import { generateShop, writeShop } from '../../demo/index.js';
 import { printJson, type CliContext } from '../context.js';
+import { toWriteError } from '../output-file.js';
 import { requireDay } from '../parse-day.js';
 import { parseCount } from '../parse-int.js';
 
@@ -21,7 +22,8 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
       requireDay('--start', flags.start);
       if (flags.customers < 1 || flags.months < 1) throw new TesseraError('invalid_argument', '--customers and --months must be at least 1');
       const out = resolve(ctx.cwd, flags.out);
-      const summary = await writeShop(generateShop({ customers: flags.customers, seed: flags.seed, start: flags.start, months: flags.months }), out);
+      const shop = generateShop({ customers: flags.customers, seed: flags.seed, start: flags.start, months: flags.months });
+      const summary = await writeShop(shop, out).catch((err: unknown) => Promise.reject(toWriteError(out, err)));
       if (flags.json) printJson(ctx.io, summary);
       else {
         for (const f of summary.files) ctx.io.err(`${f.file}: ${f.rows} rows, ${(f.bytes / 1e6).toFixed(1)} MB\n`);

@@ -54,6 +54,12 @@ function progressLine(io: CliIo, live: boolean, file: string, totalBytes?: numbe
   };
 }
 
+/** Checks a path the user gave is a file before any import starts: the readers fail on a directory with a bare EISDIR. */
+function requireFile(path: string, what: string): void {
+  if (!existsSync(path)) throw new TesseraError('invalid_argument', `${what} not found: ${path}`);
+  if (statSync(path).isDirectory()) throw new TesseraError('invalid_argument', `${path} is a directory, not a file`);
+}
+
 /** `tessera import FILE... --format F`. */
 export function registerImport(program: Command, ctx: CliContext): void {
   program
@@ -67,9 +73,9 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (files: string[], opts: { format: Format; mapping?: string; source?: string; timezone?: string; json?: boolean }, cmd: Command) => {
       const paths = files.map((f) => resolve(ctx.cwd, f));
-      for (const p of paths) if (!existsSync(p)) throw new TesseraError('invalid_argument', `file not found: ${p}`);
+      for (const p of paths) requireFile(p, 'file');
       const mapping = opts.mapping === undefined ? undefined : resolve(ctx.cwd, opts.mapping);
-      if (mapping !== undefined && !existsSync(mapping)) throw new TesseraError('invalid_argument', `mapping file not found: ${mapping}`);
+      if (mapping !== undefined) requireFile(mapping, 'mapping file');
       // Progress only where a person watches: this process's own stderr, a terminal (not inside a server, not a pipe).
       const live = !ctx.inServer && Boolean(process.stderr.isTTY);
       const summaries = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {

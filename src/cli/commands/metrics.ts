@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { answerMetric, compareModes, dimensions, formatCatalogText, formatMetricText, grains, listCatalog, loadCatalog, openMetrics, parseMetricQuery, requireMetric } from '../../metrics/index.js';
+import { answerMetric, compareModes, dimensions, grains, listCatalog, loadCatalog, openMetrics, parseMetricQuery, requireMetric } from '../../metrics/index.js';
 import { segmentScope } from '../../server/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+import { formatCatalogText, formatMetricText } from '../metric-tables.js';
 
 interface MetricsOptions {
   list?: boolean;

@@ -1,9 +1,9 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
 import { exportProfiles, readProfile, searchProfiles, type ExportedProfile } from '../../identity/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+import { writeToFile, type WriteText } from '../output-file.js';
 
 const csvCell = (v: unknown): string => {
   const text = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -14,6 +14,9 @@ function toCsvRow(p: ExportedProfile, traitKeys: string[], computedKeys: string[
   const ids = p.identifiers.map((i) => `${i.type}:${i.value}`).join(' ');
   return [p.customer_id, ids, ...traitKeys.map((k) => p.traits[k]), ...computedKeys.map((k) => p.computed[k])].map(csvCell).join(',') + '\n';
 }
+
+/** The most profiles one search answers (searchProfiles caps its limit there). */
+const maxSearch = 100;
 
 /** `tessera profile IDENTIFIER` and `tessera profiles export`. */
 export function registerProfiles(program: Command, ctx: CliContext): void {
@@ -44,14 +47,19 @@ export function registerProfiles(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (text: string, opts: { limit: string; json?: boolean }, cmd: Command) => {
       const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new TesseraError('invalid_argument', `--limit ${opts.limit}: give a whole number from 1 to 100`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > maxSearch) throw new TesseraError('invalid_argument', `--limit ${opts.limit}: give a whole number from 1 to ${maxSearch}`);
       const result = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
         await ws.identity.refresh();
-        return searchProfiles(ws.store, text, limit);
+        // One more than asked tells whether the list was cut (a search answers at most 100).
+        return searchProfiles(ws.store, text, Math.min(limit + 1, maxSearch));
       });
-      if (opts.json) return printJson(ctx.io, result);
-      for (const p of result.profiles) ctx.io.out(`${p.customer_id}  ${p.name ?? '—'}  ${[...p.emails, ...p.phones].join(' ')}\n`);
-      ctx.io.err(`${result.profiles.length} profiles match "${text}"\n`);
+      const cut = result.profiles.length > limit || result.profiles.length === maxSearch;
+      const shown = { ...result, profiles: result.profiles.slice(0, limit) };
+      if (opts.json) return printJson(ctx.io, shown);
+      for (const p of shown.profiles) ctx.io.out(`${p.customer_id}  ${p.name ?? '—'}  ${[...p.emails, ...p.phones].join(' ')}\n`);
+      if (!cut) ctx.io.err(`${shown.profiles.length} profiles match "${text}"\n`);
+      else if (limit < maxSearch) ctx.io.err(`showing the first ${limit} profiles that match "${text}"; --limit N (up to ${maxSearch}) for more\n`);
+      else ctx.io.err(`showing the first ${maxSearch} profiles that match "${text}", the most a search shows; type more of the name, email or phone\n`);
     });
 
   profiles
@@ -60,30 +68,26 @@ export function registerProfiles(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'ndjson or csv').choices(['ndjson', 'csv']).default('ndjson'))
     .option('--out <file>', 'write here instead of stdout')
     .action(async (opts: { format: 'ndjson' | 'csv'; out?: string }, cmd: Command) => {
-      const out: WriteStream | undefined = opts.out ? createWriteStream(resolve(ctx.cwd, opts.out)) : undefined;
-      const write = async (text: string) => {
-        if (!out) return ctx.io.out(text);
-        if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
-      };
-      const count = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
-        await ws.identity.refresh();
-        let n = 0;
-        let header: { traits: string[]; computed: string[] } | undefined;
-        for await (const batch of exportProfiles(ws.store)) {
-          for (const p of batch) {
-            if (opts.format === 'ndjson') await write(JSON.stringify(p) + '\n');
-            else {
-              // The first profile's keys name the columns; CSV is for spreadsheets, NDJSON keeps everything.
-              header ??= { traits: ['email', 'first_name', 'last_name', 'phone'], computed: Object.keys(p.computed) };
-              if (n === 0) await write(['customer_id', 'identifiers', ...header.traits, ...header.computed].join(',') + '\n');
-              await write(toCsvRow(p, header.traits, header.computed));
+      const exportTo = (write: WriteText) =>
+        ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
+          await ws.identity.refresh();
+          let n = 0;
+          let header: { traits: string[]; computed: string[] } | undefined;
+          for await (const batch of exportProfiles(ws.store)) {
+            for (const p of batch) {
+              if (opts.format === 'ndjson') await write(JSON.stringify(p) + '\n');
+              else {
+                // The first profile's keys name the columns; CSV is for spreadsheets, NDJSON keeps everything.
+                header ??= { traits: ['email', 'first_name', 'last_name', 'phone'], computed: Object.keys(p.computed) };
+                if (n === 0) await write(['customer_id', 'identifiers', ...header.traits, ...header.computed].join(',') + '\n');
+                await write(toCsvRow(p, header.traits, header.computed));
+              }
+              n++;
             }
-            n++;
           }
-        }
-        return n;
-      });
-      if (out) await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())));
+          return n;
+        });
+      const count = opts.out ? await writeToFile(resolve(ctx.cwd, opts.out), exportTo) : await exportTo(async (text) => ctx.io.out(text));
       ctx.io.err(`exported ${count} profiles${opts.out ? ` to ${opts.out}` : ''}\n`);
     });
 }

@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { compareModes, grains, loadCatalog, openMetrics, reportCsv, reportMetrics, runReport } from '../../metrics/index.js';
 import { segmentScope } from '../../server/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
+import { writeToFile } from '../output-file.js';
 
 interface ReportOptions {
   metrics: string;
@@ -34,16 +34,25 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .action(async (opts: ReportOptions, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
       reportMetrics(loadCatalog(ctx.config(global)), opts.metrics);
-      const report = await ctx.withWorkspace(global, async (ws) => {
-        await ws.identity.refresh();
-        const segment = opts.segment === undefined ? undefined : await segmentScope(ws.store, ws.config.workspace, opts.segment);
-        return runReport(openMetrics(ws.store, ws.config), { metrics: opts.metrics, grain: opts.grain, from: opts.from, to: opts.to, compare: opts.compare }, segment);
-      });
+      const compute = () =>
+        ctx.withWorkspace(global, async (ws) => {
+          await ws.identity.refresh();
+          const segment = opts.segment === undefined ? undefined : await segmentScope(ws.store, ws.config.workspace, opts.segment);
+          return runReport(openMetrics(ws.store, ws.config), { metrics: opts.metrics, grain: opts.grain, from: opts.from, to: opts.to, compare: opts.compare }, segment);
+        });
       const json = opts.json === true || opts.format === 'json';
       if (opts.out) {
-        await writeFile(resolve(ctx.cwd, opts.out), json ? JSON.stringify(report, null, 2) + '\n' : reportCsv(report));
-        ctx.io.err(`wrote ${report.metrics.length} metrics to ${opts.out}\n`);
-      } else if (json) printJson(ctx.io, report);
+        // The file is opened before the report is computed, so a bad --out fails at once.
+        const metrics = await writeToFile(resolve(ctx.cwd, opts.out), async (write) => {
+          const report = await compute();
+          await write(json ? JSON.stringify(report, null, 2) + '\n' : reportCsv(report));
+          return report.metrics.length;
+        });
+        ctx.io.err(`wrote ${metrics} metrics to ${opts.out}\n`);
+        return;
+      }
+      const report = await compute();
+      if (json) printJson(ctx.io, report);
       else ctx.io.out(reportCsv(report));
     });
 }
