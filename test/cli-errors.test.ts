@@ -4,18 +4,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from './helpers/cli.js';
+import { expectUserError, runCli } from './helpers/cli.js';
 import { importDemoShop } from './helpers/demo-shop.js';
 import { makeTempDir, removeDir } from './helpers/workspace.js';
 
-/** Asserts a user error: exit 1, nothing on stdout, one line on stderr matching `what`. */
-function expectUserError(result: CliResult, what: RegExp): void {
-  expect(result.exitCode, result.stderr).toBe(1);
-  expect(result.stdout).toBe('');
-  const lines = result.stderr.trim().split('\n');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(what);
-}
 
 /** The cells of a text table's body rows (after the line of dashes), split on the two-space gaps. */
 function tableRows(text: string): string[][] {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertCliBuilt, cliPath, runCli, type CliResult } from './helpers/cli.js';
+import { assertCliBuilt, cliPath, expectUserError, runCli, type CliResult } from './helpers/cli.js';
 import { fixture } from './helpers/imports.js';
 import { makeTempDir, removeDir } from './helpers/workspace.js';
 
@@ -15,13 +15,6 @@ function jsonOf(result: CliResult): unknown {
   return JSON.parse(result.stdout) as unknown;
 }
 
-function expectUserError(result: CliResult, what: RegExp): void {
-  expect(result.exitCode, result.stderr).toBe(1);
-  expect(result.stdout).toBe('');
-  const lines = result.stderr.trim().split('\n');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(what);
-}
 
 /** Runs the CLI with stdin/stdout/stderr on a pseudo-terminal (util-linux `script`); returns what the terminal showed. */
 function runOnTerminal(args: readonly string[], cwd: string): Promise<{ output: string; exitCode: number | null }> {

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { launcherEnv, launcherNodeArgs } from '../../src/cli/launcher-env.js';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -28,6 +29,15 @@ export interface CliResult {
   stderr: string;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
+}
+
+/** Asserts a user error as product.md has it: exit 1, nothing on stdout, one line on stderr matching `what`. */
+export function expectUserError(result: CliResult, what: RegExp): void {
+  expect(result.exitCode, result.stderr).toBe(1);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(what);
 }
 
 export interface CliOptions {
