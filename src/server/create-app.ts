@@ -81,7 +81,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReadApi(app, { store: deps.store, keys: deps.keys, localToken: deps.localToken });
   registerSegmentsApi(app, { store: deps.store, workspace: deps.config.workspace });
   registerSegmentWrites(app, { store: deps.store, workspace: deps.config.workspace });
-  if (deps.identity) registerProfilesApi(app, { store: deps.store, identity: deps.identity });
+  if (deps.identity) registerProfilesApi(app, { store: deps.store, identity: deps.identity, workspace: deps.config.workspace });
   registerOpenApi(app);
   await registerStatic(app, { workspace: deps.config.workspace });
   registerMetricsRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken, ...(deps.identity ? { identity: deps.identity } : {}) });

@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { alertsTable, apiKeysTable, customerMapTable, customerMapTableV1, eventsTableV6, identityMapStateTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
+import { alertsTable, apiKeysTable, customerMapTable, customerNameTable, customerMapTableV1, eventsTableV6, identityMapStateTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
 import { externalIdsOf } from './event-columns.js';
 import { raw, sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
@@ -79,6 +79,16 @@ export const migrations: readonly Migration[] = [
     version: 10,
     name: "facts derived again: a session's source ignores self-referrals and a leading www. or m.",
     statements: () => [sql`DELETE FROM fact_state`],
+  },
+  {
+    version: 11,
+    name: 'the name each identify call gives, and each customer\'s latest, so a profile search reads no message text',
+    statements: (d) => [
+      ...['name', 'first_name', 'last_name'].map((c) => sql`ALTER TABLE event_facts ADD COLUMN IF NOT EXISTS ${raw(d.quoteIdent(c))} ${raw(d.columnType('text'))}`),
+      d.createTable(customerNameTable),
+      // The names of events already folded in come with a full refresh.
+      sql`DELETE FROM fact_state`,
+    ],
   },
 ];
 

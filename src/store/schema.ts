@@ -221,6 +221,8 @@ export const eventFactsTable: TableDef = {
     { name: 'email_id', type: 'text' },
     { name: 'survey_type', type: 'text' },
     { name: 'score', type: 'float' },
+    // migration 11 adds `name`, `first_name` and `last_name` (text): what an identify call gives of the
+    // person's name, in its traits (else context.traits)
   ],
   orderBy: ['customer_key', 'ts'],
 };
@@ -343,6 +345,15 @@ export const customerCountryTable: TableDef = {
   columns: [
     { name: 'customer_key', type: 'int', nullable: false },
     { name: 'country', type: 'text', nullable: false },
+  ],
+};
+
+/** Per customer: their name as their profile shows it (migration 11), what a profile search matches. */
+export const customerNameTable: TableDef = {
+  name: 'customer_name',
+  columns: [
+    { name: 'customer_key', type: 'int', nullable: false },
+    { name: 'name', type: 'text', nullable: false },
   ],
 };
 

@@ -51,7 +51,7 @@ export function registerProfiles(program: Command, ctx: CliContext): void {
       const result = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
         await ws.identity.refresh();
         // One more than asked tells whether the list was cut (a search answers at most 100).
-        return searchProfiles(ws.store, text, Math.min(limit + 1, maxSearch));
+        return searchProfiles(ws.store, ws.config.workspace, text, Math.min(limit + 1, maxSearch));
       });
       const cut = result.profiles.length > limit || result.profiles.length === maxSearch;
       const shown = { ...result, profiles: result.profiles.slice(0, limit) };

@@ -1,4 +1,4 @@
-import { sql, type StoreTx } from '../../store/index.js';
+import { raw, sql, type StoreTx } from '../../store/index.js';
 import { engineFunctions } from '../sql/engine-functions.js';
 import type { Dialect } from '../../store/index.js';
 import { eventCodes } from './assign-keys.js';
@@ -27,6 +27,24 @@ export async function buildCustomerCountry(tx: StoreTx, scope: RefreshScope): Pr
       SELECT customer_key, country, row_number() OVER (PARTITION BY customer_key ORDER BY ts DESC, seq DESC) AS n
       FROM event_facts WHERE country IS NOT NULL AND ${keyInScope(scope, sql`customer_key`)}) t
     WHERE n = 1`);
+}
+
+/**
+ * Per customer in scope: their name as the profile shows it (identity/profile.ts folds the traits of
+ * their identify calls, each key's latest value by time): the latest `name`, else the latest first
+ * and last names joined. What a profile search matches.
+ */
+export async function buildCustomerName(tx: StoreTx, scope: RefreshScope): Promise<number> {
+  if (scope.kind === 'affected') await tx.run(sql`DELETE FROM customer_name WHERE ${keyInScope(scope, sql`customer_key`)}`);
+  const latest = (column: string) => sql`arg_max(${raw(column)}, {'t': ts, 's': seq}) FILTER (WHERE ${raw(column)} IS NOT NULL)`;
+  return tx.run(sql`INSERT INTO customer_name (customer_key, name)
+    SELECT customer_key, name FROM (
+      SELECT customer_key, coalesce(nullif(trim(n), ''), nullif(concat_ws(' ', nullif(trim(f), ''), nullif(trim(l), '')), '')) AS name FROM (
+        SELECT customer_key, ${latest('name')} AS n, ${latest('first_name')} AS f, ${latest('last_name')} AS l
+        FROM event_facts
+        WHERE type = ${'identify'} AND (name IS NOT NULL OR first_name IS NOT NULL OR last_name IS NOT NULL) AND ${keyInScope(scope, sql`customer_key`)}
+        GROUP BY customer_key) t) t
+    WHERE name IS NOT NULL`);
 }
 
 /**

@@ -12,6 +12,7 @@ export const rebuiltFactTables = [
   'visitor_facts',
   'customer_orders',
   'customer_country',
+  'customer_name',
   'email_sends',
   'fact_customer_map',
 ] as const;

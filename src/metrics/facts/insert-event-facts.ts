@@ -26,6 +26,10 @@ export function insertEventFacts(d: Dialect, resolved: string, timezone: string)
       CASE WHEN e.type = ${'identify'} THEN coalesce(${m.text(['traits', 'address', 'country'])}, ${m.text(['traits', 'country'])}) END,
       ${m.text(['context', 'traits', 'address', 'country'])},
       ${m.text(['context', 'location', 'country'])}))`;
+  // What an identify call gives of the name, each part from its traits, else from context.traits (as
+  // RudderStack's SDKs send it): the profile folds these parts, latest by time, into the name it shows.
+  const namePart = (key: string) =>
+    sql`CASE WHEN e.type = ${'identify'} THEN coalesce(nullif(${m.text(['traits', key])}, ''), nullif(${m.text(['context', 'traits', key])}, '')) END`;
   const isSurvey = sql`e.event = ${eventName.surveyResponded}`;
   const columns = sql`e.seq, e.ts, ${d.localDate(raw('e.ts'), timezone)}, k.key, e.type, en.code,
       ${web}, ${inList(raw('e.type'), pageTypes)},
@@ -34,8 +38,9 @@ export function insertEventFacts(d: Dialect, resolved: string, timezone: string)
       CASE WHEN e.event = ${eventName.orderCompleted} THEN e.order_id END,
       CASE WHEN ${inList(raw('e.event'), emailEvents)} THEN coalesce(${m.text(['properties', 'email_id'])}, ${m.text(['properties', 'campaign_id'])}) END,
       CASE WHEN ${isSurvey} THEN lower(${m.text(['properties', 'survey_type'])}) END,
-      CASE WHEN ${isSurvey} THEN ${f.tryNumber(m.raw(['properties', 'score']))} END`;
-  return sql`INSERT INTO event_facts (seq, ts, local_day, customer_key, type, event_code, web, is_page, source_hint, country, order_id, email_id, survey_type, score)
+      CASE WHEN ${isSurvey} THEN ${f.tryNumber(m.raw(['properties', 'score']))} END,
+      ${namePart('name')}, ${namePart('first_name')}, ${namePart('last_name')}`;
+  return sql`INSERT INTO event_facts (seq, ts, local_day, customer_key, type, event_code, web, is_page, source_hint, country, order_id, email_id, survey_type, score, name, first_name, last_name)
     SELECT ${columns}
     FROM (SELECT r.customer_id, e.seq, e.ts, e.type, e.event, e.channel, e.order_id, ${d.jsonTexts(raw('e.message'), m.paths)} AS j
       FROM ${ident(resolved)} r JOIN events e ON e.seq = r.seq) e

@@ -2,7 +2,7 @@ import type { WorkspaceConfig } from '../../contract/index.js';
 import { ident, raw, sql, type Store, type StoreTx } from '../../store/index.js';
 import { inList } from '../sql/in-list.js';
 import { assignCustomerKeys, assignEventCodes } from './assign-keys.js';
-import { buildCustomerCountry, buildCustomerOrders, buildEmailSends } from './build-customer-facts.js';
+import { buildCustomerCountry, buildCustomerName, buildCustomerOrders, buildEmailSends } from './build-customer-facts.js';
 import { buildOrderItems } from './build-order-items.js';
 import { buildOrders } from './build-orders.js';
 import { buildSessions, buildVisitorFacts } from './build-sessions.js';
@@ -103,6 +103,7 @@ export async function refreshFacts(store: Store, workspace: WorkspaceConfig, opt
       await buildSessions(tx, d, scope);
       await buildVisitorFacts(tx, scope);
       await buildCustomerCountry(tx, scope);
+      await buildCustomerName(tx, scope);
       await buildEmailSends(tx, d, scope);
     }
     if (full || ordersRedone > 0 || rekeyedEvents > 0) await buildCustomerOrders(tx);

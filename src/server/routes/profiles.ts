@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { TesseraError } from '../../contract/index.js';
+import { TesseraError, type WorkspaceConfig } from '../../contract/index.js';
 import { explainProfile, readProfile, readTimeline, searchProfiles, type IdentityService } from '../../identity/index.js';
 import { customerSegments } from '../../segments/index.js';
 import type { Store } from '../../store/index.js';
@@ -9,6 +9,7 @@ import { parseInput } from './parse-input.js';
 export interface ProfilesApiDeps {
   store: Store;
   identity: IdentityService;
+  workspace: WorkspaceConfig;
 }
 
 // The read-token check of every /api/v1 route is the read API's onRequest hook (routes/read-api.ts).
@@ -39,7 +40,7 @@ export function registerProfilesApi(app: FastifyInstance, deps: ProfilesApiDeps)
     if (q.identifier !== undefined) return readProfile(store, identity, q.identifier);
     if (q.q !== undefined) {
       await identity.refresh();
-      return searchProfiles(store, q.q, q.limit ?? 20);
+      return searchProfiles(store, deps.workspace, q.q, q.limit ?? 20);
     }
     throw new TesseraError('invalid_argument', 'pass identifier=type:value (e.g. email:ann@example.com) or q=text to search by name, email or phone');
   });
