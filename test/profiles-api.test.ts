@@ -123,6 +123,22 @@ describe('GET /api/v1/profiles', () => {
   });
 });
 
+describe('search after new identify calls', () => {
+  it("finds a customer by the name a later identify gives, shown as the profile shows it", async () => {
+    const ws = server.workspace;
+    await ws.ingestor.accept([identify({ messageId: 'i4', userId: 'alan', traits: { name: 'Alan M. Turing' }, timestamp: at(14) })], { source: 'web', location: 'test' });
+    await ws.ingestor.flush();
+    await ws.identity.refresh();
+    const search = (await get('/api/v1/profiles?q=alan%20m.')).body['profiles'] as { customer_id: string; name: string }[];
+    expect(search.map((p) => p.name)).toEqual(['Alan M. Turing']);
+    const profile = (await get('/api/v1/profiles?identifier=user:alan')).body as { customer_id: string; traits: { name: string } };
+    expect(search[0]?.customer_id).toBe(profile.customer_id);
+    expect(profile.traits.name).toBe('Alan M. Turing');
+    // The name it no longer has finds nobody by name (the email still matches "alan").
+    expect(((await get('/api/v1/profiles?q=n%20turing')).body['profiles'] as unknown[]).length).toBe(0);
+  });
+});
+
 describe('the CLI and the API', () => {
   it('print the same profile JSON', async () => {
     const api = (await get('/api/v1/profiles?identifier=user:grace')).body;
