@@ -76,6 +76,18 @@ describe('tessera commands given paths they cannot use', () => {
     expectUserError(await cli('rfm', '--as-of', '30/01/2026'), /--as-of 30\/01\/2026: give a date as YYYY-MM-DD/);
   });
 
+  it('answers for a day after the data, saying on stderr what that means', async () => {
+    const rfm = await cli('rfm', '--as-of', '2030-01-01', '--json');
+    expect(rfm.exitCode, rfm.stderr).toBe(0);
+    expect((JSON.parse(rfm.stdout) as { as_of: string }).as_of).toBe('2030-01-01');
+    expect(rfm.stderr).toMatch(/^note: the data ends on \d{4}-\d{2}-\d{2}; as of 2030-01-01 every customer's recency also counts the \d+ days after it\n$/);
+    expect((await cli('rfm', '--json')).stderr).not.toMatch(/note:/);
+    const fit = await cli('clv', 'fit', '--calibration-end', '2030-01-01', '--json');
+    expect(fit.exitCode, fit.stderr).toBe(0);
+    expect((JSON.parse(fit.stdout) as { holdout: unknown }).holdout).toBeNull();
+    expect(fit.stderr).toMatch(/note: no order comes after 2030-01-01, so there is no holdout/);
+  });
+
   it('still writes --out files that it can', async () => {
     const out = join(dir, 'report.csv');
     const result = await cli('report', '--metrics', 'orders', '--out', out);

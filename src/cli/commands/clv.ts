@@ -46,6 +46,10 @@ export function registerClv(program: Command, ctx: CliContext): void {
         await ws.identity.refresh();
         return fitClv(ws.store, ws.config.workspace, { timeUnit: opts.timeUnit, ...(opts.calibrationEnd !== undefined ? { calibrationEnd: opts.calibrationEnd } : {}) });
       });
+      // A calibration end the user chose, with no order after it: the fit stands, but nothing checks it.
+      if (opts.calibrationEnd !== undefined && report.holdout === null) {
+        ctx.io.err(`note: no order comes after ${opts.calibrationEnd}, so there is no holdout to check the fit against; an earlier --calibration-end keeps some\n`);
+      }
       if (opts.json) printJson(ctx.io, report);
       else printFit(ctx.io, report);
     });

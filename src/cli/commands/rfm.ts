@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatNumber } from '../../metrics/index.js';
-import { computeRfm, parseDay, type RfmReport } from '../../segments/index.js';
+import { computeRfm, lastDataDay, parseDay, type RfmReport } from '../../segments/index.js';
 import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 
 /** Revenue, as every table of the CLI shows money. */
@@ -30,10 +30,16 @@ export function registerRfm(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (opts: { asOf?: string; json?: boolean }, cmd: Command) => {
       const asOf = opts.asOf === undefined ? undefined : parseDay(opts.asOf);
-      const report = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
+      const { report, lastDay } = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
         await ws.identity.refresh();
-        return computeRfm(ws.store, ws.config.workspace, asOf === undefined ? {} : { asOf });
+        const computed = await computeRfm(ws.store, ws.config.workspace, asOf === undefined ? {} : { asOf });
+        return { report: computed, lastDay: await lastDataDay(ws.store, ws.config.workspace) };
       });
+      // Not an error (a date ahead is a fair question), but every recency then counts days with no data.
+      if (asOf !== undefined && asOf > lastDay) {
+        const days = Math.round((Date.parse(asOf) - Date.parse(lastDay)) / 86_400_000);
+        ctx.io.err(`note: the data ends on ${lastDay}; as of ${asOf} every customer's recency also counts the ${days} days after it\n`);
+      }
       if (opts.json) return printJson(ctx.io, report);
       printTables(ctx.io, report);
     });
