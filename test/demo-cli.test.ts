@@ -43,7 +43,7 @@ describe('tessera generate', () => {
     const r = await runCli(['generate', '--start', 'yesterday', '--out', join(root, 'gen-bad')]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/--start must be a day/);
+    expect(r.stderr).toMatch(/--start yesterday: give a date as YYYY-MM-DD/);
     const demo = await runCli(['demo', '--start', '2025-02-30', '--no-serve'], { dataDir: join(root, 'demo-bad') });
     expect(demo.exitCode).toBe(1);
     expect(demo.stderr).toMatch(/--start 2025-02-30: there is no such day/);

@@ -4,8 +4,8 @@ import { TesseraError } from '../../contract/index.js';
 import { monthsEndingBefore } from '../../demo/index.js';
 import { createApiKey } from '../../privacy/index.js';
 import { loadDemo, type CommandRunner, type DemoLoad, type Workspace } from '../../server/index.js';
+import { parseDay } from '../../segments/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
-import { requireDay } from '../parse-day.js';
 import { parseCount } from '../parse-int.js';
 import { serveUntilSignal } from './serve.js';
 
@@ -47,7 +47,7 @@ export function registerDemo(program: Command, ctx: CliContext, serverRunner: (w
         customers: flags.customers,
         seed: flags.seed,
         // Data that runs up to this month, so that "as of today" means the shop's present.
-        start: flags.start === undefined ? monthsEndingBefore(Date.now(), 24) : requireDay('--start', flags.start),
+        start: flags.start === undefined ? monthsEndingBefore(Date.now(), 24) : parseDay(flags.start, '--start'),
         ...(flags.source ? { sourceDir: resolve(ctx.cwd, flags.source) } : {}),
         progress: (line: string) => ctx.io.err(`${line}\n`),
       };

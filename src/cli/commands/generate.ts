@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
 import { generateShop, writeShop } from '../../demo/index.js';
+import { parseDay } from '../../segments/index.js';
 import { printJson, type CliContext } from '../context.js';
 import { toWriteError } from '../output-file.js';
-import { requireDay } from '../parse-day.js';
 import { parseCount } from '../parse-int.js';
 
 /** `tessera generate`: the demo shop's source files, without importing them. */
@@ -19,7 +19,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     .requiredOption('--out <dir>', 'directory to write the files to')
     .option('--json', 'print what was written as JSON')
     .action(async (flags: { customers: number; seed: number; start: string; months: number; out: string; json?: boolean }) => {
-      requireDay('--start', flags.start);
+      parseDay(flags.start, '--start');
       if (flags.customers < 1 || flags.months < 1) throw new TesseraError('invalid_argument', '--customers and --months must be at least 1');
       const out = resolve(ctx.cwd, flags.out);
       const shop = generateShop({ customers: flags.customers, seed: flags.seed, start: flags.start, months: flags.months });
