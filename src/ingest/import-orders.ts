@@ -2,6 +2,7 @@ import { ident, join, raw, sql, type Sql } from '../store/index.js';
 import { isoUtc, jsonNumber, jsonObject, jsonString, normalizedEmail, type JsonEntry } from './import-sql.js';
 import { createLines, linePosition, lineRejections, rawCells, rejectionRow, type ChunkRange, type LineCheck, type LineField, type LinesSpec, type StagedContext } from './import-lines.js';
 import { utcTimestamp } from './staging.js';
+import { MAX_AMOUNT } from './standardize.js';
 import type { ImportTables } from './import-source.js';
 import { customerIdType, type Mapping } from './mapping.js';
 import type { ColumnScope } from './mapping-sql.js';
@@ -14,9 +15,10 @@ import type { ColumnScope } from './mapping-sql.js';
  * (`orders:1001:completed`), so importing a file again adds nothing.
  *
  * Order-level fields are taken from the first line that has them (Shopify writes them on the
- * first line only). A line with an error is quarantined alone and the order imports from its other
- * lines; an order that lacks what every order needs (a time, an identifier, a currency, an amount)
- * is quarantined line by line, each line with its own location.
+ * first line only). A line with an error is quarantined with its reason, and so are the other lines of
+ * its order: an order imported without one of its lines could not be completed later (the corrected
+ * file's order would be a duplicate). An order that lacks what every order needs (a time, an
+ * identifier, a currency, an amount) is quarantined line by line, each line with its own location.
  */
 
 export interface OrdersPlan {
@@ -55,6 +57,7 @@ export interface OrdersOptions {
 }
 
 const falseSql = raw('false');
+const maxAmount = String(MAX_AMOUNT);
 
 export function compileOrders(o: OrdersOptions): OrdersPlan {
   const { scope, mapping, zone, tables, ctx } = o;
@@ -114,6 +117,13 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
     reason: sql`${name} || ' is not a number: ' || ${raw(`${text}_t`)}`,
     field: name,
   });
+  // Amounts are stored as DECIMAL(18,4): a larger one (a card number pasted into Total) is this row's error, not the whole file's.
+  const outOfRange = (name: string, text: string): LineCheck => ({
+    when: raw(`abs(${text}) >= ${maxAmount}`),
+    code: 'invalid_value',
+    reason: sql`${name} || ' is out of range: ' || ${raw(`${text}_t`)}`,
+    field: name,
+  });
   const timeCol = col(mapping.time, 'time');
   const checks: LineCheck[] = [
     { when: raw('_k IS NULL'), code: 'missing_field', reason: sql`${col(order.group_by ? { column: order.group_by, optional: false } : order.order_id, 'order_id')} || ' is empty'`, field: col(order.group_by ? { column: order.group_by, optional: false } : order.order_id, 'order_id') },
@@ -122,7 +132,10 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
     notDate(col(order.cancelled_at, 'cancelled_at'), '_cnt'),
     { when: raw(`_cur IS NOT NULL AND NOT regexp_full_match(_cur, '[A-Z]{3}')`), code: 'invalid_value', reason: sql`${col(order.currency, 'currency')} || ' is not an ISO 4217 code: ' || _cur`, field: col(order.currency, 'currency') },
     notNumber(col(order.total, 'total'), '_tot'),
+    outOfRange(col(order.total, 'total'), '_tot'),
+    { when: raw('_tot < 0 AND NOT _refund_row'), code: 'invalid_value', reason: sql`${col(order.total, 'total')} || ' is negative: ' || _tot_t`, field: col(order.total, 'total') },
     notNumber(col(order.refund_total, 'refund_total'), '_rtot'),
+    outOfRange(col(order.refund_total, 'refund_total'), '_rtot'),
     notNumber(col(item.quantity, 'quantity'), '_qty'),
     { when: raw('_qty < 0 AND NOT _refund_row'), code: 'invalid_value', reason: sql`${col(item.quantity, 'quantity')} || ' is negative: ' || _qty_t`, field: col(item.quantity, 'quantity') },
     notNumber(col(item.price, 'price'), '_pr'),
@@ -150,10 +163,12 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
   const prepare = (range: ChunkRange, anchored: boolean): Sql[] => {
     const inChunk = anchored ? sql`AND _k IN (SELECT _k FROM ${ident(tables.anchors)} WHERE _first >= ${range.from} AND _first < ${range.to})` : raw('');
     const orderErr = sql`CASE
+      WHEN _bad_line IS NOT NULL THEN {'code': 'incomplete_order', 'reason': 'line ' || _bad_line || ' of the order was rejected: correct it and import the file again', 'field': CAST(NULL AS VARCHAR)}
       WHEN _t IS NULL THEN ${missing(`the order has no ${timeCol}`, timeCol)}
       WHEN ${guestsAllowed ? falseSql : identityMissing} THEN ${missing('the order has no customer id, email, phone or user id', null)}
       WHEN _cur IS NULL THEN ${missing(`the order has no ${col(order.currency, 'currency')}`, col(order.currency, 'currency'))}
       WHEN coalesce(_tot, _sum) IS NULL THEN ${missing(`the order has no ${col(order.total, 'total')} and no line prices`, col(order.total, 'total'))}
+      WHEN abs(coalesce(_tot, _sum)) >= ${raw(maxAmount)} THEN {'code': 'invalid_value', 'reason': ${`the order's total (the sum of its lines) is out of range`}, 'field': ${col(order.total, 'total')}}
     END`;
     return [
       createLines(tables, spec, range),
@@ -164,7 +179,7 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
           bool_or(_cancelled) AS _cancelled, bool_or(_refund_row) AS _refund_row, min(_rft) AS _rft, min(_cnt) AS _cnt, min(_rtot) AS _rtot,
           ${join([...props.map((_, i) => raw(`min(_p${i}) AS _p${i}`)), hasItems ? sql`array_to_string(list_transform(list_sort(list({'r': _rn, 'j': ${itemJson}})), lambda x: x.j), ',') AS _items` : raw('NULL::VARCHAR AS _items')])}
         FROM ${L} WHERE _skip IS NULL AND _err IS NULL ${inChunk}
-        GROUP BY _k)`,
+        GROUP BY _k) ok LEFT JOIN (SELECT _k, min(_line) AS _bad_line FROM ${L} WHERE _skip IS NULL AND _err IS NOT NULL ${inChunk} GROUP BY _k) bad USING (_k)`,
     ];
   };
 
@@ -194,19 +209,28 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
       { key: 'context', value: contextJson(customerIdType(mapping), ctx) },
     ]);
 
+  // An export's refunded amount is the order's refunds to date (Shopify's Refunded Amount grows as refunds are
+  // made), so a later export of the same order adds only what is new since the refunds already stored for it,
+  // from any source, as a message of its own (`:refunded:40`); an export that adds nothing is a duplicate.
+  const refundedToDate = 'CASE WHEN o._refunded THEN coalesce(o._rtot, o._tot, o._sum) ELSE o._rtot END';
+  const storedRefunds = sql`LEFT JOIN (SELECT order_id, sum(amount) AS stored FROM events
+      WHERE event = 'Order Refunded' AND order_id IN (SELECT _oid FROM ${O}) GROUP BY order_id) rf ON rf.order_id = o._oid AND NOT o._refund_row`;
+  const refundColumns = raw(`${refundedToDate} AS _refunded_to_date, rf.stored AS _stored,
+              CASE WHEN o._refund_row THEN abs(coalesce(o._tot, o._sum)) ELSE ${refundedToDate} - coalesce(rf.stored, 0) END AS _amount`);
   const staged = (range: ChunkRange): Sql => {
     const kinds = (['completed', 'refunded', 'cancelled'] as const).filter((k) => k === 'completed' || (k === 'refunded' ? order.refunded_when || order.partially_refunded_when || order.refund_rows_when : order.cancelled_when));
     const events = kinds.map(
       (kind) => sql`SELECT ${ctx.source} AS s, _id AS id, 'track' AS t, _e AS e, _uid AS u, _a AS a, ${utcTimestamp(raw('_ti'))} AS ts, ${new Date(ctx.receivedAt)} AS r,
           CAST(${message(kind)} AS JSON) AS m, NULL::JSON AS q, _oid AS o, _cur AS c, CAST(${kind === 'refunded' ? raw('_amount') : raw('_total')} AS DECIMAL(18,4)) AS v, _em AS em, _ph AS ph,
           'import' AS ch, ${externalIdsJson(customerIdType(mapping))} AS x, ${linePosition(range, raw('_line'), kindSlot[kind])} AS n
-        FROM (SELECT *, ${ctx.source} || ':' || _oid || ${`:${kind}`} AS _id, ${eventName[kind]} AS _e, ${isoUtc(raw('_ti'))} AS _ts
+        FROM (SELECT *, ${ctx.source} || ':' || _oid || ${`:${kind}`} || ${kind === 'refunded' ? raw(`CASE WHEN _stored IS NULL THEN '' ELSE ':' || CAST(_refunded_to_date AS VARCHAR) END`) : raw(`''`)} AS _id,
+            ${eventName[kind]} AS _e, ${isoUtc(raw('_ti'))} AS _ts
           FROM (SELECT *, ${kind === 'completed' ? raw('_t') : kind === 'refunded' ? raw('coalesce(_rft, _t)') : raw('coalesce(_cnt, _t)')} AS _ti
           FROM (SELECT o.*, p.e164 AS _ph, ${anonymousId(ctx.source, raw('o._oid'), guestsAllowed)} AS _a,
               CASE WHEN o._refund_row THEN abs(coalesce(o._tot, o._sum)) ELSE coalesce(o._tot, o._sum) END AS _total,
-              CASE WHEN o._refund_row THEN abs(coalesce(o._tot, o._sum)) WHEN o._refunded THEN coalesce(o._rtot, o._tot, o._sum) ELSE o._rtot END AS _amount
-            FROM ${O} o LEFT JOIN ${P} p ON p.raw = o._phr
-            WHERE o._oerr IS NULL AND ${raw(kindApplies[kind])})))`,
+              ${kind === 'refunded' ? refundColumns : raw('NULL AS _refunded_to_date, NULL AS _stored, NULL AS _amount')}
+            FROM ${O} o LEFT JOIN ${P} p ON p.raw = o._phr ${kind === 'refunded' ? storedRefunds : raw('')}
+            WHERE o._oerr IS NULL AND ${raw(kindApplies[kind])} ${kind === 'refunded' ? raw(`AND (o._refund_row OR rf.stored IS NULL OR ${refundedToDate} > rf.stored)`) : raw('')})))`,
     );
     const orderRejections = sql`SELECT ${rejectionRow(ctx, {
       code: raw('o._oerr.code'),

@@ -54,7 +54,7 @@ export function isoUtc(instant: Sql): Sql {
   return sql`strftime(make_timestamp(epoch_us(${instant})), '%Y-%m-%dT%H:%M:%S.%gZ')`;
 }
 
-const offsetPattern = String.raw`[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$`;
+const offsetPattern = String.raw`[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|UTC|GMT|[+-]\d{2}(:?\d{2})?)$`;
 
 /**
  * Parses time text to an instant. Text with an offset (`Z`, `+01:00`, Shopify's `-0500`) keeps it;
@@ -68,8 +68,11 @@ export function parseTime(text: Sql, zone: string, format?: string): Sql {
     if (/%[zZ]/.test(format)) return sql`CAST(try_strptime(${text}, ${format}) AS TIMESTAMPTZ)`;
     return local(sql`CAST(try_strptime(${text}, ${format}) AS TIMESTAMP)`);
   }
+  // `Z`, `z`, ` UTC` and ` GMT` (BigQuery's and many databases' text form) are +00:00: DuckDB's TIMESTAMP cast
+  // would drop a trailing UTC and read the time in `zone`, and refuses a lower-case z.
+  const utc = sql`regexp_replace(${text}, ${raw(String.raw`'\s*([Zz]|UTC|GMT)$'`)}, '+00:00')`;
   return sql`CASE WHEN regexp_matches(${text}, ${raw(`'${offsetPattern}'`)})
-    THEN try_cast(regexp_replace(${text}, ${raw(String.raw`'\s*([+-]\d{2}):?(\d{2})$'`)}, ${raw(String.raw`'\1:\2'`)}) AS TIMESTAMPTZ)
+    THEN try_cast(regexp_replace(${utc}, ${raw(String.raw`'\s*([+-]\d{2}):?(\d{2})$'`)}, ${raw(String.raw`'\1:\2'`)}) AS TIMESTAMPTZ)
     ELSE ${local(sql`try_cast(${text} AS TIMESTAMP)`)} END`;
 }
 

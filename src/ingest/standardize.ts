@@ -48,6 +48,9 @@ export interface MoneyFields {
 
 const moneyEvents = new Set(['Order Completed', 'Order Refunded', 'Order Cancelled']);
 
+/** Amounts are stored as DECIMAL(18,4), whose largest value is just under 1e14: a larger one is the message's error. */
+export const MAX_AMOUNT = 1e14;
+
 function toAmount(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
@@ -86,6 +89,7 @@ export function standardizeMessage(message: SegmentMessage, workspace: Workspace
     if (rawAmount !== undefined && rawAmount !== null) {
       const amount = toAmount(rawAmount);
       if (amount === undefined) return { ok: false, field: 'properties.total', reason: `properties.total is not a number: ${JSON.stringify(rawAmount).slice(0, 40)}` };
+      if (Math.abs(amount) >= MAX_AMOUNT) return { ok: false, field: 'properties.total', reason: `properties.total is out of range: ${JSON.stringify(rawAmount).slice(0, 40)}` };
       money.amount = amount;
     }
     const currency = props['currency'];
