@@ -131,6 +131,37 @@ describe('the tessera CLI without a server', () => {
     expect(exportedMessages(tail).map((m) => m['messageId'])).toEqual(messages.slice(1).map((m) => m['messageId']));
   });
 
+  it('prints no stored event with events tail -n 0 --no-follow', async () => {
+    const file = join(dir, 'events.ndjson');
+    await writeFile(file, toNdjson([track(), identify()]));
+    expect((await cli('import', file)).exitCode).toBe(0);
+    const tail = await cli('events', 'tail', '--no-follow', '-n', '0', '--json');
+    expect(tail.exitCode, tail.stderr).toBe(0);
+    expect(tail.stdout).toBe('');
+  });
+
+  it('imports what events export wrote with the times it had: timestamp, originalTimestamp and receivedAt', async () => {
+    // Received a year ago from a device whose clock ran an hour fast, as a Segment archive or an export holds it.
+    const archived = track({
+      originalTimestamp: '2024-03-05T11:00:00.000Z',
+      sentAt: '2024-03-05T11:00:10.000Z',
+      receivedAt: '2024-03-05T10:00:10.500Z',
+      timestamp: '2024-03-05T10:00:00.500Z',
+    });
+    const file = join(dir, 'archive.ndjson');
+    await writeFile(file, toNdjson([archived]));
+    expect((await cli('import', file)).exitCode).toBe(0);
+    const [first] = exportedMessages(await cli('events', 'export'));
+    expect(first).toMatchObject({ timestamp: archived['timestamp'], originalTimestamp: archived['originalTimestamp'], receivedAt: archived['receivedAt'] });
+
+    const exportFile = join(dir, 'export.ndjson');
+    expect((await cli('events', 'export', '--out', exportFile)).exitCode).toBe(0);
+    const again = await runCli(['import', exportFile], { dataDir: join(dir, 'other') });
+    expect(again.exitCode, again.stderr).toBe(0);
+    const [second] = exportedMessages(await runCli(['events', 'export'], { dataDir: join(dir, 'other') }));
+    expect(second).toEqual(first);
+  });
+
   it('exports one Segment message per line with messageId, type and timestamp, once per messageId', async () => {
     const messages = [track(), identify(), page(), track({ timestamp: '2024-01-05T10:00:00Z' })];
     const file = join(dir, 'events.ndjson');

@@ -211,6 +211,59 @@ describe('the tracking API, in-process', () => {
     expect(JSON.stringify(events)).not.toContain(t.writeKey);
   });
 
+  it('keeps no write key sent in the body in quarantine when it rejects the message', async () => {
+    const rejected = track({ event: undefined, writeKey: t.writeKey });
+    expect((await send('/v1/track', rejected, { writeKey: null })).statusCode).toBe(400);
+    const marker = track();
+    expect((await send('/v1/track', marker)).statusCode).toBe(200);
+    await waitForMessageIds(read(), [marker['messageId'] as string]);
+    const quarantine = await t.app.inject({ method: 'GET', url: '/api/v1/quarantine', headers: { authorization: `Bearer ${t.readKey}` } });
+    const rows = quarantine.json<{ rejected: { raw: string | null }[] }>().rejected;
+    expect(rows.some((r) => r.raw?.includes(rejected['messageId'] as string))).toBe(true);
+    expect(JSON.stringify(rows)).not.toContain(t.writeKey);
+  });
+
+  it("applies a batch's context and integrations to every message, a message's own keys winning", async () => {
+    const own = track({ context: { library: { name: 'sdk' }, locale: 'de-DE' }, integrations: { Mixpanel: true } });
+    const bare = track();
+    const body = batch([own, bare], { context: { device: { type: 'phone' }, locale: 'en-US' }, integrations: { All: false } });
+    expect((await send('/v1/batch', body)).statusCode).toBe(200);
+    const events = await waitForMessageIds(read(), [own['messageId'] as string, bare['messageId'] as string]);
+    expect(stored(events, own['messageId'] as string)?.message).toMatchObject({
+      context: { library: { name: 'sdk' }, device: { type: 'phone' }, locale: 'de-DE' },
+      integrations: { All: false, Mixpanel: true },
+    });
+    expect(stored(events, bare['messageId'] as string)?.message).toMatchObject({ context: { device: { type: 'phone' }, locale: 'en-US' }, integrations: { All: false } });
+  });
+
+  it('quarantines the raw message of a batch, without what the server added to its neighbours', async () => {
+    const good = track();
+    const bad = track({ type: 'nope' });
+    expect((await send('/v1/batch', batch([good, bad], { context: { locale: 'en-US' } }))).statusCode).toBe(200);
+    await waitForMessageIds(read(), [good['messageId'] as string]);
+    const quarantine = await t.app.inject({ method: 'GET', url: '/api/v1/quarantine', headers: { authorization: `Bearer ${t.readKey}` } });
+    const row = quarantine.json<{ rejected: { raw: string | null }[] }>().rejected.find((r) => r.raw?.includes(bad['messageId'] as string));
+    expect(JSON.parse(row?.raw ?? 'null')).toMatchObject({ context: { locale: 'en-US' } });
+    expect((JSON.parse(row?.raw ?? 'null') as { context: Record<string, unknown> }).context['ip']).toBeUndefined();
+  });
+
+  it('takes a null timestamp, originalTimestamp or sentAt as none', async () => {
+    const message = track({ timestamp: null, originalTimestamp: '2024-03-05T10:20:30Z', sentAt: null });
+    const response = await send('/v1/track', message);
+    expect(response.statusCode, response.body).toBe(200);
+    const [event] = await waitForMessageIds(read(), [message['messageId'] as string]);
+    expect(event?.message.timestamp).toBe('2024-03-05T10:20:30.000Z');
+  });
+
+  it('names the batch limit when a batch body over it comes to /v1/b or /beacon/v1/batch', async () => {
+    const big = batch(Array.from({ length: 40 }, () => trackOfSize(16 * 1024)));
+    for (const path of ['/v1/b', `/beacon/v1/batch?writeKey=${t.writeKey}`]) {
+      const response = await send(path, big);
+      expect(response.statusCode).toBe(413);
+      expectErrorBody(response.json(), 'body_too_large', /batch request/);
+    }
+  });
+
   it('refuses a read token in place of a write key', async () => {
     const response = await send('/v1/track', track(), { writeKey: t.readKey });
     expect(response.statusCode).toBe(401);

@@ -105,6 +105,8 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
       source: options.source,
       location: name,
       locate: (i) => `${name}:${lineNumbers[i]}`,
+      // An exported or archived message keeps the times its first receiver gave it.
+      keepReceivedAt: true,
       ...(options.timezone ? { timezone: options.timezone } : {}),
     }, stage);
     summary.accepted += result.accepted;

@@ -12,6 +12,8 @@ export interface AcceptOptions {
   timezone?: string;
   /** The sender's address, recorded as `context.ip` of messages without one (HTTP with `ingest.recordIp`). */
   ip?: string;
+  /** Keep the `receivedAt` a message carries (file imports of messages received before; see ValidateOptions). */
+  keepReceivedAt?: boolean;
   /** Location of record i (defaults to `location[i]`). */
   locate?: (index: number) => string;
 }
@@ -56,6 +58,7 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
     zone,
     ...(options.impliedType ? { impliedType: options.impliedType } : {}),
     ...(options.ip !== undefined ? { ip: options.ip } : {}),
+    ...(options.keepReceivedAt ? { keepReceivedAt: true } : {}),
   };
   inputs.forEach((input, index) => {
     const result = validateMessage(input, validateOptions);

@@ -13,18 +13,30 @@ function batchOf(body: unknown, max: number): unknown[] {
   return batch;
 }
 
-/** Copies batch-level context onto each message, as Segment's batch endpoint does. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A batch-level object (`context`, `integrations`) applied to one message: Segment applies them to every call of the
+ * batch, so their keys are added to the message's own object (a key the message sets itself wins). Each message gets
+ * its own copy: what the server adds to one message (context.ip) belongs to that message alone.
+ */
+function withBatchObject(own: unknown, shared: unknown): unknown {
+  if (own === undefined) return isPlainObject(shared) ? { ...shared } : shared;
+  if (isPlainObject(own) && isPlainObject(shared)) return { ...shared, ...own };
+  return own;
+}
+
+/** Applies batch-level context, integrations and sentAt to each message, as Segment's batch endpoint does. */
 function withBatchDefaults(messages: unknown[], body: unknown): unknown[] {
   const b = body as { context?: unknown; integrations?: unknown; sentAt?: unknown };
   if (b.context === undefined && b.integrations === undefined && b.sentAt === undefined) return messages;
   return messages.map((m) => {
-    if (!m || typeof m !== 'object') return m;
-    const msg = m as Record<string, unknown>;
-    if (msg['context'] === undefined && b.context !== undefined) msg['context'] = b.context;
-    if (msg['integrations'] === undefined && b.integrations !== undefined) msg['integrations'] = b.integrations;
+    if (!isPlainObject(m)) return m;
+    if (b.context !== undefined) m['context'] = withBatchObject(m['context'], b.context);
+    if (b.integrations !== undefined) m['integrations'] = withBatchObject(m['integrations'], b.integrations);
     // Segment's SDKs stamp sentAt on the batch, not on each message; the clock-skew correction needs it.
-    if (msg['sentAt'] === undefined && b.sentAt !== undefined) msg['sentAt'] = b.sentAt;
-    return msg;
+    if (m['sentAt'] === undefined && b.sentAt !== undefined) m['sentAt'] = b.sentAt;
+    return m;
   });
 }
 

@@ -37,6 +37,12 @@ export interface ValidateOptions {
   zone: string;
   /** The sender's address, recorded as `context.ip` when the message names none (as Segment's API does). */
   ip?: string;
+  /**
+   * A message that carries its own `receivedAt` was received before (a Segment archive, `tessera events export`):
+   * its receivedAt is kept, and its clock-skew correction is made again from it and its client's `originalTimestamp`,
+   * so an import gives the times the first receiver gave. Files only: over HTTP, receivedAt is the server clock.
+   */
+  keepReceivedAt?: boolean;
 }
 
 /**
@@ -47,7 +53,12 @@ export interface ValidateOptions {
 export function validateMessage(input: unknown, options: ValidateOptions): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail('a message must be a JSON object');
   const raw = input as Record<string, unknown>;
+  // A key sent in the body authenticates the request, never belongs to the message: removed before anything
+  // (a quarantined message's raw text included) can keep it; only the key's hash is stored.
+  delete raw['writeKey'];
   if (raw['type'] === undefined && options.impliedType) raw['type'] = options.impliedType;
+  // A null time is no time, as a null id is no id.
+  for (const field of timeFields) if (raw[field] === null) delete raw[field];
   if (!checkShape(raw)) {
     const d = describeAjvError();
     return fail(d.message, d.field);
@@ -71,12 +82,18 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
     if (!instant) return fail(`${field} is not a date: ${JSON.stringify(v.slice(0, 40))}`, field);
     times[field] = instant.getTime();
   }
-  delete raw['writeKey'];
   if (options.ip !== undefined) recordIp(raw, options.ip);
   if (typeof raw['messageId'] !== 'string') raw['messageId'] = randomUUID();
-  const receivedAt = options.receivedAt;
+  let receivedAt = options.receivedAt;
+  const received = raw['receivedAt'];
+  const earlier = options.keepReceivedAt && typeof received === 'string';
+  if (earlier) {
+    const instant = parseInstant(received, options.zone);
+    if (!instant) return fail(`receivedAt is not a date: ${JSON.stringify(received.slice(0, 40))}`, 'receivedAt');
+    receivedAt = instant;
+  }
   raw['receivedAt'] = receivedAt.toISOString();
-  raw['timestamp'] = corrected(raw, receivedAt, times);
+  raw['timestamp'] = corrected(raw, receivedAt, times, earlier);
   return { ok: true, message: raw as SegmentMessage };
 }
 
@@ -100,9 +117,12 @@ type TimeField = (typeof timeFields)[number];
  * known, timestamp = receivedAt − (sentAt − originalTimestamp), which removes the device clock skew.
  * `times` holds the epoch ms of each field that holds a date.
  */
-function corrected(raw: Record<string, unknown>, receivedAt: Date, times: Partial<Record<TimeField, number>>): string {
-  // The client's time is `timestamp`, else (absent or null) `originalTimestamp`.
-  const field: TimeField = raw['timestamp'] !== undefined && raw['timestamp'] !== null ? 'timestamp' : 'originalTimestamp';
+function corrected(raw: Record<string, unknown>, receivedAt: Date, times: Partial<Record<TimeField, number>>, received = false): string {
+  // In a message received before, `timestamp` is the first receiver's corrected time and the client's is
+  // `originalTimestamp`: without one, that receiver had no client time to correct, and its timestamp stands.
+  if (received && times.originalTimestamp === undefined) return new Date(times.timestamp ?? receivedAt.getTime()).toISOString();
+  // The client's time is `timestamp`, else (absent) `originalTimestamp`.
+  const field: TimeField = !received && raw['timestamp'] !== undefined ? 'timestamp' : 'originalTimestamp';
   const sentMs = typeof raw[field] === 'string' ? times[field] : undefined;
   if (sentMs === undefined) return receivedAt.toISOString();
   raw['originalTimestamp'] = raw[field];

@@ -7,7 +7,8 @@ const fastifyCodes: Record<string, { code: ErrorCode; message: (e: FastifyError,
     code: 'body_too_large',
     message: (_e, r) => {
       const limit = r.routeOptions.bodyLimit ?? 0;
-      const what = r.url.startsWith('/v1/batch') || r.url.startsWith('/v1/import') ? 'a batch request' : 'a message';
+      // Every batch route (/v1/batch, /v1/import, analytics.js's /v1/b, RudderStack's /beacon/v1/batch) has the batch limit.
+      const what = /\/(batch|import|b)$/.test(r.routeOptions.url ?? '') ? 'a batch request' : 'a message';
       return `request body is over the limit of ${Math.round(limit / 1024)} KB (${limit} bytes) ${what}`;
     },
   },

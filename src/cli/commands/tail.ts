@@ -31,7 +31,10 @@ export function registerTail(events: Command, ctx: CliContext, invoke: (argv: st
           else ctx.io.out(`${m.timestamp}  ${(m.type === 'track' ? m.event : m.type) ?? ''}  ${m.userId ? `user:${m.userId}` : `anon:${m.anonymousId ?? ''}`}  ${r.source}\n`);
         }
       };
-      print(await poll(['--limit', String(opts.lines)]));
+      // `-n 0` prints none of the stored events, only those that arrive (the list's limit is at least 1).
+      const recent = await poll(['--limit', String(Math.max(opts.lines, 1))]);
+      if (opts.lines === 0) last = Math.max(0, ...recent.map((r) => r.seq));
+      else print(recent);
       if (!opts.follow) return;
       let stop = false;
       process.once('SIGINT', () => (stop = true));
