@@ -77,7 +77,8 @@ describe('tessera identity', () => {
     expect(again.exitCode).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toMatch(/no split names email:two@example\.com: there is nothing to undo/);
-  });
+    // Eight commands, each a process that opens the workspace: ~55 s alone on a 2-core machine, more beside other tests.
+  }, 150_000);
 
   it('finds a customer by a phone written as people write it, read in the workspace region as imports read it', async () => {
     for (const typed of ['phone:(212) 555-0100', 'phone:212-555-0100', 'phone:+1 212 555 0100']) {

@@ -214,10 +214,22 @@ export class IdentifierTable {
   private internStored(typeId: number, stored: string, unusable: boolean, raw: string, h: number): number {
     const known = this.index.find(typeId, stored, h, this);
     if (known >= 0) return known;
-    const flag = unusable ? (this.rules.isBlocked(raw) ? BLOCKED : INVALID) : this.rules.isBlocked(stored) ? BLOCKED : 0;
+    const flag = unusable ? (this.rules.isBlocked(raw) ? BLOCKED : INVALID) : this.isBlockedValue(typeId, stored) ? BLOCKED : 0;
     const x = this.create(typeId, stored, flag);
     this.index.insert(x, h);
     return x;
+  }
+
+  /**
+   * Imports name a row's anonymous id after its source and its first identifier (`orders:C1001`,
+   * `orders:ann@x.com`): one made from a blocked value (`orders:0`) would gather every row that carries that
+   * value, so it is blocked with it. The same holds for any anonymous id whose last `:` part is junk.
+   */
+  private isBlockedValue(typeId: number, value: string): boolean {
+    if (this.rules.isBlocked(value)) return true;
+    if (this.types[typeId]!.name !== 'anon') return false;
+    const colon = value.lastIndexOf(':');
+    return colon >= 0 && this.rules.isBlocked(value.slice(colon + 1));
   }
 
   /** The identifier's number, or -1 when it has never been seen. */

@@ -44,6 +44,25 @@ describe('identity graph', () => {
     expect(customerOf(state, 'email:ann@example.com')).toBe(customerOf(state, 'anon:a1'));
   });
 
+  it("blocks an import's anonymous id made from a blocked value, so rows sharing that value stay apart", () => {
+    // An orders import names each row's anonymous id after its source and first identifier: customer id 0 here.
+    const state = rebuild([
+      seen('o40', 1, 'shop:0', 'email:kim@shop.test', 'anon:orders:0'),
+      seen('o41', 2, 'shop:0', 'email:lou@shop.test', 'anon:orders:0'),
+      seen('o42', 3, 'shop:C7', 'email:max@shop.test', 'anon:orders:C7'),
+      seen('o43', 4, 'shop:C7', 'anon:orders:C7'),
+    ]);
+    expect(customerOf(state, 'email:kim@shop.test')).not.toBe(customerOf(state, 'email:lou@shop.test'));
+    expect(customerOf(state, 'anon:orders:0')).toBeUndefined();
+    expect(customerOf(state, 'anon:orders:C7')).toBe(customerOf(state, 'email:max@shop.test'));
+    expect(readMergeLog(state, { kind: 'refusal' }).map((r) => [r.messageId, r.rule, r.identifiers[1]])).toEqual([
+      ['o40', 'blocked-value', 'shop:0'],
+      ['o40', 'blocked-value', 'anon:orders:0'],
+      ['o41', 'blocked-value', 'shop:0'],
+      ['o41', 'blocked-value', 'anon:orders:0'],
+    ]);
+  });
+
   it('keeps two user ids apart when they share a device, and logs the refusal with its reason', () => {
     const state = rebuild([seen('m1', 1, 'anon:tablet', 'user:u1'), seen('m2', 2, 'anon:tablet', 'user:u2')]);
     expect(customerOf(state, 'user:u1')).not.toBe(customerOf(state, 'user:u2'));

@@ -1,4 +1,5 @@
 import { raw, sql, type Sql, type Store } from '../store/index.js';
+import { serverLibraries } from '../metrics/index.js';
 import { eventCustomerId, eventCustomerJoins } from './profile-events.js';
 
 /** The identifiers of one customer, by the event column each narrows (user_id, email, phone, anonymous_id). */
@@ -37,7 +38,7 @@ export function activityTraitsQuery(store: Store, scope: TraitScope): Sql {
   const d = store.dialect;
   const m = raw('message');
   const prop = (key: string) => d.jsonText(m, ['properties', key]);
-  const latest = (type: string) => sql`arg_max(TRY_CAST(${prop('score')} AS DOUBLE), ts) FILTER (WHERE event = ${'Survey Responded'} AND ${prop('survey_type')} = ${type})`;
+  const latest = (type: string) => sql`arg_max(TRY_CAST(${prop('score')} AS DOUBLE), ts) FILTER (WHERE event = ${'Survey Responded'} AND lower(${prop('survey_type')}) = ${type})`;
   // Only messages whose text mentions consent are parsed for it: a substring test is cheap, a JSON parse is not.
   const preferences = sql`CASE WHEN CAST(message AS VARCHAR) LIKE ${'%"categoryPreferences"%'} THEN CAST(${d.jsonValue(m, ['context', 'consent', 'categoryPreferences'])} AS VARCHAR) END`;
   return sql`SELECT customer_id, min(ts) AS first_seen,
@@ -53,28 +54,38 @@ export function activityTraitsQuery(store: Store, scope: TraitScope): Sql {
 }
 
 /**
- * Order aggregates per customer (events.md): an order counts once by order_id, its first Order
- * Completed by time; a cancelled or fully refunded order leaves counts and revenue, a partial refund
- * leaves revenue (in base currency at the order's rate). The favourite category is the one bought most
- * (by quantity) in the orders that count, ties to the first name.
+ * Order aggregates per customer (events.md), as the order KPIs count them (metrics/facts/build-orders.ts):
+ * an order counts once by order_id, whichever identity sent each of its events, for the customer of its
+ * first Order Completed by time; a cancellation, a refund of no amount, or refunds reaching the total
+ * remove it, and a partial refund leaves revenue (in base currency at the order's rate). An order's
+ * events are read whole, not only those that resolve to the customer: a back office that re-sends or
+ * refunds an order under an email the graph keeps apart must neither count it twice nor leave the
+ * refund out. The favourite category is the one bought most (by quantity) in the orders that count,
+ * ties to the first name.
  */
 export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
   const d = store.dialect;
   const m = raw('message');
   const orderEvents = ['Order Completed', 'Order Refunded', 'Order Cancelled'];
-  const events = scopedEvents(scope, raw('e.event, e.order_id, e.ts, e.amount, e.amount_base, e.rate, e.message'), sql`e.order_id IS NOT NULL AND e.event IN (SELECT unnest(${orderEvents}))`);
-  return sql`WITH ce AS (${events}),
+  const isOrderEvent = sql`e.order_id IS NOT NULL AND e.event IN (SELECT unnest(${orderEvents}))`;
+  const ofScope =
+    scope === 'all' ? isOrderEvent : sql`${isOrderEvent} AND e.order_id IN (SELECT order_id FROM (${scopedEvents(scope, raw('e.order_id'), isOrderEvent)}))`;
+  const inScope = scope === 'all' ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customerId}`;
+  return sql`WITH ce AS (
+      SELECT ${eventCustomerId} AS customer_id, e.event, e.order_id, e.ts, e.seq, e.amount, e.amount_base, e.rate, e.message
+      FROM events e ${eventCustomerJoins()} WHERE ${ofScope}),
     completed AS (
-      SELECT customer_id, order_id, min(ts) AS ts, arg_min(amount, ts) AS amount, arg_min(amount_base, ts) AS gross,
-        arg_min(rate, ts) AS rate, arg_min(message, ts) AS message
-      FROM ce WHERE event = ${'Order Completed'} GROUP BY customer_id, order_id),
+      SELECT customer_id, order_id, ts, amount, amount_base AS gross, rate, message FROM (
+        SELECT *, row_number() OVER (PARTITION BY order_id ORDER BY ts, seq) AS rn FROM ce WHERE event = ${'Order Completed'})
+      WHERE rn = 1 AND ${inScope}),
     after_sale AS (
-      SELECT order_id, sum(amount) FILTER (WHERE event = ${'Order Refunded'}) AS refunded, bool_or(event = ${'Order Cancelled'}) AS cancelled
+      SELECT order_id, sum(amount) FILTER (WHERE event = ${'Order Refunded'}) AS refunded,
+        bool_or(event = ${'Order Cancelled'} OR (event = ${'Order Refunded'} AND amount IS NULL)) AS removed
       FROM ce WHERE event <> ${'Order Completed'} GROUP BY order_id),
     kept AS (
       SELECT c.customer_id, c.order_id, c.ts, c.message, c.gross - coalesce(a.refunded, 0) * coalesce(c.rate, 1) AS revenue
       FROM completed c LEFT JOIN after_sale a ON a.order_id = c.order_id
-      WHERE NOT coalesce(a.cancelled, FALSE) AND coalesce(a.refunded, 0) < coalesce(c.amount, 0) - 0.005),
+      WHERE NOT coalesce(a.removed, FALSE) AND coalesce(a.refunded, 0) < coalesce(c.amount, 0) - 0.005),
     items AS (
       SELECT customer_id, unnest(CAST(${d.jsonValue(m, ['properties', 'products'])} AS JSON[])) AS item FROM kept),
     categories AS (
@@ -90,10 +101,17 @@ export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
     FROM kept k LEFT JOIN favourite f ON f.customer_id = k.customer_id GROUP BY k.customer_id`;
 }
 
-/** Sessions per customer (events.md): runs of web calls (page, screen, track not imported from files) with no gap over 30 minutes. */
+/**
+ * Sessions per customer (events.md), as the session KPIs count them (metrics/facts/insert-event-facts.ts):
+ * runs of the person's own calls (page, screen, and track calls neither imported from files, nor sent with
+ * channel server, nor by a server-side library such as the one that sends Email Delivered) with no gap
+ * over 30 minutes.
+ */
 export function sessionsQuery(store: Store, scope: TraitScope): Sql {
   const d = store.dialect;
-  const web = sql`e.type IN (${'page'}, ${'screen'}, ${'track'}) AND e.channel IS DISTINCT FROM ${'import'}`;
+  const library = d.jsonText(raw('e.message'), ['context', 'library', 'name']);
+  const web = sql`e.type IN (${'page'}, ${'screen'}, ${'track'}) AND coalesce(e.channel, '') NOT IN (${'import'}, ${'server'})
+    AND (e.type <> ${'track'} OR ${library} IS NULL OR ${library} NOT IN (SELECT unnest(${[...serverLibraries]})))`;
   return sql`SELECT customer_id, count(*) FILTER (WHERE gap IS NULL OR gap > ${SESSION_GAP_MS}) AS sessions
     FROM (SELECT customer_id, t - lag(t) OVER (PARTITION BY customer_id ORDER BY t) AS gap
       FROM (${scopedEvents(scope, sql`${d.epochMs(raw('e.ts'))} AS t`, web)}))

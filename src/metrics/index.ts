@@ -33,3 +33,5 @@ export { factDays } from './query/data-range.js';
 export { dimensions, type Dimension } from './query/sources.js';
 /** The source label of orders and customers no session brought (`(none)`), and of sessions without one (`direct`). */
 export { NO_SOURCE, DIRECT_SOURCE } from './facts/traffic-source.js';
+/** Server-side libraries (`context.library.name`) whose track calls are not visits: profiles count sessions as the KPIs do. */
+export { serverLibraries } from './facts/fact-tables.js';

@@ -1,0 +1,88 @@
+// Computed traits of the single customer view agree with the KPIs (events.md): an order is one order by
+// order_id whichever identity sent each of its events, a refund of no amount removes it, and a session is a
+// run of the person's own calls, not of the emails a back end sends them.
+
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TesseraConfig } from '../src/contract/index.js';
+import { readProfile } from '../src/identity/index.js';
+import { openWorkspace, type Workspace } from '../src/server/index.js';
+import { identify, page, track, type Message } from './helpers/messages.js';
+import { makeTempDir, removeDir } from './helpers/workspace.js';
+
+const opened: { ws: Workspace; dir: string }[] = [];
+const at = (day: number, minute = 0): string => new Date(Date.UTC(2025, 2, day, 10, minute)).toISOString();
+
+async function openWs(): Promise<Workspace> {
+  const dir = await makeTempDir('tessera-computed-');
+  const ws = await openWorkspace(TesseraConfig.parse({ dataDir: dir, logLevel: 'silent' }), pino({ level: 'silent' }));
+  opened.push({ ws, dir });
+  return ws;
+}
+
+afterEach(async () => {
+  for (const { ws, dir } of opened.splice(0)) {
+    await ws.close();
+    await removeDir(dir);
+  }
+});
+
+async function send(ws: Workspace, messages: Message[]): Promise<void> {
+  const result = await ws.ingestor.accept(messages, { source: 'web', location: 'test' });
+  expect(result.rejections).toEqual([]);
+  await ws.ingestor.flush();
+  await ws.identity.refresh();
+}
+
+const order = (id: string, total: number, who: Message, day: number, category = 'boots'): Message =>
+  track({ ...who, messageId: `oc-${id}-${JSON.stringify(who)}`, event: 'Order Completed', properties: { order_id: id, total, currency: 'USD', products: [{ category, quantity: 1, price: total }] }, timestamp: at(day) });
+
+describe('computed traits', () => {
+  it('drops an order refunded with no amount, as the order KPIs do', async () => {
+    const ws = await openWs();
+    await send(ws, [
+      order('R-1', 100, { userId: 'ann' }, 1, 'jackets'),
+      order('R-2', 30, { userId: 'ann' }, 2, 'socks'),
+      track({ messageId: 'rf-2', userId: 'ann', event: 'Order Refunded', properties: { order_id: 'R-2' }, timestamp: at(3) }),
+    ]);
+    const computed = (await readProfile(ws.store, ws.identity, 'user:ann')).computed;
+    expect(computed).toMatchObject({ orders: 1, revenue: 100, aov: 100, favourite_category: 'jackets' });
+  });
+
+  it('counts an order once, for the customer of its first Order Completed, and applies a refund sent under another identity', async () => {
+    const ws = await openWs();
+    await send(ws, [
+      // The web sends the order under the user id; the back office re-sends it and refunds it under the email only.
+      order('W-1', 90, { userId: 'hal' }, 2),
+      order('W-1', 90, { anonymousId: 'backoffice', context: { traits: { email: 'hal-other@example.com' } } }, 3),
+      order('W-2', 40, { userId: 'hal' }, 4),
+      order('W-2', 40, { anonymousId: 'backoffice-2', context: { traits: { email: 'jo@example.com' } } }, 5),
+      track({ messageId: 'rf-w1', anonymousId: 'backoffice', context: { traits: { email: 'hal-other@example.com' } }, event: 'Order Refunded', properties: { order_id: 'W-1', total: 90 }, timestamp: at(6) }),
+    ]);
+    expect((await readProfile(ws.store, ws.identity, 'user:hal')).computed).toMatchObject({ orders: 1, revenue: 40 });
+    expect((await readProfile(ws.store, ws.identity, 'email:jo@example.com')).computed).toMatchObject({ orders: 0, revenue: 0 });
+    expect((await readProfile(ws.store, ws.identity, 'email:hal-other@example.com')).computed).toMatchObject({ orders: 0, revenue: 0 });
+  });
+
+  it('makes no session of the emails and surveys a back end sends', async () => {
+    const ws = await openWs();
+    const server = { library: { name: 'analytics-node', version: '2.0.0' } };
+    await send(ws, [
+      page({ messageId: 'p1', anonymousId: 'dev', userId: 'eve', timestamp: at(1) }),
+      identify({ messageId: 'i1', userId: 'eve', traits: { email: 'eve@example.com' }, timestamp: at(1, 1) }),
+      track({ messageId: 'd1', userId: 'eve', event: 'Email Delivered', properties: { email_id: 'e1' }, context: server, timestamp: at(5) }),
+      track({ messageId: 'd2', userId: 'eve', event: 'Email Delivered', properties: { email_id: 'e2' }, context: server, timestamp: at(8) }),
+      track({ messageId: 'n1', userId: 'eve', event: 'Survey Responded', properties: { survey_type: 'nps', score: 7 }, context: server, timestamp: at(9) }),
+    ]);
+    expect((await readProfile(ws.store, ws.identity, 'user:eve')).computed).toMatchObject({ sessions: 1, latest_nps: 7 });
+  });
+
+  it('reads the survey type as the NPS, CSAT and CES KPIs do, whatever its case', async () => {
+    const ws = await openWs();
+    await send(ws, [
+      track({ messageId: 's1', userId: 'sam', event: 'Survey Responded', properties: { survey_type: 'NPS', score: 10 }, timestamp: at(1) }),
+      track({ messageId: 's2', userId: 'sam', event: 'Survey Responded', properties: { survey_type: 'Csat', score: 4 }, timestamp: at(2) }),
+    ]);
+    expect((await readProfile(ws.store, ws.identity, 'user:sam')).computed).toMatchObject({ latest_nps: 10, latest_csat: 4 });
+  });
+});
