@@ -3,32 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShop, writeShop, type ShopSummary } from '../src/demo/index.js';
+import { parseCsvLine } from './helpers/csv.js';
 
 const files = ['events.ndjson', 'orders.csv', 'customers.csv', 'rates.csv', 'truth.csv'] as const;
 const options = { customers: 200, seed: 2024 };
-
-/** RFC 4180 fields of one line (the demo files never break a field across lines). */
-function parseCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  fields.push(field);
-  return fields;
-}
 
 function parseCsv(text: string): { header: string; rows: Record<string, string>[] } {
   const [header = '', ...lines] = text.split('\n').filter((l) => l !== '');

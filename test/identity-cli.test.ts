@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from './helpers/cli.js';
+import { parseCsvLine } from './helpers/csv.js';
 import { identify, page, toNdjson } from './helpers/messages.js';
 import { makeTempDir, removeDir } from './helpers/workspace.js';
 
@@ -107,6 +108,18 @@ describe('tessera identity', () => {
     expect(lines).toHaveLength(4);
     for (const line of lines) expect(Object.keys(line)).toEqual(['customer_id', 'identifiers', 'traits', 'computed']);
     expect(lines.flatMap((l) => l.identifiers).filter((i) => i.value === 'test@test.com')).toEqual([]);
+  });
+
+  it('exports a CSV table with a column for each identity trait and each computed one', async () => {
+    const result = await cli('profiles', 'export', '--format', 'csv');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const [header, ...rows] = result.stdout.trim().split('\n').map(parseCsvLine);
+    expect(header?.slice(0, 10)).toEqual(['customer_id', 'identifiers', 'name', 'first_name', 'last_name', 'email', 'phone', 'gender', 'birthday', 'address']);
+    expect(header).toEqual(expect.arrayContaining(['orders', 'revenue', 'sessions']));
+    expect(rows).toHaveLength(4);
+    const u3 = rows.find((r) => r[1]?.split(' ').includes('user:u-3'));
+    expect(u3?.[header!.indexOf('phone')]).toBe('+12125550100');
+    for (const row of rows) expect(row).toHaveLength(header!.length);
   });
 
   it('refuses invalid merge rules at start-up, naming the setting', async () => {

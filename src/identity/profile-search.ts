@@ -13,7 +13,7 @@ export type { ProfileMatch, ProfileSearch };
  */
 export async function searchProfiles(store: Store, workspace: WorkspaceConfig, query: string, limit = 20): Promise<ProfileSearch> {
   const q = query.trim().toLowerCase();
-  if (q.length < 2) throw new TesseraError('invalid_argument', 'a search needs at least 2 characters (q=…)');
+  if (q.length < 2) throw new TesseraError('invalid_argument', `a search needs at least 2 characters of a name, an email or a phone: "${query.trim()}" has ${q.length}`);
   const digits = q.replace(/[\s().+-]/g, '');
   const phoneNeedle = /^\d{4,}$/.test(digits) ? digits : null;
   await refreshFacts(store, workspace);

@@ -15,6 +15,9 @@ function toCsvRow(p: ExportedProfile, traitKeys: string[], computedKeys: string[
   return [p.customer_id, ids, ...traitKeys.map((k) => p.traits[k]), ...computedKeys.map((k) => p.computed[k])].map(csvCell).join(',') + '\n';
 }
 
+/** The identity traits a profile keeps (latest by event time), each a column of the CSV export; an address is its JSON. */
+const csvTraits = ['name', 'first_name', 'last_name', 'email', 'phone', 'gender', 'birthday', 'address'];
+
 /** The most profiles one search answers (searchProfiles caps its limit there). */
 const maxSearch = 100;
 
@@ -78,7 +81,7 @@ export function registerProfiles(program: Command, ctx: CliContext): void {
               if (opts.format === 'ndjson') await write(JSON.stringify(p) + '\n');
               else {
                 // The first profile's keys name the columns; CSV is for spreadsheets, NDJSON keeps everything.
-                header ??= { traits: ['email', 'first_name', 'last_name', 'phone'], computed: Object.keys(p.computed) };
+                header ??= { traits: csvTraits, computed: Object.keys(p.computed) };
                 if (n === 0) await write(['customer_id', 'identifiers', ...header.traits, ...header.computed].join(',') + '\n');
                 await write(toCsvRow(p, header.traits, header.computed));
               }
