@@ -108,6 +108,10 @@ describe('tessera identity', () => {
     expect(lines).toHaveLength(4);
     for (const line of lines) expect(Object.keys(line)).toEqual(['customer_id', 'identifiers', 'traits', 'computed']);
     expect(lines.flatMap((l) => l.identifiers).filter((i) => i.value === 'test@test.com')).toEqual([]);
+    // An address the graph refused (blocked, or over the limit of 2 emails) is nobody's trait either.
+    const emailOf = (user: string) => (lines.find((l) => l.identifiers.some((i) => i.value === user))?.traits as { email?: string }).email;
+    expect([emailOf('u-1'), emailOf('u-2'), emailOf('u-3')]).toEqual(['two@example.com', undefined, undefined]);
+    expect((jsonOf<{ traits: { email?: string } }>(await cli('profile', 'user:u-1', '--json'))).traits.email).toBe('two@example.com');
   });
 
   it('exports a CSV table with a column for each identity trait and each computed one', async () => {

@@ -15,6 +15,14 @@ export function eventCustomerJoins(): Sql {
 export const eventCustomerId: Sql = raw('coalesce(pu.customer_id, pe.customer_id, pp.customer_id, pa.customer_id)');
 
 /**
+ * Whether the event's email and phone belong to the customer it resolves to (over `eventCustomerJoins`): an identify
+ * can carry an address the graph refused (a blocked value, one over the email limit), which is someone else's or
+ * nobody's, and must not become the trait an email tool sends to.
+ */
+export const eventContactsOwned: Sql = sql`(e.email IS NULL OR coalesce(pe.customer_id = ${eventCustomerId}, false)) AS email_owned,
+  (e.phone IS NULL OR coalesce(pp.customer_id = ${eventCustomerId}, false)) AS phone_owned`;
+
+/**
  * Events of one customer. The identifier lists narrow the scan; the resolved-customer test then
  * drops events whose higher-priority identifier belongs to someone else (a shared device).
  */

@@ -2,7 +2,7 @@ import { TesseraError, type Profile, type ProfileIdentifier } from '../contract/
 import { raw, sql, type Store } from '../store/index.js';
 import { explainIdentifier, type IdentifierExplanation } from './explain.js';
 import type { IdentityService } from './identity-service.js';
-import { customerEventsQuery } from './profile-events.js';
+import { customerEventsQuery, eventContactsOwned } from './profile-events.js';
 import { readComputedTraits, toComputed, type CustomerIdentifierLists } from './profile-traits.js';
 import { normalizePhone } from '../ingest/index.js';
 import { normalizePhoneDigits } from './identifier.js';
@@ -64,7 +64,7 @@ export async function customerIdentifierLists(store: Store, customerId: string):
 /** Latest value of every identify trait by event time, with its source. */
 async function readTraits(store: Store, customerId: string, ids: CustomerIdentifierLists) {
   const rows = await store.query<{ message: string; source: string; message_id: string; ts: Date }>(
-    customerEventsQuery(customerId, ids, raw('e.message, e.source, e.message_id, e.ts'), sql`AND e.type = ${'identify'} ORDER BY e.ts, e.seq`),
+    customerEventsQuery(customerId, ids, sql`e.message, e.source, e.message_id, e.ts, ${eventContactsOwned}`, sql`AND e.type = ${'identify'} ORDER BY e.ts, e.seq`),
   );
   const acc = { traits: {} as Record<string, unknown>, sources: {} as Profile['trait_sources'] };
   for (const r of rows) foldTraits(acc, r);
@@ -77,13 +77,14 @@ async function readTraits(store: Store, customerId: string, ids: CustomerIdentif
  */
 export function foldTraits(
   into: { traits: Record<string, unknown>; sources: Profile['trait_sources'] },
-  row: { message: unknown; source: string; message_id: string; ts: Date },
+  row: { message: unknown; source: string; message_id: string; ts: Date; email_owned?: boolean | null; phone_owned?: boolean | null },
 ): void {
   const message = (typeof row.message === 'string' ? JSON.parse(row.message) : row.message) as { traits?: Record<string, unknown>; context?: { traits?: Record<string, unknown> } };
   for (const holder of [message.context?.traits, message.traits]) {
     if (!holder || typeof holder !== 'object') continue;
     for (const [key, value] of Object.entries(holder)) {
       if (value === null || value === undefined || value === '') continue;
+      if ((key === 'email' && row.email_owned === false) || (key === 'phone' && row.phone_owned === false)) continue;
       into.traits[key] = value;
       into.sources[key] = { source: row.source, message_id: row.message_id, at: row.ts.toISOString() };
     }

@@ -1,5 +1,5 @@
 import { raw, sql, type Store } from '../store/index.js';
-import { eventCustomerId, eventCustomerJoins } from './profile-events.js';
+import { eventContactsOwned, eventCustomerId, eventCustomerJoins } from './profile-events.js';
 import { foldTraits, type Profile } from './profile.js';
 import { readComputedTraits, toComputed } from './profile-traits.js';
 
@@ -17,8 +17,8 @@ export interface ExportedProfile {
  */
 export async function* exportProfiles(store: Store): AsyncIterable<ExportedProfile[]> {
   const traits = new Map<string, { traits: Record<string, unknown>; sources: Profile['trait_sources'] }>();
-  for await (const rows of store.stream<{ customer_id: string; message: unknown; source: string; message_id: string; ts: Date }>(
-    sql`SELECT ${eventCustomerId} AS customer_id, e.message, e.source, e.message_id, e.ts
+  for await (const rows of store.stream<{ customer_id: string; message: unknown; source: string; message_id: string; ts: Date; email_owned: boolean | null; phone_owned: boolean | null }>(
+    sql`SELECT ${eventCustomerId} AS customer_id, e.message, e.source, e.message_id, e.ts, ${eventContactsOwned}
       FROM events e ${eventCustomerJoins()} WHERE e.type = ${'identify'} ORDER BY e.ts, e.seq`,
   )) {
     for (const r of rows) {
