@@ -71,7 +71,7 @@ beforeAll(async () => {
     TesseraConfig.parse({ dataDir: join(dir, 'data'), logLevel: 'silent', identity: { blocked: { values: blockedValues } } }),
     pino({ level: 'silent' }),
   );
-  await importRates(ws.store, join(source, 'rates.csv'));
+  await importRates(ws.store, join(source, 'rates.csv'), ws.config.workspace);
   await importSegmentFile(ws.store, ws.ingestor, join(source, 'events.ndjson'), { source: 'web', tmpDir: join(dir, 'tmp') });
   for (const format of ['orders', 'customers'] as const) {
     await importFile(ws.store, ws.ingestor, join(source, `${format}.csv`), { format, timezone: shop.timeZone, workspace: ws.config.workspace });

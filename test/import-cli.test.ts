@@ -81,6 +81,30 @@ describe('tessera import', () => {
     expect(events.events.map((e) => e.message.properties.order_id).sort()).toEqual(['R1', 'R2']);
   });
 
+  it('says how many stored orders a corrected rate converted again', async () => {
+    const revenue = async () => (jsonOf(await cli('metrics', 'revenue', '--grain', 'month', '--from', '2024-06-01', '--to', '2024-07-01', '--json')) as { series: { value: number }[] }).series[0]?.value;
+    expect(jsonOf(await cli('rates', 'import', fixture('rates.csv'), '--json'))).toMatchObject({ rows: 1, corrected: 0, reconverted: 0 });
+    jsonOf(await cli('import', fixture('orders-rates.csv'), '--format', 'orders', '--json'));
+    expect(await revenue()).toBe(158); // R1 100 EUR × 1.08 + R2 50 USD
+
+    const corrected = join(dir, 'corrected.csv');
+    await writeFile(corrected, 'date,currency,rate_to_base\n2024-06-01,EUR,1.10\n');
+    const result = await cli('rates', 'import', corrected);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^1 rates replaced a different one; 1 stored orders were converted again at them$/m);
+    expect(await revenue()).toBe(160);
+  });
+
+  it('exits 1 with one line naming the rates file and what is wrong with it', async () => {
+    const noHeader = join(dir, 'no-header.csv');
+    await writeFile(noHeader, '2024-06-01,EUR,1.08\n');
+    expectUserError(await cli('rates', 'import', noHeader), /^error: \S+no-header\.csv:1: the header is "2024-06-01,EUR,1\.08"; expected the column names date,currency,rate_to_base/);
+    const extra = join(dir, 'extra.csv');
+    await writeFile(extra, 'date,currency,rate_to_base\n2024-06-01,EUR,1.08,x\n');
+    expectUserError(await cli('rates', 'import', extra), /^error: \S+extra\.csv:2: 4 fields where the header has 3/);
+    expect(jsonOf(await cli('rates', 'import', fixture('rates.csv'), '--json'))).toMatchObject({ rows: 1 });
+  });
+
   it('exits 1 with one line naming the mapping key that is wrong', async () => {
     const mapping = join(dir, 'bad.yaml');
     await writeFile(mapping, 'file: { delimiter: ";" }\nkind: orders\nidentity: { email: Subscriber }\ntime: Time\norder: { order_id: Invoice }\n');

@@ -147,7 +147,7 @@ describe('file imports', () => {
     ]);
     expect((await w.events()).map((e) => e.order_id)).toEqual(['R2']);
 
-    await importRates(w.ws.store, fixture('rates.csv'));
+    await importRates(w.ws.store, fixture('rates.csv'), w.ws.config.workspace);
     expect(await retryNoRate(w.ws.store, w.ws.ingestor)).toEqual({ retried: 1, stillQuarantined: 0 });
     expect(await w.quarantine()).toEqual([]);
     const r1 = (await w.events()).find((e) => e.order_id === 'R1');

@@ -1,8 +1,16 @@
-import { TesseraError } from '../contract/index.js';
+import type { WorkspaceConfig } from '../contract/index.js';
+import { discardFactState } from '../metrics/index.js';
 import { sql, type Store } from '../store/index.js';
+import { readRatesFile } from './rates-file.js';
+import { reconvertStoredOrders } from './reconvert-orders.js';
 
 export interface RatesImport {
+  /** Rates in the file (one per date and currency). */
   rows: number;
+  /** Of those, rates that replaced a different rate of the same date and currency. */
+  corrected: number;
+  /** Stored orders converted again at a corrected rate. */
+  reconverted: number;
   currencies: string[];
   from: string | null;
   to: string | null;
@@ -10,37 +18,33 @@ export interface RatesImport {
 
 /**
  * Imports `date,currency,rate_to_base` (a rate converts one unit of the currency to the base
- * currency). DuckDB reads the file; a row with a bad date, code or rate fails the whole import
- * with its line, since a half-loaded rates table would convert some days and not others.
+ * currency), replacing rates of the same date and currency. A file with any unreadable line imports
+ * nothing (see rates-file.ts). One transaction: the rates, the orders stored at the rates they replace
+ * and the facts derived from those orders change together, or not at all.
  */
-export async function importRates(store: Store, path: string): Promise<RatesImport> {
-  const file = sql`read_csv(${path}, header = true, all_varchar = true, columns = {'date': 'VARCHAR', 'currency': 'VARCHAR', 'rate_to_base': 'VARCHAR'})`;
-  let bad: { line: number; date: string | null; currency: string | null; rate_to_base: string | null }[];
-  try {
-    bad = await store.query(sql`
-      SELECT line, date, currency, rate_to_base FROM (
-        SELECT row_number() OVER () + 1 AS line, * FROM ${file}
-      ) WHERE try_cast(date AS DATE) IS NULL OR NOT regexp_full_match(trim(coalesce(currency, '')), '[A-Za-z]{3}')
-        OR try_cast(rate_to_base AS DOUBLE) IS NULL OR try_cast(rate_to_base AS DOUBLE) <= 0
-      ORDER BY line LIMIT 5`);
-  } catch (err) {
-    throw new TesseraError('import_failed', `${path}: not a rates CSV (date,currency,rate_to_base): ${(err as Error).message.split('\n')[0]}`);
-  }
-  const first = bad[0];
-  if (first) {
-    const field = first.date === null || Number.isNaN(Date.parse(first.date)) ? 'date' : first.currency && /^[A-Za-z]{3}$/.test(first.currency.trim()) ? 'rate_to_base' : 'currency';
-    throw new TesseraError('import_failed', `${path}:${first.line}: column ${field} is invalid (${JSON.stringify(first[field])}); nothing was imported`);
-  }
+export async function importRates(store: Store, path: string, workspace: WorkspaceConfig): Promise<RatesImport> {
   return store.transaction(async (tx) => {
-    const rows = await tx.run(sql`
-      INSERT OR REPLACE INTO rates
-      SELECT CAST(date AS DATE), upper(trim(currency)), CAST(rate_to_base AS DOUBLE) FROM ${file}`);
+    const rows = await readRatesFile(tx, path);
+    await tx.run(sql`CREATE OR REPLACE TEMP TABLE rate_changes AS
+      SELECT n.date, n.currency, n.rate_to_base, o.rate_to_base AS old_rate
+      FROM rate_rows n LEFT JOIN rates o ON o.date = n.date AND o.currency = n.currency
+      WHERE o.rate_to_base IS DISTINCT FROM n.rate_to_base`);
+    await tx.run(sql`INSERT OR REPLACE INTO rates SELECT date, currency, rate_to_base FROM rate_changes`);
+    const [changes] = await tx.query<{ corrected: number }>(sql`SELECT count(old_rate) AS corrected FROM rate_changes`);
+    const reconverted = await reconvertStoredOrders(tx, store.dialect, workspace);
+    // The facts read orders as they were when folded in; an incremental refresh only reads newer events.
+    if (reconverted.orders > 0 || reconverted.refunds > 0) await discardFactState(tx);
+    await tx.run(sql`DROP TABLE rate_changes`);
+    await tx.run(sql`DROP TABLE rate_rows`);
+
     const summary = await tx.query<{ currencies: string | null; lo: Date | null; hi: Date | null }>(
       sql`SELECT string_agg(DISTINCT currency, ',' ORDER BY currency) AS currencies, min(date) AS lo, max(date) AS hi FROM rates`,
     );
     const s = summary[0];
     return {
       rows,
+      corrected: Number(changes?.corrected ?? 0),
+      reconverted: reconverted.orders,
       currencies: s?.currencies ? s.currencies.split(',') : [],
       from: s?.lo ? s.lo.toISOString().slice(0, 10) : null,
       to: s?.hi ? s.hi.toISOString().slice(0, 10) : null,

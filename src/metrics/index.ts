@@ -2,6 +2,8 @@
 
 /** Brings the fact tables (orders, order items, sessions, per-customer facts) up to date with the log and identity. */
 export { refreshFacts, type RefreshOptions, type RefreshResult as FactsRefreshResult } from './facts/refresh-facts.js';
+/** Makes the next refresh rebuild every fact, after events already folded in were changed in place. */
+export { discardFactState } from './facts/fact-state.js';
 
 /** The catalog and settings of a workspace (config's `metrics` section validated, custom KPIs checked). */
 export { openMetrics, loadCatalog, listCatalog, answerMetric, type CatalogEntry } from './service/open-metrics.js';

@@ -82,7 +82,7 @@ export async function loadDemo(ws: Workspace, options: DemoOptions): Promise<Dem
   const shop: ShopSummary = await writeShop(generateShop({ customers: options.customers, seed: options.seed, start }), sourceDir);
   const file = (name: string) => join(sourceDir, name);
   say('importing rates.csv');
-  await importRates(ws.store, file('rates.csv'));
+  await importRates(ws.store, file('rates.csv'), ws.config.workspace);
   await retryNoRate(ws.store, ws.ingestor);
   say(`importing events.ndjson (${shop.events} Segment messages)`);
   await importSegmentFile(ws.store, ws.ingestor, file('events.ndjson'), { source: 'web', tmpDir: join(ws.config.dataDir, 'tmp') });

@@ -37,3 +37,12 @@ export async function writeFactState(tx: StoreTx, state: { lastSeq: number; even
   await tx.run(sql`INSERT INTO fact_state (name, last_seq, events_folded, map_fingerprint, timezone, first_day, last_day, refreshed_at)
     SELECT ${'facts'}, ${state.lastSeq}, ${state.eventsFolded}, ${state.mapFingerprint}, ${state.timezone}, min(local_day), max(local_day), ${new Date()} FROM event_facts`);
 }
+
+/**
+ * Forgets where the facts stand, so the next refresh rebuilds them all from the log: for a change to
+ * events already folded in (their money converted again), which an incremental refresh, reading only
+ * newer events, would never see. Migrations that change how facts are derived do the same.
+ */
+export async function discardFactState(tx: Pick<StoreTx, 'run'>): Promise<void> {
+  await tx.run(sql`DELETE FROM fact_state WHERE name = ${'facts'}`);
+}
