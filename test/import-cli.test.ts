@@ -112,4 +112,22 @@ describe('tessera import', () => {
     expectUserError(await cli('import', fixture('email-events.csv'), '--format', 'csv'), /--format csv needs --mapping FILE/);
     expectUserError(await cli('import', fixture('orders.csv'), '--format', 'orders', '--timezone', 'Mars/Olympus'), /--timezone Mars\/Olympus is not an IANA time zone/);
   });
+  it('checks every file before importing any: a bad file in a batch imports nothing', async () => {
+    const bad = join(dir, 'bad.csv');
+    await writeFile(bad, 'order_id,email,currency,total,status\n9001,a@example.com,USD,10,completed\n');
+    expectUserError(
+      await cli('import', fixture('orders.csv'), bad, '--format', 'orders', '--json'),
+      /^error: the orders format on bad\.csv: time: the file has no column "created_at" \(columns: order_id, email, currency, total, status\)$/,
+    );
+    expect(jsonOf(await cli('events', 'list', '--json'))).toEqual({ events: [] });
+  });
+
+  it('exits 1 naming the columns a customers file needs when it has none that identifies a customer', async () => {
+    const names = join(dir, 'names.csv');
+    await writeFile(names, 'First Name,Last Name\nAnn,Lee\n');
+    expectUserError(
+      await cli('import', names, '--format', 'customers'),
+      /^error: the customers format on names\.csv: the file needs a customer_id, email, phone or user_id column .*\(columns: First Name, Last Name\)$/,
+    );
+  });
 });

@@ -1,13 +1,31 @@
 // File imports of every format into a real store (issue 3): the rows that land in `events` and
 // `quarantine`, standardization on the way, and a summary that accounts for every row.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importRates, retryNoRate } from '../src/ingest/index.js';
 import { raw, sql } from '../src/store/index.js';
 import { fixture, openImportWorkspace, rowsAccountedFor, type EventRow, type ImportWorkspace } from './helpers/imports.js';
+
+/** Writes a variant of a fixture into `dir` (another name, header, delimiter or compression). */
+function variant(dir: string, name: string, fixtureName: string, change: (text: string) => string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, change(readFileSync(fixture(fixtureName), 'utf8')));
+  return path;
+}
+
+/** Writes `select` (over `{csv}`, the fixture read as text) to a Parquet file, with DuckDB itself. */
+async function writeParquet(path: string, csv: string, select: string): Promise<void> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(`COPY (${select.replace('{csv}', `read_csv('${csv}', header = true, all_varchar = true)`)}) TO '${path}' (FORMAT parquet)`);
+  conn.closeSync();
+}
+
+const ordersSummary = { rowsRead: 4, rowsImported: 4, written: 5, duplicates: 0, quarantined: {}, messages: { 'Order Completed': 3, 'Order Refunded': 1, 'Order Cancelled': 1 } };
 
 const byId = (events: EventRow[]) => new Map(events.map((e) => [e.message_id, e]));
 const get = <T>(map: Map<string, T>, key: string): T => {
@@ -233,5 +251,90 @@ describe('file imports', () => {
     expect(q[0]?.code).toBe('invalid_json');
     // Latin-1 "é" is not UTF-8: the line is kept aside with the byte column, not imported with a replacement character.
     expect(q[2]).toMatchObject({ code: 'invalid_encoding', reason: 'line 6, column 72: bytes that are not UTF-8' });
+  });
+  it('matches the orders header whatever its case, spaces or hyphens', async () => {
+    const path = variant(w.dir, 'orders-excel.csv', 'orders.csv', (t) =>
+      t.replace(/^.*/, 'Order ID,EMAIL, Customer-ID ,Created_At,Currency,Total,Status,SKU,Product Name,Category,Quantity,Price,Phone'),
+    );
+    const summary = await w.import(path, { format: 'orders', timezone: 'America/New_York' });
+    expect(summary).toMatchObject(ordersSummary);
+    const first = get(byId(await w.events()), 'orders:1001:completed');
+    expect(first).toMatchObject({ email: 'alice@example.com', phone: '+12125550101', ts: '2024-05-02T13:30:00.000Z', amount: 30 });
+    expect(first.message.properties?.['products']).toEqual([
+      { sku: 'MUG', name: 'Mug', category: 'Kitchen', price: 10, quantity: 2 },
+      { sku: 'CUP', name: 'Cup', category: 'Kitchen', price: 10, quantity: 1 },
+    ]);
+  });
+
+  it('reads a CRM header as people write it: E-mail, Phone Number, First Name become the customer and its traits', async () => {
+    const path = join(w.dir, 'crm.csv');
+    writeFileSync(path, 'Customer ID,E-mail,Phone Number,First Name,Last Name,City,Loyalty Tier\nC1, Ann@Example.com ,617-555-0100,Ann,Lee,Boston,gold\n');
+    const mobile = join(w.dir, 'crm-mobile.csv');
+    writeFileSync(mobile, 'Email Address,Mobile,Surname\nbo@example.com,+33 1 42 68 53 00,Martin\n');
+    expect(await w.import(path, { format: 'customers' })).toMatchObject({ rowsRead: 1, rowsImported: 1, written: 1, quarantined: {} });
+    expect(await w.import(mobile, { format: 'customers' })).toMatchObject({ rowsRead: 1, rowsImported: 1, written: 1, quarantined: {} });
+    const events = await w.events();
+    const ann = events.find((e) => e.email === 'ann@example.com');
+    expect(ann).toMatchObject({ type: 'identify', phone: '+16175550100' });
+    expect(ann?.message.traits).toEqual({
+      email: 'ann@example.com',
+      phone: '+16175550100',
+      first_name: 'Ann',
+      last_name: 'Lee',
+      address: { city: 'Boston' },
+      'Loyalty Tier': 'gold',
+    });
+    expect(ann?.message.context?.['externalIds']).toEqual([{ id: 'C1', type: 'shop', collection: 'users', encoding: 'none' }]);
+    expect(events.find((e) => e.email === 'bo@example.com')).toMatchObject({ phone: '+33142685300', message: { traits: { last_name: 'Martin' } } });
+  });
+
+  it('refuses a customers file with no identifier column, naming the columns it needs and those it has, and imports nothing', async () => {
+    const path = join(w.dir, 'names.csv');
+    writeFileSync(path, 'First Name,City\nAnn,Boston\n');
+    await expect(w.import(path, { format: 'customers' })).rejects.toThrow(
+      /^the customers format on names\.csv: the file needs a customer_id, email, phone or user_id column .*\(columns: First Name, City\)$/,
+    );
+    expect(await w.events()).toEqual([]);
+    expect(await w.quarantine()).toEqual([]);
+  });
+
+  it('reads a gzip file by its bytes, whatever its name', async () => {
+    const path = variant(w.dir, 'orders-export', 'orders.csv', (t) => gzipSync(t));
+    expect(await w.import(path, { format: 'orders', timezone: 'America/New_York' })).toMatchObject(ordersSummary);
+    expect(get(byId(await w.events()), 'orders:1001:completed')).toMatchObject({ email: 'alice@example.com', amount: 30 });
+  });
+
+  it('reads a file delimited by semicolons or tabs (Excel in much of Europe) with the built-in formats', async () => {
+    const semi = variant(w.dir, 'orders-semi.csv', 'orders.csv', (t) => t.replaceAll(',', ';'));
+    expect(await w.import(semi, { format: 'orders', timezone: 'America/New_York' })).toMatchObject(ordersSummary);
+    expect(get(byId(await w.events()), 'orders:1002:refunded')).toMatchObject({ email: 'bob@example.com', amount: 20 });
+
+    const tabs = variant(w.dir, 'customers.tsv', 'customers.csv', (t) => t.replaceAll(',', '\t'));
+    expect(await w.import(tabs, { format: 'customers', timezone: 'America/New_York' })).toMatchObject({ rowsRead: 3, rowsImported: 3, written: 3, quarantined: {} });
+    const ann = (await w.events()).find((e) => e.message.traits?.['first_name'] === 'Ann');
+    expect(ann?.message.traits).toMatchObject({ last_name: 'Lee', loyalty_tier: 'gold', address: { city: 'Boston', country: 'US' } });
+  });
+
+  it('says which delimiter to set when a mapping reads a semicolon file with commas', async () => {
+    const mapping = join(w.dir, 'no-delimiter.yaml');
+    writeFileSync(mapping, 'kind: events\nidentity: { email: Subscriber }\ntime: Time\nevent: { name: Event }\n');
+    await expect(w.import(fixture('email-events.csv'), { format: 'csv', mapping })).rejects.toThrow(
+      /the file has no column "Time" \(columns: Subscriber;Campaign;Event;Time;Link\); the header looks delimited by ';': set file\.delimiter: ';' in the mapping$/,
+    );
+  });
+
+  it('reads a Parquet file given to a built-in format as Parquet, and names its real columns when one is missing', async () => {
+    const parquet = join(w.dir, 'orders.parquet');
+    await writeParquet(parquet, fixture('orders.csv'), 'SELECT * FROM {csv}');
+    expect(await w.import(parquet, { format: 'orders', timezone: 'America/New_York' })).toMatchObject(ordersSummary);
+    expect(get(byId(await w.events()), 'orders:1001:completed')).toMatchObject({ email: 'alice@example.com', ts: '2024-05-02T13:30:00.000Z', amount: 30 });
+
+    const lacking = join(w.dir, 'no-time.parquet');
+    await writeParquet(lacking, fixture('orders.csv'), 'SELECT * EXCLUDE (created_at) FROM {csv}');
+    await expect(w.import(lacking, { format: 'orders' })).rejects.toThrow(
+      /^the orders format on no-time\.parquet: time: the file has no column "created_at" \(columns: order_id, email, customer_id, currency, total, status,/,
+    );
+    // A mapping that says CSV gets told what the file is, not its bytes as column names.
+    await expect(w.import(lacking, { format: 'csv', mapping: fixture('email-events.yaml') })).rejects.toThrow(/no-time\.parquet: is a Parquet file, not CSV: import it with --format parquet/);
   });
 });

@@ -121,4 +121,18 @@ describe('messy order files', () => {
     for (const again of [partial, whole]) expect(await w.import(again, { format: 'shopify-orders' })).toMatchObject({ written: 0, duplicates: 2 });
     expect(await refunds()).toHaveLength(2);
   });
+
+  it('cancels a Shopify order whose payment authorization expired, and counts a pending one', async () => {
+    const path = join(w.dir, 'statuses.csv');
+    writeFileSync(
+      path,
+      [
+        'Name,Email,Financial Status,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Id',
+        '#1,a@example.com,expired,USD,10.00,2024-01-05 10:15:00 -0500,1,Mug,10.00,MUG,7001',
+        '#2,b@example.com,pending,USD,10.00,2024-01-05 10:15:00 -0500,1,Mug,10.00,MUG,7002',
+      ].join('\n') + '\n',
+    );
+    await w.import(path, { format: 'shopify-orders' });
+    expect((await w.events()).map((e) => e.message_id)).toEqual(['shopify:7001:cancelled', 'shopify:7001:completed', 'shopify:7002:completed']);
+  });
 });

@@ -4,8 +4,9 @@ import type { Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
 import { customersMapping, ordersMapping, shopifyOrdersMapping } from './import-formats.js';
 import type { FileImportSummary } from './import-record.js';
-import { importMappedFile, type ImportProgressFn } from './import-run.js';
-import { inspectSource } from './import-source.js';
+import { checkMappedFile, importMappedFile, type ImportProgressFn, type MappedImportOptions } from './import-run.js';
+import { guessDelimiter, inspectSource, readFirstLine } from './import-source.js';
+import { sniffFileKind } from './import-sniff.js';
 import { isTimeZone, loadMapping, parseMapping, type Mapping } from './mapping.js';
 
 export const fileFormats = ['orders', 'customers', 'shopify-orders', 'csv', 'parquet'] as const;
@@ -30,19 +31,19 @@ async function mappingFor(store: Store, path: string, options: ImportFileOptions
     if (!options.mapping) throw new TesseraError('invalid_argument', `--format ${format} needs --mapping FILE (a YAML mapping, see examples/mappings/)`);
     return typeof options.mapping === 'string' ? loadMapping(options.mapping) : options.mapping;
   }
-  if (format === 'orders') return parseMapping(ordersMapping(), 'the orders format');
-  const source = await inspectSource(store, path, { format: 'csv', delimiter: ',', header: true, quote: '"' });
-  return format === 'customers'
-    ? parseMapping(customersMapping(source.columns), 'the customers format')
-    : parseMapping(shopifyOrdersMapping(source.columns), 'the shopify-orders format');
+  // The built-in formats take the file as it comes: Parquet read as Parquet, a `;` or tab header (Excel in much of Europe) read with that delimiter.
+  const file = sniffFileKind(path) === 'parquet' ? ({ format: 'parquet' } as const) : ({ format: 'csv', delimiter: guessDelimiter(readFirstLine(path)) } as const);
+  const source = await inspectSource(store, path, { delimiter: ',', header: true, quote: '"', ...file });
+  const origin = `the ${format} format`;
+  const input =
+    format === 'orders' ? ordersMapping(source.columns)
+    : format === 'customers' ? customersMapping(source.columns, `${origin} on ${basename(path)}`)
+    : shopifyOrdersMapping(source.columns);
+  return parseMapping({ ...input, file }, origin);
 }
 
-/**
- * Imports an orders, customers, Shopify orders, or mapped CSV/Parquet file into the event log, with
- * the same standardization, dedup and quarantine as HTTP. Times without an offset are read in
- * `timezone`, else the mapping's zone, else the workspace's reporting zone.
- */
-export async function importFile(store: Store, ingestor: Ingestor, path: string, options: ImportFileOptions): Promise<FileImportSummary> {
+/** The mapping and the options of one file's import, checked (--timezone, --source, the mapping itself). */
+async function planImport(store: Store, path: string, options: ImportFileOptions): Promise<{ mapping: Mapping; run: MappedImportOptions }> {
   if (options.timezone !== undefined && !isTimeZone(options.timezone)) {
     throw new TesseraError('invalid_argument', `--timezone ${options.timezone} is not an IANA time zone (for example America/New_York)`);
   }
@@ -51,7 +52,7 @@ export async function importFile(store: Store, ingestor: Ingestor, path: string,
   }
   const mapping = await mappingFor(store, path, options);
   const zone = options.timezone ?? mapping.time_zone ?? options.workspace.reportingTimezone;
-  return importMappedFile(store, ingestor, path, mapping, {
+  const run: MappedImportOptions = {
     format: options.format,
     source: options.source ?? mapping.source ?? basename(path),
     zone,
@@ -59,5 +60,25 @@ export async function importFile(store: Store, ingestor: Ingestor, path: string,
     mappingName: typeof options.mapping === 'string' ? basename(options.mapping) : `the ${options.format} format`,
     ...(options.chunkRows ? { chunkRows: options.chunkRows } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
-  });
+  };
+  return { mapping, run };
+}
+
+/**
+ * Imports an orders, customers, Shopify orders, or mapped CSV/Parquet file into the event log, with
+ * the same standardization, dedup and quarantine as HTTP. Times without an offset are read in
+ * `timezone`, else the mapping's zone, else the workspace's reporting zone.
+ */
+export async function importFile(store: Store, ingestor: Ingestor, path: string, options: ImportFileOptions): Promise<FileImportSummary> {
+  const { mapping, run } = await planImport(store, path, options);
+  return importMappedFile(store, ingestor, path, mapping, run);
+}
+
+/**
+ * Throws what importFile would throw before reading a row (bad option, mapping, missing column),
+ * without importing: a batch of files is checked whole, so a bad file imports none of them.
+ */
+export async function checkFileImport(store: Store, path: string, options: ImportFileOptions): Promise<void> {
+  const { mapping, run } = await planImport(store, path, options);
+  await checkMappedFile(store, path, mapping, run);
 }

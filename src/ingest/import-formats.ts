@@ -1,53 +1,63 @@
+import { TesseraError } from '../contract/index.js';
+import { columnFinder, normalizeColumnName } from './import-columns.js';
 import type { FieldSpec, MappingInput } from './mapping.js';
 
 /**
  * The built-in formats are mappings like the ones users write (examples/mappings/), expressed in
  * code because they adapt to the columns a file has: the canonical orders CSV may lack
- * customer_id, a CRM export carries any number of extra trait columns.
+ * customer_id, a CRM export carries any number of extra trait columns, and a header may spell a
+ * column `Created_At` or `E-mail` (names are matched normalized, see import-columns.ts).
  */
 
 const optional = (column: string, type?: 'number'): FieldSpec => ({ column, optional: true, ...(type ? { type } : {}) });
-const has = (columns: readonly string[], ...names: string[]) => names.every((n) => columns.includes(n));
 
 /**
  * `orders`: the canonical orders CSV, one row per line item:
  * `order_id,email,customer_id,created_at,currency,total,status,sku,product_name,category,quantity,price`.
  * email or customer_id may be empty, not both; `status` is completed, refunded or cancelled.
  * Optional columns: refunded_at, cancelled_at (else the status event takes the order's time),
- * phone, product_id, discount, coupon.
+ * phone, product_id, discount, coupon. `columns` is the file's header, whose spellings (`Created_At`)
+ * the mapping takes; without it, the canonical names.
  */
-export function ordersMapping(): MappingInput {
+export function ordersMapping(columns: readonly string[] = []): MappingInput {
+  const c = columnFinder(columns);
+  const status = c('status');
   return {
     source: 'orders',
     kind: 'orders',
-    identity: { customer_id: optional('customer_id'), id_type: 'shop', email: optional('email'), phone: optional('phone') },
-    time: 'created_at',
+    identity: { customer_id: optional(c('customer_id')), id_type: 'shop', email: optional(c('email')), phone: optional(c('phone')) },
+    time: c('created_at'),
     order: {
-      order_id: 'order_id',
-      currency: 'currency',
-      total: 'total',
-      refunded_when: { column: 'status', equals: 'refunded' },
-      cancelled_when: { column: 'status', equals: 'cancelled' },
-      refunded_at: { column: 'refunded_at', optional: true },
-      cancelled_at: { column: 'cancelled_at', optional: true },
-      properties: { discount: optional('discount', 'number'), coupon: optional('coupon') },
+      order_id: c('order_id'),
+      currency: c('currency'),
+      total: c('total'),
+      refunded_when: { column: status, equals: 'refunded' },
+      cancelled_when: { column: status, equals: 'cancelled' },
+      refunded_at: { column: c('refunded_at'), optional: true },
+      cancelled_at: { column: c('cancelled_at'), optional: true },
+      properties: { discount: optional(c('discount'), 'number'), coupon: optional(c('coupon')) },
       line_item: {
-        product_id: optional('product_id'),
-        sku: optional('sku'),
-        name: optional('product_name'),
-        category: optional('category'),
-        quantity: optional('quantity'),
-        price: optional('price'),
+        product_id: optional(c('product_id')),
+        sku: optional(c('sku')),
+        name: optional(c('product_name')),
+        category: optional(c('category')),
+        quantity: optional(c('quantity')),
+        price: optional(c('price')),
       },
     },
-    reject: [{ reason: 'status must be completed, refunded or cancelled', field: 'status', where: { not: { column: 'status', in: ['completed', 'refunded', 'cancelled'] } } }],
+    reject: [{ reason: 'status must be completed, refunded or cancelled', field: status, where: { not: { column: status, in: ['completed', 'refunded', 'cancelled'] } } }],
   };
 }
 
-/** Columns of a CRM export that have a place in Segment's traits; the others keep their own name. */
+/** Columns of a CRM export (normalized names) that have a place in Segment's traits; the others keep their own name. */
 const traitOf: Record<string, string> = {
   first_name: 'first_name',
+  firstname: 'first_name',
+  given_name: 'first_name',
   last_name: 'last_name',
+  lastname: 'last_name',
+  surname: 'last_name',
+  family_name: 'last_name',
   name: 'name',
   gender: 'gender',
   birthday: 'birthday',
@@ -57,23 +67,47 @@ const traitOf: Record<string, string> = {
   state: 'address.state',
   province: 'address.state',
   zip: 'address.postal_code',
+  zip_code: 'address.postal_code',
   postal_code: 'address.postal_code',
+  postcode: 'address.postal_code',
   country: 'address.country',
 };
 
+/** Other spellings of the customers format's own columns, as CRMs and spreadsheets write them. */
+const customerSynonyms = {
+  customer_id: [],
+  email: ['email_address', 'e_mail', 'e_mail_address'],
+  phone: ['phone_number', 'mobile', 'mobile_phone', 'mobile_number', 'telephone'],
+  user_id: [],
+  created_at: [],
+} as const;
+
 /**
  * `customers`: a CRM export, `customer_id,email,phone,first_name,last_name,…`, one identify per row
- * with every other column as a trait (city and country under address, as Segment's spec has them).
+ * with every other column as a trait (city and country under address, as Segment's spec has them);
+ * a user_id column is the userId. A file with no identifier column at all is refused here (`origin` names the format and file):
+ * every row would be quarantined for the same missing column.
  */
-export function customersMapping(columns: readonly string[]): MappingInput {
-  const identity = new Set(['customer_id', 'email', 'phone', 'created_at']);
+export function customersMapping(columns: readonly string[], origin: string): MappingInput {
+  const find = columnFinder(columns);
+  const field = (name: keyof typeof customerSynonyms) => find(name, customerSynonyms[name]);
+  const [customerId, email, phone, userId, createdAt] = [field('customer_id'), field('email'), field('phone'), field('user_id'), field('created_at')];
+  if (![customerId, email, phone, userId].some((c) => columns.includes(c))) {
+    throw new TesseraError('invalid_argument', `${origin}: the file needs a customer_id, email, phone or user_id column to tell customers apart (columns: ${columns.slice(0, 40).join(', ')})`);
+  }
+  const own = new Set([customerId, email, phone, userId, createdAt]);
   const traits: Record<string, FieldSpec> = {};
-  for (const c of columns) if (!identity.has(c)) traits[traitOf[c.toLowerCase()] ?? c] = { column: c, optional: false };
+  for (const c of columns) {
+    if (own.has(c)) continue;
+    const key = traitOf[normalizeColumnName(c)] ?? c;
+    // Two spellings of one trait (`First Name` and `first_name`): the second keeps its own name rather than overwrite.
+    traits[key in traits ? c : key] = { column: c, optional: false };
+  }
   return {
     source: 'customers',
     kind: 'identify',
-    identity: { customer_id: optional('customer_id'), id_type: 'shop', email: optional('email'), phone: optional('phone') },
-    time: { column: 'created_at', optional: true },
+    identity: { customer_id: optional(customerId), id_type: 'shop', email: optional(email), phone: optional(phone), user_id: optional(userId) },
+    time: { column: createdAt, optional: true },
     traits,
   };
 }
@@ -85,55 +119,59 @@ export function customersMapping(columns: readonly string[]): MappingInput {
  * Shopify's numeric `Id` (what Segment's Shopify source sends as order_id, so an order tracked live
  * and exported counts once), else the order name (`#1001`), which is kept as order_number.
  * Refunded orders get an Order Refunded (the refunded amount), partially refunded ones too,
- * cancelled or voided ones an Order Cancelled. The export has no customer id: people are known by
+ * cancelled, voided or expired ones an Order Cancelled (pending and authorized orders count: Shopify's
+ * reports count an order when it is placed). The export has no customer id: people are known by
  * email, else phone.
  */
 export function shopifyOrdersMapping(columns: readonly string[]): MappingInput {
-  const status = has(columns, 'Financial Status');
-  const num = (c: string) => optional(c, 'number');
+  const c = columnFinder(columns);
+  const has = (name: string) => columns.includes(c(name));
+  const status = has('Financial Status');
+  const num = (name: string) => optional(c(name), 'number');
   return {
     source: 'shopify',
     kind: 'orders',
-    identity: { email: optional('Email'), phone: { first_of: ['Phone', 'Billing Phone', 'Shipping Phone'] } },
-    time: 'Created at',
+    identity: { email: optional(c('Email')), phone: { first_of: [c('Phone'), c('Billing Phone'), c('Shipping Phone')] } },
+    time: c('Created at'),
     order: {
-      group_by: 'Name',
-      order_id: optional('Id'),
-      currency: 'Currency',
-      total: 'Total',
+      group_by: c('Name'),
+      order_id: optional(c('Id')),
+      currency: c('Currency'),
+      total: c('Total'),
       ...(status
         ? {
-            refunded_when: { column: 'Financial Status', equals: 'refunded' },
-            partially_refunded_when: { column: 'Financial Status', equals: 'partially_refunded' },
+            refunded_when: { column: c('Financial Status'), equals: 'refunded' },
+            partially_refunded_when: { column: c('Financial Status'), equals: 'partially_refunded' },
           }
         : {}),
       refund_total: num('Refunded Amount'),
-      ...(has(columns, 'Cancelled at') || status
+      ...(has('Cancelled at') || status
         ? {
             cancelled_when: {
               any: [
-                ...(has(columns, 'Cancelled at') ? [{ column: 'Cancelled at', is_not_empty: true }] : []),
-                ...(status ? [{ column: 'Financial Status', equals: 'voided' }] : []),
+                ...(has('Cancelled at') ? [{ column: c('Cancelled at'), is_not_empty: true }] : []),
+                // An expired authorization was never paid, as a voided one was refused: neither is a sale.
+                ...(status ? [{ column: c('Financial Status'), in: ['voided', 'expired'] }] : []),
               ],
             },
           }
         : {}),
-      cancelled_at: { column: 'Cancelled at', optional: true },
+      cancelled_at: { column: c('Cancelled at'), optional: true },
       properties: {
-        order_number: 'Name',
+        order_number: c('Name'),
         subtotal: num('Subtotal'),
         shipping: num('Shipping'),
         tax: num('Taxes'),
         discount: num('Discount Amount'),
-        coupon: optional('Discount Code'),
-        financial_status: optional('Financial Status'),
-        fulfillment_status: optional('Fulfillment Status'),
+        coupon: optional(c('Discount Code')),
+        financial_status: optional(c('Financial Status')),
+        fulfillment_status: optional(c('Fulfillment Status')),
       },
       line_item: {
-        sku: optional('Lineitem sku'),
-        name: optional('Lineitem name'),
-        quantity: optional('Lineitem quantity'),
-        price: optional('Lineitem price'),
+        sku: optional(c('Lineitem sku')),
+        name: optional(c('Lineitem name')),
+        quantity: optional(c('Lineitem quantity')),
+        price: optional(c('Lineitem price')),
       },
     },
   };

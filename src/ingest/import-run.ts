@@ -59,6 +59,22 @@ const add = (into: Record<string, number>, key: string, n: number) => {
   if (n > 0) into[key] = (into[key] ?? 0) + n;
 };
 
+/** The file's layout as the mapping says (--format parquet wins), and its columns. */
+function inspectMapped(store: Store, path: string, mapping: Mapping, format: string): Promise<SourceFile> {
+  const layout = { format: mapping.file.format ?? (format === 'parquet' ? 'parquet' : 'csv'), ...mapping.file } as const;
+  return inspectSource(store, path, { ...layout, format: format === 'parquet' ? 'parquet' : layout.format });
+}
+
+const originOf = (options: MappedImportOptions, fileName: string) => `${options.mappingName ?? 'mapping'} on ${fileName}`;
+
+/** Checks the file has what the mapping reads (compiling it, as an import's first pass does), reading only its header. */
+export async function checkMappedFile(store: Store, path: string, mapping: Mapping, options: MappedImportOptions): Promise<void> {
+  const fileName = basename(path);
+  const source = await inspectMapped(store, path, mapping, options.format);
+  const ctx: StagedContext = { source: options.source, fileName, receivedAt: new Date().toISOString() };
+  compile(source, mapping, false, importTables('0'), ctx, options.zone, originOf(options, fileName));
+}
+
 /**
  * Imports one CSV or Parquet file through a mapping. DuckDB reads the file into a temp table in one
  * pass; then, chunk by chunk, SQL builds the chunk's messages and rejections and the ingestor
@@ -79,10 +95,9 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
   await recordImportStart(store, { id: importId, file: path, format: options.format, source: options.source, startedAt: new Date() });
   const temp = Object.values(tables).flatMap((t) => [t, `${t}_idx`]);
   try {
-    const layout = { format: mapping.file.format ?? (options.format === 'parquet' ? 'parquet' : 'csv'), ...mapping.file } as const;
-    const source = await inspectSource(store, path, { ...layout, format: options.format === 'parquet' ? 'parquet' : layout.format });
+    const source = await inspectMapped(store, path, mapping, options.format);
     // First pass only learns which columns the mapping reads (and checks they exist): only those are loaded.
-    const origin = `${options.mappingName ?? 'mapping'} on ${fileName}`;
+    const origin = originOf(options, fileName);
     const dry = compile(source, mapping, false, tables, ctx, options.zone, origin);
     options.progress?.({ file: path, phase: 'load', rows: 0 });
     const loaded = await loadSource(store, source, dry.used, tables);

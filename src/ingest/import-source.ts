@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { TesseraError } from '../contract/index.js';
 import { ident, join, raw, sql, type Sql, type Store } from '../store/index.js';
+import { sniffFileKind } from './import-sniff.js';
 
 /**
  * Reading a file into a temporary table with DuckDB's own readers, in one streaming pass: the
@@ -29,6 +30,8 @@ export interface SourceFile {
   columns: string[];
   /** Lines before the first data row. */
   headerLines: number;
+  /** gzip told from the file's first bytes, not its name (a gzip file saved without `.gz` is still gzip); else the reader's own guess. */
+  compression: 'gzip' | 'auto';
 }
 
 /** Temp tables of one import; the names are ours (random hex), never the user's. */
@@ -73,6 +76,23 @@ export function splitHeader(line: string, delimiter: Delimiter, quote: SourceLay
   return out.map((s) => s.trim());
 }
 
+/**
+ * The delimiter of a CSV header line: the one of `,` `;` tab that splits it into the most columns,
+ * a comma on a tie. Excel writes `;` where the decimal separator is a comma (most of Europe).
+ */
+export function guessDelimiter(header: string): ',' | ';' | '\t' {
+  let best: ',' | ';' | '\t' = ',';
+  let most = splitHeader(header, ',', '"').length;
+  for (const d of [';', '\t'] as const) {
+    const n = splitHeader(header, d, '"').length;
+    if (n > most) {
+      best = d;
+      most = n;
+    }
+  }
+  return best;
+}
+
 /** The first line of a file (gzip-aware), without reading the rest. */
 export function readFirstLine(path: string): string {
   const fd = openSync(path, 'r');
@@ -102,14 +122,17 @@ export async function inspectSource(store: Store, path: string, layout: SourceLa
     } catch (err) {
       throw new TesseraError('import_failed', `${path}: not a Parquet file: ${(err as Error).message.split('\n')[0]}`);
     }
-    return { path, layout, columns: described.map((d) => d.column_name), headerLines: 0 };
+    return { path, layout, columns: described.map((d) => d.column_name), headerLines: 0, compression: 'auto' };
   }
+  const kind = sniffFileKind(path);
+  if (kind === 'parquet') throw new TesseraError('invalid_argument', `${path}: is a Parquet file, not CSV: import it with --format parquet (or file.format: parquet in the mapping)`);
+  const compression = kind === 'gzip' ? 'gzip' : 'auto';
   const headerLines = layout.header ? 1 : 0;
-  if (layout.columns) return { path, layout, columns: uniqueNames([...layout.columns]), headerLines };
+  if (layout.columns) return { path, layout, columns: uniqueNames([...layout.columns]), headerLines, compression };
   if (!layout.header) throw new TesseraError('invalid_argument', `${path}: a file without a header needs its column names (file.columns in the mapping)`);
   const first = readFirstLine(path);
   if (first.trim() === '') throw new TesseraError('import_failed', `${path}: the file is empty (no header line)`);
-  return { path, layout, columns: uniqueNames(splitHeader(first, layout.delimiter, layout.quote)), headerLines };
+  return { path, layout, columns: uniqueNames(splitHeader(first, layout.delimiter, layout.quote)), headerLines, compression };
 }
 
 /** Empty header cells get a positional name, repeated names a suffix, so every column is addressable. */
@@ -175,6 +198,6 @@ function csvReader(source: SourceFile, columns: number, tables: ImportTables): S
   // Column names and types are ours (c0, c1, … all VARCHAR): the header's names never enter the SQL.
   const struct = Array.from({ length: columns }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   return sql`read_csv(${source.path}, header = false, skip = ${source.headerLines}, auto_detect = false,
-    delim = ${delim}, quote = ${quote}, escape = ${quote}, columns = {${raw(struct)}},
+    delim = ${delim}, quote = ${quote}, escape = ${quote}, columns = {${raw(struct)}}, compression = ${source.compression},
     store_rejects = true, rejects_table = ${tables.rejects}, rejects_scan = ${tables.scans}, max_line_size = 8388608)`;
 }

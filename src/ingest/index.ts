@@ -9,7 +9,7 @@ export { normalizeEmail, normalizePhone, parseInstant, standardizeMessage } from
 export { writeStaged, type StagedCounts } from './staging.js';
 export { logLineColumns, type Rejection } from './log-record.js';
 export { retryNoRate } from './retry-quarantine.js';
-export { importFile, fileFormats, type FileFormat, type ImportFileOptions } from './import-file.js';
+export { importFile, checkFileImport, fileFormats, type FileFormat, type ImportFileOptions } from './import-file.js';
 export type { FileImportSummary } from './import-record.js';
 export { formatProgress, type ImportProgressState } from './import-progress.js';
 /** Where data came from: event sources and the history of file imports. */

@@ -1,5 +1,6 @@
 import { TesseraError } from '../contract/index.js';
 import { ident, join, raw, sql, type Sql } from '../store/index.js';
+import { guessDelimiter } from './import-source.js';
 import { asNumber, cellText, jsonNumber, jsonString, parseTime } from './import-sql.js';
 import type { Condition, FieldSpec, TimeSpec } from './mapping.js';
 
@@ -37,7 +38,7 @@ export class ColumnScope {
     if (!this.columns.includes(name)) {
       if (optional) return undefined;
       const known = this.columns.slice(0, 40).join(', ');
-      throw new TesseraError('invalid_argument', `${this.origin}: ${key}: the file has no column ${JSON.stringify(name)} (columns: ${known})`);
+      throw new TesseraError('invalid_argument', `${this.origin}: ${key}: the file has no column ${JSON.stringify(name)} (columns: ${known})${delimiterHint(this.columns)}`);
     }
     this.used.add(name);
     return sql`${ident(this.alias)}.${ident(name)}`;
@@ -137,6 +138,14 @@ export class ColumnScope {
     const text = this.text({ column: spec.column, optional: spec.optional }, key);
     return { text, instant: parseTime(text, zone, spec.format), column: spec.column };
   }
+}
+
+/** A header read as one column that splits on `;` or a tab was read with the wrong delimiter: say which to set. */
+function delimiterHint(columns: readonly string[]): string {
+  const only = columns.length === 1 ? columns[0] : undefined;
+  const guess = only === undefined ? ',' : guessDelimiter(only);
+  if (guess === ',') return '';
+  return `; the header looks delimited by ${guess === ';' ? "';'" : 'tabs'}: set file.delimiter: ${guess === ';' ? "';'" : '"\\t"'} in the mapping`;
 }
 
 /** Numbers compare as numbers (so `0` matches `0.00`), everything else as text. */

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { formatProgress, importFile, importSegmentFile, type FileImportSummary, type ImportProgressState, type ImportSummary } from '../../ingest/index.js';
+import { checkFileImport, formatProgress, importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportProgressState, type ImportSummary } from '../../ingest/index.js';
 import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 
 const formats = ['segment', 'orders', 'customers', 'shopify-orders', 'csv', 'parquet'] as const;
@@ -80,24 +80,36 @@ export function registerImport(program: Command, ctx: CliContext): void {
       const live = !ctx.inServer && Boolean(process.stderr.isTTY);
       const summaries = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
         const out: (ImportSummary | FileImportSummary)[] = [];
+        const fileOptions = (format: Exclude<Format, 'segment'>): ImportFileOptions => ({
+          format,
+          workspace: ws.config.workspace,
+          ...(mapping ? { mapping } : {}),
+          ...(opts.source ? { source: opts.source } : {}),
+          ...(opts.timezone ? { timezone: opts.timezone } : {}),
+        });
+        // Every file's columns are checked before the first is imported: a bad file in a batch imports nothing.
+        const format = opts.format;
+        if (format !== 'segment') for (const p of paths) await checkFileImport(ws.store, p, fileOptions(format));
         for (const p of paths) {
-          const line = progressLine(ctx.io, live, p, opts.format === 'segment' ? statSync(p).size : undefined);
+          const line = progressLine(ctx.io, live, p, format === 'segment' ? statSync(p).size : undefined);
           try {
-            if (opts.format === 'segment') {
+            if (format === 'segment') {
               const tmpDir = join(ws.config.dataDir, 'tmp');
               const options = { source: opts.source ?? 'import', tmpDir, ...(opts.timezone ? { timezone: opts.timezone } : {}) };
               out.push(await importSegmentFile(ws.store, ws.ingestor, p, options, (rows, bytes) => line.update({ phase: 'write', rows, bytes })));
             } else {
               const summary = await importFile(ws.store, ws.ingestor, p, {
-                format: opts.format,
-                workspace: ws.config.workspace,
-                ...(mapping ? { mapping } : {}),
-                ...(opts.source ? { source: opts.source } : {}),
-                ...(opts.timezone ? { timezone: opts.timezone } : {}),
+                ...fileOptions(format),
                 progress: (e) => line.update(e.phase === 'load' ? { phase: 'read' } : { phase: 'write', rows: e.rows, ...(e.total !== undefined ? { total: e.total } : {}) }),
               });
               out.push(summary);
             }
+          } catch (err) {
+            // A failure the check could not see (a file unreadable past its header): say which files are in, so a rerun is not a guess.
+            if (out.length > 0 && err instanceof TesseraError) {
+              throw new TesseraError(err.code, `${err.message} (imported before it: ${out.map((s) => basename(s.file)).join(', ')})`, err.details);
+            }
+            throw err;
           } finally {
             line.end();
           }
