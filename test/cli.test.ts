@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertCliBuilt, cliPath, runCli, startServe, type CliResult, type ServeProcess } from './helpers/cli.js';
 import { httpEventReader, waitForMessageIds } from './helpers/events.js';
 import { identify, page, toNdjson, track, type Message } from './helpers/messages.js';
-import { basicAuth, makeTempDir, removeDir } from './helpers/workspace.js';
+import { basicAuth, makeTempDir, openTestWorkspace, removeDir } from './helpers/workspace.js';
 
 /** Asserts success and returns the one JSON document on stdout. */
 function jsonOf(result: CliResult): unknown {
@@ -96,6 +96,18 @@ describe('the tessera CLI without a server', () => {
   it('exits 1 with a one-line message for a bad option value or a missing required option', async () => {
     expectUserError(await cli('keys', 'create', '--name', 'x', '--kind', 'admin'), /admin/);
     expectUserError(await cli('keys', 'create'), /--name/);
+  });
+
+  it('exits 1 with a one-line message when --data names a file, or a path through one', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'x');
+    expectUserError(await runCli(['events', 'list', '--data', file]), new RegExp(`data directory ${file} is a file, not a directory`));
+    expectUserError(await runCli(['events', 'list', '--data', join(file, 'data')]), new RegExp(`data directory ${file}/data is inside a file`));
+  });
+
+  it('exits 1 for an events tail --interval that is not above 0, and for an events list --type that is no message type', async () => {
+    expectUserError(await cli('events', 'tail', '--interval', '0'), /--interval.*0 is not a whole number above 0/);
+    expectUserError(await cli('events', 'list', '--type', 'bogus'), /bogus.*identify, track, page, screen, group, alias/);
   });
 
   it('lists every invalid setting of the environment in one error, exit 1, nothing on stdout', async () => {
@@ -200,6 +212,24 @@ describe('the tessera CLI while tessera serve holds the data directory', () => {
     await server?.crash();
     server = undefined;
     await removeDir(dir);
+  });
+
+  it('starts while a command holds the data directory for a moment (as each poll of events tail does), and refuses a second server at once', async () => {
+    // This process holds DuckDB's lock as a command run on its own would; serve must wait it out, not exit.
+    const holder = await openTestWorkspace(dataDir);
+    const released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => holder.close());
+    try {
+      server = await startServe(dataDir);
+    } finally {
+      await released;
+    }
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+
+    const started = Date.now();
+    const second = await runCli(['serve', '--port', '0'], { dataDir });
+    expectUserError(second, new RegExp(`held by the server at ${server.url}`));
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('creates keys, imports, lists and exports through the server, and works on its own once the server stops', async () => {

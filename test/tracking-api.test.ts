@@ -119,6 +119,38 @@ describe('the tracking API, in-process', () => {
     { name: 'a track without event', path: '/v1/track', body: () => track({ event: undefined }), status: 400, code: 'validation_failed', message: /\bevent\b/ },
     { name: 'properties that are not an object', path: '/v1/track', body: () => track({ properties: 'x' }), status: 400, code: 'validation_failed', message: /properties/ },
     { name: 'a timestamp that is not a date', path: '/v1/track', body: () => track({ timestamp: 'yesterday-ish' }), status: 400, code: 'validation_failed', message: /timestamp/ },
+    { name: 'a blank event name', path: '/v1/track', body: () => track({ event: '   ' }), status: 400, code: 'validation_failed', message: /\bevent\b/ },
+    // The key comes before the body: without one, nothing in the body is judged (product.md: a missing key gets 401).
+    { name: 'a body without batch and no write key', path: '/v1/batch', body: () => ({ nobatch: 1 }), options: noAuth, status: 401, code: 'unauthorized', message: /write key/ },
+    { name: 'malformed JSON and no write key', path: '/v1/batch', body: () => '{"batch":', options: noAuth, status: 401, code: 'unauthorized', message: /write key/ },
+    {
+      name: 'a batch of 2,501 messages and no write key',
+      path: '/v1/batch',
+      body: () => batch(Array.from({ length: 2501 }, (_, i) => ({ type: 'track', event: 'e', userId: `u${i}` }))),
+      options: noAuth,
+      status: 401,
+      code: 'unauthorized',
+      message: /write key/,
+    },
+    { name: 'an invalid message and an unknown write key in the body', path: '/v1/track', body: () => ({ writeKey: 'tsk_w_not-a-key', type: 'track' }), options: noAuth, status: 401, code: 'unauthorized', message: /unknown write key/ },
+    {
+      name: 'a body in a content encoding the server cannot undo',
+      path: '/v1/track',
+      body: () => JSON.stringify(track()),
+      options: { headers: { 'content-encoding': 'br' } },
+      status: 415,
+      code: 'unsupported_media_type',
+      message: /encoding "br"/,
+    },
+    {
+      name: 'a plain body labelled GZIP (codings match in any case)',
+      path: '/v1/track',
+      body: () => JSON.stringify(track()),
+      options: { headers: { 'content-encoding': 'GZIP' } },
+      status: 400,
+      code: 'bad_request',
+      message: /not GZIP-encoded/,
+    },
     {
       name: 'a 10 MB body',
       path: '/v1/batch',
@@ -202,6 +234,46 @@ describe('the tracking API, in-process', () => {
     expectErrorBody(response.json(), 'validation_failed', /index 0/);
   });
 
+  it('judges the body of a request whose write key is in the body once the key is checked', async () => {
+    const tooMany = batch(Array.from({ length: 2501 }, (_, i) => ({ type: 'track', event: 'e', userId: `u${i}` })), { writeKey: t.writeKey });
+    const response = await send('/v1/batch', tooMany, { writeKey: null });
+    expect(response.statusCode).toBe(400);
+    expectErrorBody(response.json(), 'batch_too_many_messages', /2,?500/);
+    const malformed = await send(`/beacon/v1/batch?writeKey=${t.writeKey}`, '{"batch":', { writeKey: null, contentType: 'text/plain' });
+    expect(malformed.statusCode).toBe(400);
+    expectErrorBody(malformed.json(), 'invalid_json', /JSON/);
+    const anonymous = await send('/beacon/v1/batch', '{"batch":', { writeKey: null, contentType: 'text/plain' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('reads the Basic scheme in any case (RFC 9110)', async () => {
+    const message = track();
+    const response = await send('/v1/track', message, { writeKey: null, headers: { authorization: basicAuth(t.writeKey).replace('Basic', 'basic') } });
+    expect(response.statusCode, response.body).toBe(200);
+    await waitForMessageIds(read(), [message['messageId'] as string]);
+  });
+
+  it('measures a message as its sender sent it: what the server adds does not push one within the limit over it', async () => {
+    const limit = 32 * 1024;
+    /** A track of exactly `bytes` bytes of JSON, without the type, messageId and times the server adds. */
+    const ofBytes = (bytes: number, overrides: Message = {}): Message => {
+      const base = { userId: 'user-1', event: 'Big', context: { locale: 'en-US' }, properties: { padding: '' }, ...overrides };
+      return { ...base, properties: { padding: 'x'.repeat(bytes - JSON.stringify(base).length) } };
+    };
+    const single = ofBytes(limit);
+    expect(Buffer.byteLength(JSON.stringify(single))).toBe(limit);
+    const response = await send('/v1/track', single);
+    expect(response.statusCode, response.body).toBe(200);
+
+    const inBatch = ofBytes(limit, { type: 'track', messageId: uniqueId('at-limit') });
+    const over = ofBytes(limit + 1, { type: 'track', messageId: uniqueId('over-limit') });
+    const batchResponse = await send('/v1/batch', batch([inBatch, over]));
+    expect(batchResponse.statusCode).toBe(200);
+    expect(batchResponse.json()).toMatchObject({ accepted: 1, rejected: 1, errors: [{ index: 1, error: { code: 'message_too_large', message: expect.stringMatching(/32769 bytes.*32768/) } }] });
+    const [event] = await waitForMessageIds(read(), [inBatch['messageId'] as string]);
+    expect(event?.message).toMatchObject({ context: { locale: 'en-US', ip: '127.0.0.1' } }); // the client's own context, the address added
+  });
+
   it('accepts writeKey in the body instead of Basic auth, and does not store the key', async () => {
     const single = track();
     const inBatch = track();
@@ -281,6 +353,13 @@ describe('the tracking API, in-process', () => {
     const response = await send('/v1/batch', gzipSync(JSON.stringify(batch([message]))), { headers: { 'content-encoding': 'gzip' } });
     expect(response.json()).toEqual({ success: true });
     expect(response.statusCode).toBe(200);
+    await waitForMessageIds(read(), [message['messageId'] as string]);
+  });
+
+  it('reads the content coding in any case: a batch gzip-compressed and labelled GZIP', async () => {
+    const message = track();
+    const response = await send('/v1/batch', gzipSync(JSON.stringify(batch([message]))), { headers: { 'content-encoding': 'GZIP' } });
+    expect(response.statusCode, response.body).toBe(200);
     await waitForMessageIds(read(), [message['messageId'] as string]);
   });
 
@@ -565,6 +644,19 @@ describe('the tracking API, in-process', () => {
       const response = await get(`Bearer ${t.readKey}`);
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ events: [{ message: { messageId: message['messageId'], type: 'identify', traits: message['traits'] } }] });
+    });
+
+    it('reads the Bearer scheme in any case (RFC 9110)', async () => {
+      expect((await get(`bearer ${t.readKey}`)).statusCode).toBe(200);
+      expect((await get(`BEARER ${t.readKey}`)).statusCode).toBe(200);
+    });
+
+    it('answers 400 naming the message types for a type that is none of them', async () => {
+      const response = await t.app.inject({ method: 'GET', url: '/api/v1/events?type=bogus', headers: { authorization: `Bearer ${t.readKey}` } });
+      expect(response.statusCode).toBe(400);
+      expectErrorBody(response.json(), 'invalid_argument', /type.*identify.*track.*page.*screen.*group.*alias/);
+      const known = await t.app.inject({ method: 'GET', url: '/api/v1/events?type=track', headers: { authorization: `Bearer ${t.readKey}` } });
+      expect(known.statusCode).toBe(200);
     });
 
     it('does not take a write key as a read token', async () => {

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { TesseraConfig } from '../contract/index.js';
 import { TesseraError } from '../contract/index.js';
-import { openWorkspace, serverFile, type ServerInfo, type Workspace } from '../server/index.js';
+import { serverFile, type ServerInfo, type Workspace } from '../server/index.js';
 import { ForwardToServer, type CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { createLogger } from './create-logger.js';
 import { loadConfig } from './load-config.js';
-
+import { openWhenFree } from './open-when-free.js';
 
 /** The server that holds a data directory, if one is alive. */
 export function liveServer(dataDir: string): ServerInfo | undefined {
@@ -20,21 +20,12 @@ export function liveServer(dataDir: string): ServerInfo | undefined {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Opens a workspace, waiting briefly when another process holds the file but announces no server yet. */
-async function openOrForward(config: TesseraConfig): Promise<Workspace> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
+function openOrForward(config: TesseraConfig): Promise<Workspace> {
+  return openWhenFree(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), () => {
     const server = liveServer(config.dataDir);
     if (server) throw new ForwardToServer(server);
-    try {
-      return await openWorkspace(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
-    } catch (err) {
-      if (!(err instanceof TesseraError && err.code === 'data_dir_busy') || Date.now() > deadline) throw err;
-      await sleep(200);
-    }
-  }
+  });
 }
 
 /** Context of a CLI process on its own: it opens the data directory itself for each command. */

@@ -6,3 +6,10 @@ export function parseCount(value: string): number {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${value} is not a whole number`);
   return n;
 }
+
+/** Commander argument parser for a whole number above zero (an interval of 0 would poll in a tight loop). */
+export function parsePositiveCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${value} is not a whole number above 0`);
+  return n;
+}

@@ -7,7 +7,8 @@ export const errorRegistry = {
   invalid_json: { status: 400, exit: 1 },
   validation_failed: { status: 400, exit: 1 },
   batch_too_many_messages: { status: 400, exit: 1 },
-  message_too_large: { status: 400, exit: 1 },
+  // A single message over the limit is a body over it (413), whichever measure finds it.
+  message_too_large: { status: 413, exit: 1 },
   body_too_large: { status: 413, exit: 1 },
   unsupported_media_type: { status: 415, exit: 1 },
   unauthorized: { status: 401, exit: 1 },

@@ -1,5 +1,5 @@
 import { TesseraError, type Profile, type ProfileIdentifier } from '../contract/index.js';
-import { raw, sql, type Store } from '../store/index.js';
+import { sql, type Store } from '../store/index.js';
 import { explainIdentifier, type IdentifierExplanation } from './explain.js';
 import type { IdentityService } from './identity-service.js';
 import { customerEventsQuery, eventContactsOwned } from './profile-events.js';

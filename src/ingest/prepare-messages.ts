@@ -37,6 +37,21 @@ function safeStringify(value: unknown): string {
 }
 
 /**
+ * What the sender sent of a message, kept for measuring it against the limit of a message: validation stamps the
+ * message in place, and what the server adds (messageId, receivedAt, the corrected timestamp and originalTimestamp,
+ * the implied type, context.ip) must not push a message the sender kept within the limit over it. A shallow copy
+ * suffices, as stamping sets top-level fields and context.ip only (the copy's traits are measured with their email
+ * and phone standardized, a few bytes at most).
+ */
+function copySent(input: unknown, recordsIp: boolean): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const copy: Record<string, unknown> = { ...input };
+  const context = copy['context'];
+  if (recordsIp && typeof context === 'object' && context !== null && !Array.isArray(context)) copy['context'] = { ...context };
+  return copy;
+}
+
+/**
  * Validates, stamps and standardizes messages into log lines. Pure (the clock aside), so it runs
  * on the main thread for files and in the preparation workers for HTTP batches alike.
  */
@@ -61,13 +76,14 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
     ...(options.keepReceivedAt ? { keepReceivedAt: true } : {}),
   };
   inputs.forEach((input, index) => {
+    const sent = copySent(input, options.ip !== undefined);
     const result = validateMessage(input, validateOptions);
     let error = result.ok ? undefined : result.error;
     if (result.ok) {
       const std = standardizeMessage(result.message, workspace);
       const json = JSON.stringify(result.message);
       // A UTF-16 code unit is at most three bytes: most messages are short enough not to be measured.
-      const size = json.length * 3 <= config.maxMessageBytes ? 0 : Buffer.byteLength(json);
+      const size = json.length * 3 <= config.maxMessageBytes ? 0 : Buffer.byteLength(safeStringify(sent));
       if (!std.ok) error = { code: 'validation_failed', message: std.reason, field: std.field };
       else if (size > config.maxMessageBytes) {
         error = { code: 'message_too_large', message: `message is ${size} bytes, over the ${config.maxMessageBytes}-byte limit of a message` };

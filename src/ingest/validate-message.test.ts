@@ -43,3 +43,10 @@ describe('validateMessage and a write key in the body', () => {
     expect(JSON.stringify(input)).not.toContain('tsk_w_secret');
   });
 });
+
+describe('validateMessage of a track event name', () => {
+  it('rejects a blank event name as it rejects a missing one, naming the field', () => {
+    expect(validateMessage({ type: 'track', userId: 'u', event: ' \t ' }, options)).toMatchObject({ ok: false, error: { code: 'validation_failed', field: 'event' } });
+    expect(validateMessage({ type: 'track', userId: 'u', event: ' Signed Up ' }, options).ok).toBe(true);
+  });
+});

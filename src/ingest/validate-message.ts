@@ -73,6 +73,8 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
   for (const field of requiredByType[type]) {
     if (raw[field] === undefined) return fail(`${type} needs ${field}`, field);
   }
+  // A blank event name names nothing, as a blank id is no id (the schema already refuses an empty one).
+  if (type === 'track' && (raw['event'] as string).trim() === '') return fail('track needs event: a blank name is none', 'event');
   // Each time is parsed once: the correction below uses what the check parsed.
   const times: Partial<Record<TimeField, number>> = {};
   for (const field of timeFields) {

@@ -19,6 +19,11 @@ const fastifyCodes: Record<string, { code: ErrorCode; message: (e: FastifyError,
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', message: () => 'the body is empty; send a JSON object' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', message: () => 'content-length does not match the body' },
   FST_ERR_VALIDATION: { code: 'validation_failed', message: (e) => e.message },
+  // zlib's, from inflating a body whose Content-Encoding says gzip or deflate.
+  Z_DATA_ERROR: {
+    code: 'bad_request',
+    message: (e, r) => `the body is not ${String(r.headers['content-encoding'])}-encoded as its Content-Encoding says (${e.message})`,
+  },
 };
 
 /** Maps anything thrown in a route to the error shape; a stack trace never reaches a client. */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { TesseraError } from '../../contract/index.js';
+import { TesseraError, messageTypes } from '../../contract/index.js';
 import { exportParquet, listEvents, streamMessages, type EventRow } from '../../ingest/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
 import { writeTextFile, writeToFile, type WriteText } from '../output-file.js';
@@ -22,7 +22,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
     .description('print stored events, oldest first (the last --limit, or those after --after)')
     .option('--after <seq>', 'only events stored after this sequence number', parseCount)
     .option('--limit <n>', 'at most this many', parseCount, 20)
-    .option('--type <type>', 'only this message type')
+    .addOption(new Option('--type <type>', 'only this message type').choices(messageTypes))
     .option('--event <name>', 'only this track event')
     .option('--json', 'print JSON')
     .action(async (opts: { after?: number; limit: number; type?: string; event?: string; json?: boolean }, cmd: Command) => {

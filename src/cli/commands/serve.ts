@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { openWorkspace, startServer, type CommandRunner, type Workspace } from '../../server/index.js';
+import { startServer, type CommandRunner, type Workspace } from '../../server/index.js';
 import { createLogger } from '../create-logger.js';
 import type { CliContext, GlobalOptions } from '../context.js';
+import { liveServer } from '../hosts.js';
+import { openWhenFree } from '../open-when-free.js';
 import { parseCount } from '../parse-int.js';
 
 export interface ServeHooks {
@@ -21,7 +23,12 @@ export async function serveUntilSignal(
 ): Promise<void> {
   const config = ctx.config(global);
   const logger = createLogger(config.logLevel);
-  const ws = await openWorkspace(config, logger);
+  // A command run on its own (each poll of `events tail` is one) holds the directory for a moment: wait it out.
+  // A live server holds it for good: say so at once.
+  const ws = await openWhenFree(config, logger, () => {
+    const server = liveServer(config.dataDir);
+    if (server) throw new TesseraError('data_dir_busy', `the data directory ${config.dataDir} is held by the server at ${server.url}: stop it first`);
+  });
   try {
     await hooks.prepare?.(ws);
   } catch (err) {

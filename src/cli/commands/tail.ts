@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { parseCount } from '../parse-int.js';
+import { parseCount, parsePositiveCount } from '../parse-int.js';
 
 interface ListedEvent {
   seq: number;
@@ -15,7 +15,7 @@ export function registerTail(events: Command, ctx: CliContext, invoke: (argv: st
     .description('print the latest events, then follow new ones as they arrive (Ctrl-C to stop)')
     .option('-n, --lines <n>', 'how many recent events to print first', parseCount, 10)
     .option('--no-follow', 'print the recent events and exit')
-    .option('--interval <ms>', 'poll interval', parseCount, 500)
+    .option('--interval <ms>', 'poll interval in milliseconds (at least 1)', parsePositiveCount, 500)
     .option('--json', 'one JSON message per line')
     .action(async (opts: { lines: number; follow: boolean; interval: number; json?: boolean }, cmd: Command) => {
       const data = cmd.optsWithGlobals<{ data?: string }>().data;

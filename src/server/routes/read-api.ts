@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { messageTypes } from '../../contract/index.js';
 import { listEvents, listImports, listQuarantine, listSources } from '../../ingest/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import type { Store } from '../../store/index.js';
@@ -17,7 +18,7 @@ export const EventsQuery = z
   .object({
     after: z.coerce.number().int().min(0).optional(),
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
-    type: z.string().optional(),
+    type: z.enum(messageTypes).optional(),
     event: z.string().optional(),
     userId: z.string().optional(),
     anonymousId: z.string().optional(),

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError, messageTypes, type IngestConfig } from '../../contract/index.js';
 import { messagesOfBody, parseTrackingJson, type Ingestor, type TrackingShape } from '../../ingest/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
-import { requireWriteKey, type WriteKeyInQuery } from '../auth.js';
+import { basicWriteKey, requireWriteKey, verifyWriteKey, type WriteKeyInQuery } from '../auth.js';
 import { inFlightLimit } from '../in-flight-limit.js';
 import { registerBrowserSdkSettings } from './browser-sdk.js';
 
@@ -33,11 +33,18 @@ export class TrackingText {
  * `useBeacon` option, beacons to `/beacon/v1/batch?writeKey=…`.
  */
 export async function registerTracking(app: FastifyInstance, deps: TrackingDeps): Promise<void> {
-  // SDKs may compress bodies; the body limit then applies to the inflated bytes.
+  // SDKs may compress bodies; the body limit then applies to the inflated bytes. Content codings are
+  // case-insensitive (RFC 9110, 8.4.1); one we cannot undo is refused, never read as plain text.
   app.addHook('preParsing', async (request, _reply, payload) => {
-    const encoding = request.headers['content-encoding'];
-    if (encoding !== 'gzip' && encoding !== 'deflate') return payload;
-    const inflated = payload.pipe(encoding === 'gzip' ? createGunzip() : createInflate()) as unknown as Transform & { receivedEncodedLength: number };
+    const header = request.headers['content-encoding'];
+    const encoding = header?.trim().toLowerCase();
+    if (!encoding || encoding === 'identity') return payload;
+    // RFC 9110 has x-gzip mean gzip.
+    const gzip = encoding === 'gzip' || encoding === 'x-gzip';
+    if (!gzip && encoding !== 'deflate') {
+      throw new TesseraError('unsupported_media_type', `content encoding ${JSON.stringify(header)} is not supported: send gzip, deflate or an uncompressed body`);
+    }
+    const inflated = payload.pipe(gzip ? createGunzip() : createInflate()) as unknown as Transform & { receivedEncodedLength: number };
     // Fastify checks Content-Length against this count of the bytes as they came over the wire.
     inflated.receivedEncodedLength = 0;
     payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
@@ -45,21 +52,34 @@ export async function registerTracking(app: FastifyInstance, deps: TrackingDeps)
   });
 
   /**
-   * With the write key in the Basic header (every Segment and RudderStack SDK), the body's text goes
-   * straight to the ingestor, which parses it in a worker thread. A key sent as `writeKey` in the
-   * body needs the body parsed here first.
+   * The key is established and checked before anything in the body is judged: without a valid one, a request gets
+   * 401 whatever its body holds. With the key in the Basic header (every Segment and RudderStack SDK), the body's
+   * text goes straight to the ingestor, which parses it (in a worker thread when large). A key sent as `writeKey`
+   * in the body (analytics.js), or in the query (beacons), needs the body parsed here first: once, as the
+   * ingestor then takes the parsed messages.
    */
   const accept = async (request: FastifyRequest, shape: TrackingShape, location: string) => {
     const impliedType = shape.kind === 'single' ? shape.type : undefined;
     const options = { location, ...(impliedType ? { impliedType } : {}), ...(deps.config.recordIp ? { ip: clientAddress(request.ip) } : {}) };
     const body = request.body;
-    if (body instanceof TrackingText && request.headers.authorization?.startsWith('Basic ')) {
-      const key = await requireWriteKey(deps.keys, request);
+    const basicKey = basicWriteKey(request);
+    if (body instanceof TrackingText && basicKey) {
+      const key = await verifyWriteKey(deps.keys, basicKey);
       return deps.ingestor.acceptBody(body.text, shape, { ...options, source: key.name });
     }
-    if (body instanceof TrackingText) request.body = parseTrackingJson(body.text);
-    const messages = messagesOfBody(request.body, shape);
+    let invalidJson: TesseraError | undefined;
+    if (body instanceof TrackingText) {
+      try {
+        request.body = parseTrackingJson(body.text);
+      } catch (err) {
+        // A body that is not JSON holds no key: the 401 for that comes first.
+        invalidJson = err instanceof TesseraError ? err : new TesseraError('invalid_json', String(err));
+        request.body = undefined;
+      }
+    }
     const key = await requireWriteKey(deps.keys, request);
+    if (invalidJson) throw invalidJson;
+    const messages = messagesOfBody(request.body, shape);
     return deps.ingestor.accept(messages, { ...options, source: key.name });
   };
 

@@ -91,6 +91,18 @@ function isLockError(err: unknown): boolean {
   return err instanceof Error && /lock|Conflicting lock/i.test(err.message);
 }
 
+/** Creates a directory; a path that is a file, or runs through one, is the user's to fix (exit 1), not an internal error. */
+function makeDirectory(path: string, what: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new TesseraError('invalid_argument', `${what} ${path} is a file, not a directory`);
+    if (code === 'ENOTDIR') throw new TesseraError('invalid_argument', `${what} ${path} is inside a file, not a directory`);
+    throw err;
+  }
+}
+
 export interface DuckDbStoreOptions extends Omit<DuckDbConfig, 'checkpointThreshold'> {
   dataDir: string;
   /** DuckDB's own (16 MB) when unset. */
@@ -120,9 +132,9 @@ export class DuckDbStore implements Store {
   private readonly readerPending: number[] = [];
 
   static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
-    mkdirSync(options.dataDir, { recursive: true });
+    makeDirectory(options.dataDir, 'the data directory');
     const tmp = joinPath(options.dataDir, 'tmp');
-    mkdirSync(tmp, { recursive: true });
+    makeDirectory(tmp, 'the temporary directory');
     let instance: DuckDBInstance;
     try {
       // DuckDB's default memory limit is 80% of RAM; a server sharing the box needs it explicit.
