@@ -14,7 +14,7 @@ import { importFile } from '../src/ingest/index.js';
 import { openWorkspace, type Workspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
 import { identify, page, track, type Message } from './helpers/messages.js';
-import { makeTempDir, removeDir } from './helpers/workspace.js';
+import { makeTempDir, removeDir, sendAndResolve } from './helpers/workspace.js';
 
 const opened: { ws: Workspace; dir: string }[] = [];
 
@@ -32,13 +32,7 @@ afterEach(async () => {
   }
 });
 
-/** Sends messages the way HTTP does, makes them queryable, and lets identity catch up. */
-async function send(ws: Workspace, messages: Message[]): Promise<void> {
-  const result = await ws.ingestor.accept(messages, { source: 'web', location: 'test' });
-  expect(result.rejections).toEqual([]);
-  await ws.ingestor.flush();
-  await ws.identity.refresh();
-}
+const send = sendAndResolve;
 
 const at = (minute: number): string => new Date(Date.UTC(2025, 0, 1, 12, minute)).toISOString();
 const customerOf = (ws: Workspace, key: string): Promise<string | undefined> => findCustomerId(ws.store, key);

@@ -8,7 +8,7 @@ import { TesseraConfig } from '../src/contract/index.js';
 import { readProfile } from '../src/identity/index.js';
 import { openWorkspace, type Workspace } from '../src/server/index.js';
 import { identify, page, track, type Message } from './helpers/messages.js';
-import { makeTempDir, removeDir } from './helpers/workspace.js';
+import { makeTempDir, removeDir, sendAndResolve } from './helpers/workspace.js';
 
 const opened: { ws: Workspace; dir: string }[] = [];
 const at = (day: number, minute = 0): string => new Date(Date.UTC(2025, 2, day, 10, minute)).toISOString();
@@ -27,12 +27,7 @@ afterEach(async () => {
   }
 });
 
-async function send(ws: Workspace, messages: Message[]): Promise<void> {
-  const result = await ws.ingestor.accept(messages, { source: 'web', location: 'test' });
-  expect(result.rejections).toEqual([]);
-  await ws.ingestor.flush();
-  await ws.identity.refresh();
-}
+const send = sendAndResolve;
 
 const order = (id: string, total: number, who: Message, day: number, category = 'boots'): Message =>
   track({ ...who, messageId: `oc-${id}-${JSON.stringify(who)}`, event: 'Order Completed', properties: { order_id: id, total, currency: 'USD', products: [{ category, quantity: 1, price: total }] }, timestamp: at(day) });

@@ -126,3 +126,11 @@ export async function startTestServer(options: { dataDir?: string; ingest?: Reco
 export function basicAuth(writeKey: string): string {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 }
+
+/** Sends messages the way HTTP does (no rejection expected), makes them queryable, and lets identity catch up. */
+export async function sendAndResolve(ws: Workspace, messages: readonly object[]): Promise<void> {
+  const result = await ws.ingestor.accept([...messages], { source: 'web', location: 'test' });
+  if (result.rejections.length > 0) throw new Error(`rejected: ${JSON.stringify(result.rejections)}`);
+  await ws.ingestor.flush();
+  await ws.identity.refresh();
+}
