@@ -27,10 +27,12 @@ const offsetPattern = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 /**
  * An ISO-8601 date-time to a UTC instant; a time without an offset is read in `zone` (IANA), DST-correct.
+ * A trailing `UTC` or `GMT` is an offset of zero.
  * Returns undefined for text that is not a date.
  */
 export function parseInstant(text: string, zone: string): Date | undefined {
-  const trimmed = text.trim();
+  // ` UTC` and ` GMT` name the zone in words (BigQuery's and many databases' text form), as file imports read them.
+  const trimmed = text.trim().replace(/\s*(UTC|GMT)$/i, 'Z');
   if (offsetPattern.test(trimmed)) {
     const ms = Date.parse(trimmed);
     return Number.isNaN(ms) ? undefined : new Date(ms);

@@ -50,3 +50,12 @@ describe('validateMessage of a track event name', () => {
     expect(validateMessage({ type: 'track', userId: 'u', event: ' Signed Up ' }, options).ok).toBe(true);
   });
 });
+
+describe('validateMessage and a time that names its zone in words', () => {
+  it('reads a trailing UTC or GMT as UTC whatever the zone, as file imports do', () => {
+    for (const timestamp of ['2024-01-05 10:00:00 UTC', '2024-01-05T10:00:00 gmt', '2024-01-05T10:00:00z']) {
+      expect(stamp({ type: 'track', userId: 'u', event: 'E', timestamp }, { zone: 'America/New_York' })['timestamp'], timestamp).toBe('2024-01-05T10:00:00.000Z');
+    }
+    expect(stamp({ type: 'track', userId: 'u', event: 'E', timestamp: '2024-01-05 10:00:00' }, { zone: 'America/New_York' })['timestamp']).toBe('2024-01-05T15:00:00.000Z');
+  });
+});
