@@ -229,7 +229,8 @@ export class IdentifierTable {
     if (this.rules.isBlocked(value)) return true;
     if (this.types[typeId]!.name !== 'anon') return false;
     const colon = value.lastIndexOf(':');
-    return colon >= 0 && this.rules.isBlocked(value.slice(colon + 1));
+    // A value ending in `:` is someone's id, not one made of an empty identifier (imports never make those).
+    return colon >= 0 && colon < value.length - 1 && this.rules.isBlocked(value.slice(colon + 1));
   }
 
   /** The identifier's number, or -1 when it has never been seen. */
