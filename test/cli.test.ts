@@ -84,6 +84,15 @@ describe('the tessera CLI without a server', () => {
     expect(jsonOf(await cli('quarantine', 'list', '--json'))).toEqual({ rejected: [] });
   });
 
+  it('lists the events of one user or one anonymous id, as the read API filters them', async () => {
+    const file = join(dir, 'people.ndjson');
+    await writeFile(file, toNdjson([track({ userId: 'u-9' }), track({ userId: 'u-8' }), page({ anonymousId: 'a-7' })]));
+    expect((await cli('import', file)).exitCode).toBe(0);
+    const users = async (args: string[]) => (jsonOf(await cli('events', 'list', ...args, '--json')) as { events: { message: { userId?: string; anonymousId?: string } }[] }).events.map((e) => e.message.userId ?? e.message.anonymousId);
+    expect(await users(['--user-id', 'u-9'])).toEqual(['u-9']);
+    expect(await users(['--anonymous-id', 'a-7'])).toEqual(['a-7']);
+  });
+
   it('exits 1 with a one-line message on stderr and nothing on stdout for an unknown option', async () => {
     expectUserError(await cli('events', 'list', '--bogus'), /unknown option.*--bogus/);
   });

@@ -24,14 +24,18 @@ export function registerEvents(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most this many', parseCount, 20)
     .addOption(new Option('--type <type>', 'only this message type').choices(messageTypes))
     .option('--event <name>', 'only this track event')
+    .option('--user-id <id>', 'only messages with this userId')
+    .option('--anonymous-id <id>', 'only messages with this anonymousId')
     .option('--json', 'print JSON')
-    .action(async (opts: { after?: number; limit: number; type?: string; event?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { after?: number; limit: number; type?: string; event?: string; userId?: string; anonymousId?: string; json?: boolean }, cmd: Command) => {
       const rows = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) =>
         listEvents(ws.store, {
           limit: opts.limit,
           ...(opts.after !== undefined ? { afterSeq: opts.after } : {}),
           ...(opts.type ? { type: opts.type } : {}),
           ...(opts.event ? { event: opts.event } : {}),
+          ...(opts.userId ? { userId: opts.userId } : {}),
+          ...(opts.anonymousId ? { anonymousId: opts.anonymousId } : {}),
         }),
       );
       if (opts.json) printJson(ctx.io, { events: rows.map((r) => ({ seq: r.seq, source: r.source, message: parse(r.message) })) });
