@@ -2,13 +2,15 @@
 // exit codes, --json documents, and the same commands with and without a server on the data directory.
 
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertCliBuilt, cliPath, runCli, startServe, type CliResult, type ServeProcess } from './helpers/cli.js';
 import { httpEventReader, waitForMessageIds } from './helpers/events.js';
 import { identify, page, toNdjson, track, type Message } from './helpers/messages.js';
+import { serverFile } from '../src/server/index.js';
 import { basicAuth, makeTempDir, openTestWorkspace, removeDir } from './helpers/workspace.js';
 
 /** Asserts success and returns the one JSON document on stdout. */
@@ -221,6 +223,22 @@ describe('the tessera CLI while tessera serve holds the data directory', () => {
     await server?.crash();
     server = undefined;
     await removeDir(dir);
+  });
+
+  it('runs a command again when the server it was forwarded to stopped before taking it', async () => {
+    expect((await cli('events', 'list')).exitCode).toBe(0);
+    // A server that announced itself and no longer listens, its process still alive: as while it stops.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    await writeFile(serverFile(dataDir), JSON.stringify({ pid: process.pid, url: `http://127.0.0.1:${port}`, token: 'gone' }));
+    // Long enough for the command to start and find the announcement (a process start takes ~1-2 s here).
+    const gone = new Promise((resolve) => setTimeout(resolve, 5000)).then(() => rm(serverFile(dataDir)));
+    const result = await cli('events', 'list', '--json');
+    await gone;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ events: [] });
   });
 
   it('starts while a command holds the data directory for a moment (as each poll of events tail does), and refuses a second server at once', async () => {

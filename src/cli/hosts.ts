@@ -75,13 +75,27 @@ export function bufferIo(): CliIo & { stdout: string; stderr: string } {
   return io;
 }
 
+/**
+ * The server a command was forwarded to never took it: nothing listened any more, or it was closing (Fastify
+ * answers 503 then). It is stopping, so the command can run again, on the data directory it is about to free.
+ */
+export class ServerGone extends Error {}
+
 /** Sends a command to the server that holds the data directory. */
 export async function forward(server: ServerInfo, argv: string[], cwd: string): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const response = await fetch(`${server.url}/internal/v1/cli`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-    body: JSON.stringify({ argv, cwd }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(`${server.url}/internal/v1/cli`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ argv, cwd }),
+    });
+  } catch (err) {
+    // Only a refused connection proves the command was not taken: a reset may come after it ran.
+    if ((err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw new ServerGone(`the server at ${server.url} has stopped`);
+    throw err;
+  }
+  if (response.status === 503) throw new ServerGone(`the server at ${server.url} is stopping`);
   if (!response.ok) throw new TesseraError('internal', `the server at ${server.url} refused the command (HTTP ${response.status})`);
   return (await response.json()) as { stdout: string; stderr: string; exitCode: number };
 }

@@ -3,7 +3,7 @@
 // larger young generation) are explained in launcher-env.ts; both are read only at process start, hence the shebang.
 import { TesseraError } from '../contract/index.js';
 import { ForwardToServer, type CliIo } from './context.js';
-import { bufferIo, forward, localContext, serverContext } from './hosts.js';
+import { bufferIo, forward, localContext, serverContext, ServerGone } from './hosts.js';
 import { runProgram, type ProgramHooks } from './program.js';
 
 const terminal: CliIo = {
@@ -26,16 +26,28 @@ const hooks: ProgramHooks = {
   },
 };
 
-/** Runs a command here or, when a live server holds the data directory, inside that server. */
+/**
+ * Runs a command here or, when a live server holds the data directory, inside that server. A server that
+ * stops just as a command is forwarded to it never took the command, so it runs again (here, once the
+ * server has let the directory go) for up to 15 s.
+ */
 async function run(io: CliIo, argv: string[]): Promise<number> {
-  try {
-    return await runProgram(localContext(io, process.cwd(), process.env), hooks, argv);
-  } catch (err) {
-    if (!(err instanceof ForwardToServer)) throw err;
-    const result = await forward(err.server, argv, process.cwd());
-    io.out(result.stdout);
-    io.err(result.stderr);
-    return result.exitCode;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await runProgram(localContext(io, process.cwd(), process.env), hooks, argv);
+    } catch (err) {
+      if (!(err instanceof ForwardToServer)) throw err;
+      try {
+        const result = await forward(err.server, argv, process.cwd());
+        io.out(result.stdout);
+        io.err(result.stderr);
+        return result.exitCode;
+      } catch (failed) {
+        if (!(failed instanceof ServerGone) || Date.now() > deadline) throw failed;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   }
 }
 
