@@ -14,23 +14,13 @@ import { importFile } from '../src/ingest/index.js';
 import { openWorkspace, type Workspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
 import { identify, page, track, type Message } from './helpers/messages.js';
-import { makeTempDir, removeDir, sendAndResolve } from './helpers/workspace.js';
+import { makeTempDir, removeDir, sendAndResolve, temporaryWorkspaces } from './helpers/workspace.js';
 
-const opened: { ws: Workspace; dir: string }[] = [];
+const workspaces = temporaryWorkspaces();
+const opened = workspaces.opened;
 
-async function openWs(identity: MergeRulesInput = {}): Promise<Workspace> {
-  const dir = await makeTempDir('tessera-identity-');
-  const ws = await openWorkspace(TesseraConfig.parse({ dataDir: dir, logLevel: 'silent', identity }), pino({ level: 'silent' }));
-  opened.push({ ws, dir });
-  return ws;
-}
-
-afterEach(async () => {
-  for (const { ws, dir } of opened.splice(0)) {
-    await ws.close();
-    await removeDir(dir);
-  }
-});
+const openWs = (identity: MergeRulesInput = {}): Promise<Workspace> => workspaces.open('tessera-identity-', { identity });
+afterEach(() => workspaces.closeAll());
 
 const send = sendAndResolve;
 

@@ -2,30 +2,17 @@
 // order_id whichever identity sent each of its events, a refund of no amount removes it, and a session is a
 // run of the person's own calls, not of the emails a back end sends them.
 
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TesseraConfig } from '../src/contract/index.js';
 import { readProfile } from '../src/identity/index.js';
-import { openWorkspace, type Workspace } from '../src/server/index.js';
+import type { Workspace } from '../src/server/index.js';
 import { identify, page, track, type Message } from './helpers/messages.js';
-import { makeTempDir, removeDir, sendAndResolve } from './helpers/workspace.js';
+import { sendAndResolve, temporaryWorkspaces } from './helpers/workspace.js';
 
-const opened: { ws: Workspace; dir: string }[] = [];
+const workspaces = temporaryWorkspaces();
 const at = (day: number, minute = 0): string => new Date(Date.UTC(2025, 2, day, 10, minute)).toISOString();
 
-async function openWs(): Promise<Workspace> {
-  const dir = await makeTempDir('tessera-computed-');
-  const ws = await openWorkspace(TesseraConfig.parse({ dataDir: dir, logLevel: 'silent' }), pino({ level: 'silent' }));
-  opened.push({ ws, dir });
-  return ws;
-}
-
-afterEach(async () => {
-  for (const { ws, dir } of opened.splice(0)) {
-    await ws.close();
-    await removeDir(dir);
-  }
-});
+const openWs = (): Promise<Workspace> => workspaces.open('tessera-computed-');
+afterEach(() => workspaces.closeAll());
 
 const send = sendAndResolve;
 

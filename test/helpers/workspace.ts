@@ -134,3 +134,27 @@ export async function sendAndResolve(ws: Workspace, messages: readonly object[])
   await ws.ingestor.flush();
   await ws.identity.refresh();
 }
+
+/** Workspaces a test file opens in temporary directories, closed and removed together (call closeAll in afterEach). */
+export function temporaryWorkspaces(): {
+  opened: { ws: Workspace; dir: string }[];
+  open(prefix: string, sections?: Record<string, unknown>): Promise<Workspace>;
+  closeAll(): Promise<void>;
+} {
+  const opened: { ws: Workspace; dir: string }[] = [];
+  return {
+    opened,
+    async open(prefix, sections = {}) {
+      const dir = await makeTempDir(prefix);
+      const ws = await openWorkspace(TesseraConfig.parse({ dataDir: dir, logLevel: 'silent', ...sections }), pino({ level: 'silent' }));
+      opened.push({ ws, dir });
+      return ws;
+    },
+    async closeAll() {
+      for (const { ws, dir } of opened.splice(0)) {
+        await ws.close();
+        if (dir) await removeDir(dir);
+      }
+    },
+  };
+}
