@@ -17,6 +17,8 @@ export interface Profile {
   merges: number;
   refused_merges: number;
   timeline: string;
+  /** Present when the profile was asked for by a customer id that a merge, a split or an earlier event retired. */
+  redirected_from?: string;
 }
 
 /** One match of a profile search: enough to tell people apart and open the full profile. */

@@ -84,7 +84,7 @@ export { readProfile, type Profile } from './profile.js';
 /** Why a customer is what it is, for an identifier or a customer id (not_found if unknown). */
 export { explainProfile } from './profile.js';
 /** The customer id an identifier (`type:value`) or a customer id names, if any. */
-export { findCustomerId, requireCustomerId, standardIdentifier } from './profile.js';
+export { findCustomerId, requireCustomerId, resolveCustomer, standardIdentifier } from './profile.js';
 /** Every profile, in batches, for `profiles export`. */
 export { exportProfiles, type ExportedProfile } from './profiles-export.js';
 /** A customer's events, newest first, a page at a time. */

@@ -1,7 +1,7 @@
 import { TesseraError, type Timeline } from '../contract/index.js';
 import { raw, sql, type Store } from '../store/index.js';
 import type { IdentityService } from './identity-service.js';
-import { customerIdentifierLists, requireCustomerId } from './profile.js';
+import { customerIdentifierLists, resolveCustomer } from './profile.js';
 import { scopedEvents } from './profile-traits.js';
 
 export type { Timeline };
@@ -23,7 +23,7 @@ function parseCursor(cursor: string): { t: number; seq: number } {
 /** Every event of the customer an identifier resolves to, newest first, a page at a time. */
 export async function readTimeline(store: Store, identity: IdentityService, identifier: string, options: TimelineOptions = {}): Promise<Timeline> {
   await identity.refresh();
-  const customerId = await requireCustomerId(store, identifier, identity.phoneRegion);
+  const { customerId } = await resolveCustomer(store, identity, identifier);
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
   const ids = await customerIdentifierLists(store, customerId);
   const t = store.dialect.epochMs(raw('e.ts'));

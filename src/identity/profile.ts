@@ -2,6 +2,7 @@ import { TesseraError, type Profile, type ProfileIdentifier } from '../contract/
 import { sql, type Store } from '../store/index.js';
 import { explainIdentifier, type IdentifierExplanation } from './explain.js';
 import type { IdentityService } from './identity-service.js';
+import { successorOf } from './read-graph.js';
 import { customerEventsQuery, eventContactsOwned } from './profile-events.js';
 import { readComputedTraits, toComputed, type CustomerIdentifierLists } from './profile-traits.js';
 import { normalizePhone } from '../ingest/index.js';
@@ -51,6 +52,29 @@ export async function requireCustomerId(store: Store, identifier: string, phoneR
   throw new TesseraError('not_found', `no customer has the identifier ${standardIdentifier(identifier, phoneRegion)}`);
 }
 
+/** The shape of the ids customerIdFor makes. */
+const customerIdShape = /^c_[0-9a-z]{13}$/;
+
+/** The customer an identifier resolves to now; `redirectedFrom` names a retired customer id that led there. */
+export interface ResolvedCustomer {
+  customerId: string;
+  redirectedFrom?: string;
+}
+
+/**
+ * requireCustomerId, and a customer id that a merge, a split or an earlier event retired leads to the customer
+ * it became, so an id kept by an API client or an exported audience keeps working.
+ */
+export async function resolveCustomer(store: Store, identity: IdentityService, identifier: string): Promise<ResolvedCustomer> {
+  const found = await findCustomerId(store, identifier, identity.phoneRegion);
+  if (found !== undefined) return { customerId: found };
+  if (customerIdShape.test(identifier)) {
+    const successor = successorOf(await identity.graph(), identifier);
+    if (successor !== undefined) return { customerId: successor, redirectedFrom: identifier };
+  }
+  return { customerId: await requireCustomerId(store, identifier, identity.phoneRegion) };
+}
+
 /** A customer's identifiers of the types that events carry in columns, to narrow scans of its events. */
 export async function customerIdentifierLists(store: Store, customerId: string): Promise<CustomerIdentifierLists> {
   const members = await store.query<{ type: string; value: string }>(
@@ -94,7 +118,7 @@ export function foldTraits(
 /** Builds the single customer view of the customer an identifier resolves to. */
 export async function readProfile(store: Store, identity: IdentityService, identifier: string): Promise<Profile> {
   const state = await identity.graph();
-  const customerId = await requireCustomerId(store, identifier, identity.phoneRegion);
+  const { customerId, redirectedFrom } = await resolveCustomer(store, identity, identifier);
   const members = await store.query<{ type: string; value: string }>(
     sql`SELECT type, value FROM customer_map WHERE customer_id = ${customerId} ORDER BY type, value`,
   );
@@ -119,6 +143,7 @@ export async function readProfile(store: Store, identity: IdentityService, ident
     merges: explanation?.merges.length ?? 0,
     refused_merges: explanation?.refusals.length ?? 0,
     timeline: `/api/v1/profiles/${encodeURIComponent(customerId)}/timeline`,
+    ...(redirectedFrom === undefined ? {} : { redirected_from: redirectedFrom }),
   };
 }
 
@@ -130,7 +155,8 @@ export async function explainProfile(store: Store, identity: IdentityService, id
   const state = await identity.graph();
   let key = standardIdentifier(identifier, identity.phoneRegion);
   if (!identifier.includes(':')) {
-    const rows = await store.query<{ type: string; value: string }>(sql`SELECT type, value FROM customer_map WHERE customer_id = ${identifier} ORDER BY type, value LIMIT 1`);
+    const { customerId } = await resolveCustomer(store, identity, identifier);
+    const rows = await store.query<{ type: string; value: string }>(sql`SELECT type, value FROM customer_map WHERE customer_id = ${customerId} ORDER BY type, value LIMIT 1`);
     const first = rows[0];
     if (!first) throw new TesseraError('not_found', `no customer ${identifier}: pass a customer id or an identifier written type:value`);
     key = `${first.type}:${first.value}`;

@@ -35,6 +35,20 @@ export function customerOf(state: IdentityState, identifier: string | Identifier
   return x < 0 ? undefined : customerIdOf(state, x);
 }
 
+/**
+ * The customer a retired customer id became, or undefined. An id is a hash of its component's earliest
+ * identifier, so a merge, a split or a late earlier event can retire it; the identifier it was hashed from
+ * still belongs to someone, and that is where the customer went. Hashes every identifier: a miss's path.
+ */
+export function successorOf(state: IdentityState, customerId: string): string | undefined {
+  const table = state.table;
+  for (let x = 0; x < table.count; x++) {
+    if ((table.flagsOf(x) & OUTSIDE_GRAPH) !== 0) continue;
+    if (table.customerIdOf(x) === customerId) return customerIdOf(state, x);
+  }
+  return undefined;
+}
+
 /** Every identifier in the graph with its customer, in no particular order (blocked and invalid values left out). */
 export function* listAssignments(state: IdentityState): Generator<Assignment> {
   const table = state.table;

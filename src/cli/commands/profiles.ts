@@ -32,6 +32,7 @@ export function registerProfiles(program: Command, ctx: CliContext): void {
       const profile = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) => readProfile(ws.store, ws.identity, identifier));
       if (opts.json) return printJson(ctx.io, profile);
       const io = ctx.io;
+      if (profile.redirected_from !== undefined) io.err(`${profile.redirected_from} is now ${profile.customer_id}: merged into it, split, or renamed by an earlier event\n`);
       io.out(`customer ${profile.customer_id}  (${profile.merges} merges, ${profile.refused_merges} refused)\n\nidentifiers\n`);
       for (const i of profile.identifiers) io.out(`  ${i.type.padEnd(6)} ${i.value}  first seen ${i.first_seen ?? '?'}\n`);
       io.out('\ntraits\n');

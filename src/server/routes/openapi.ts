@@ -86,6 +86,7 @@ const schemas: Record<string, Json> = {
       traits: { type: 'object' },
       computed: { type: 'object' },
       merges: { type: 'integer' },
+      redirected_from: { type: 'string', description: 'the retired customer id asked for, when a merge, a split or an earlier event gave the customer a new one' },
     },
   },
   Alert: {

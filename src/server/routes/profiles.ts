@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TesseraError, type WorkspaceConfig } from '../../contract/index.js';
-import { explainProfile, readProfile, readTimeline, searchProfiles, type IdentityService } from '../../identity/index.js';
+import { explainProfile, readProfile, readTimeline, resolveCustomer, searchProfiles, type IdentityService } from '../../identity/index.js';
 import { customerSegments } from '../../segments/index.js';
 import type { Store } from '../../store/index.js';
 import { parseInput } from './parse-input.js';
@@ -59,8 +59,9 @@ export function registerProfilesApi(app: FastifyInstance, deps: ProfilesApiDeps)
   // The segments the customer is in now (as of the last membership refresh).
   app.get('/api/v1/profiles/:id/segments', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path parameter');
-    const profile = await readProfile(store, identity, id);
-    return { customer_id: profile.customer_id, segments: await customerSegments(store, profile.customer_id) };
+    await identity.refresh();
+    const { customerId } = await resolveCustomer(store, identity, id);
+    return { customer_id: customerId, segments: await customerSegments(store, customerId) };
   });
 
   app.get('/api/v1/profiles/:id/explain', async (request) => {

@@ -182,6 +182,12 @@ export function CustomerPage({ id }: { id: string }) {
         {(p) => (
           <div className="columns">
             <div>
+              {p.redirected_from !== undefined && (
+                <p className="muted" data-testid="customer-redirected">
+                  <span className="mono">{p.redirected_from}</span> is now <span className="mono">{p.customer_id}</span>: merged into it, split, or renamed by an earlier
+                  event.
+                </p>
+              )}
               <h2>Identifiers</h2>
               <Identifiers profile={p} />
               <h2>Traits</h2>
