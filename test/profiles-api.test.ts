@@ -139,7 +139,7 @@ describe('search after new identify calls', () => {
   });
 });
 
-// Set by the retired-id test, read by the CLI's: the id a merge took from Linus's second customer.
+// Set by the retired-id test, read by the CLI's: the id a merge took from Linus's tablet.
 let retiredId = '';
 
 describe('a customer id that a merge retired', () => {
@@ -149,25 +149,25 @@ describe('a customer id that a merge retired', () => {
     await ws.ingestor.accept([identify({ messageId: 'l2', anonymousId: 'linus-phone', userId: 'linus', traits: { name: 'Linus' }, timestamp: at(21) })], { source: 'web', location: 'test' });
     await ws.ingestor.flush();
     await ws.identity.refresh();
-    const before = (await get('/api/v1/profiles?identifier=user:linus')).body;
+    const linus = (await get('/api/v1/profiles?identifier=user:linus')).body;
     const tablet = (await get('/api/v1/profiles?identifier=anon:linus-tablet')).body;
-    expect(before['customer_id']).not.toBe(tablet['customer_id']);
-    retiredId = String(before['customer_id']);
-    // Linus signs in on the tablet: the two customers merge under the tablet's id, its identifier being the earliest.
+    expect(linus['customer_id']).not.toBe(tablet['customer_id']);
+    retiredId = String(tablet['customer_id']);
+    // Linus signs in on the tablet: the two customers merge under his user id's customer id, the tablet's is retired.
     await ws.ingestor.accept([identify({ messageId: 'l3', anonymousId: 'linus-tablet', userId: 'linus', traits: {}, timestamp: at(22) })], { source: 'web', location: 'test' });
     await ws.ingestor.flush();
     await ws.identity.refresh();
     const merged = await get(`/api/v1/profiles/${retiredId}`);
     expect(merged.status).toBe(200);
-    expect(merged.body['customer_id']).toBe(tablet['customer_id']);
+    expect(merged.body['customer_id']).toBe(linus['customer_id']);
     expect(merged.body['redirected_from']).toBe(retiredId);
     expect((merged.body['identifiers'] as { value: string }[]).map((i) => i.value).sort()).toEqual(['linus', 'linus-phone', 'linus-tablet']);
     // The current id answers without a redirect.
-    expect((await get(`/api/v1/profiles/${String(tablet['customer_id'])}`)).body).not.toHaveProperty('redirected_from');
+    expect((await get(`/api/v1/profiles/${String(linus['customer_id'])}`)).body).not.toHaveProperty('redirected_from');
     const timeline = await get(`/api/v1/profiles/${retiredId}/timeline`);
-    expect(timeline.body['customer_id']).toBe(tablet['customer_id']);
+    expect(timeline.body['customer_id']).toBe(linus['customer_id']);
     expect((timeline.body['events'] as unknown[]).length).toBe(3);
-    expect((await get(`/api/v1/profiles/${retiredId}/segments`)).body['customer_id']).toBe(tablet['customer_id']);
+    expect((await get(`/api/v1/profiles/${retiredId}/segments`)).body['customer_id']).toBe(linus['customer_id']);
     expect((await get(`/api/v1/profiles/${retiredId}/explain`)).status).toBe(200);
     // An id of the same shape that no identifier hashes to is still unknown.
     expect((await get('/api/v1/profiles/c_0000000000000')).status).toBe(404);

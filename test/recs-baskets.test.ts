@@ -8,6 +8,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerIdFor, resolveCustomer } from '../src/identity/index.js';
 import { recommendCustomer, recommendProduct } from '../src/predict/index.js';
 import { createApp } from '../src/server/index.js';
 import type { Message } from './helpers/messages.js';
@@ -32,6 +33,9 @@ const messages: Message[] = [
   order('ann', '2024-01-05', 'O5', ['C']),
   order('eve', '2024-01-06', 'O6', ['A', 'B']),
   { type: 'track', event: 'Order Cancelled', messageId: 'recs-cancel', userId: 'eve', timestamp: '2024-01-07T12:00:00.000Z', properties: { order_id: 'O6' } },
+  // Cat browsed on her phone before she signed in there: the phone's own customer id is retired by the merge.
+  { type: 'page', messageId: 'recs-cat-phone', anonymousId: 'cat-phone', timestamp: '2023-12-30T12:00:00.000Z', properties: { path: '/' } },
+  { type: 'identify', messageId: 'recs-cat-signs-in', anonymousId: 'cat-phone', userId: 'cat', timestamp: '2024-01-08T12:00:00.000Z', traits: {} },
 ];
 
 let fx: Fixture;
@@ -85,6 +89,15 @@ describe('recommendations from order baskets', () => {
     expect(ann.next_products).toEqual([]);
   });
 
+  it('leads a customer id that a merge retired to the customer it became, where the identity graph is at hand', async () => {
+    const retired = customerIdFor('anon:cat-phone');
+    await expect(recommendCustomer(fx.ws.store, fx.ws.config.workspace, models(), retired)).rejects.toThrow(/no customer c_/);
+    const resolve = async (id: string) => (await resolveCustomer(fx.ws.store, fx.ws.identity, id)).customerId;
+    const cat = await recommendCustomer(fx.ws.store, fx.ws.config.workspace, models(), retired, 5, resolve);
+    expect(cat.customer_id).toBe(customerIdFor('user:cat'));
+    expect(cat.bought).toEqual(['A', 'C']);
+  });
+
   it('says which product or customer it does not know', async () => {
     await expect(recommendProduct(fx.ws.store, fx.ws.config.workspace, models(), 'Z')).rejects.toThrow(/no order holds the product Z/);
     await expect(recommendCustomer(fx.ws.store, fx.ws.config.workspace, models(), 'user:nobody')).rejects.toThrow(/no customer has the identifier user:nobody/);
@@ -96,7 +109,7 @@ describe('the recommendations read API', () => {
   let keys: TestKeys;
   beforeAll(async () => {
     keys = await createTestKeys(fx.ws, 'recs');
-    app = await createApp({ store: fx.ws.store, ingestor: fx.ws.ingestor, keys: fx.ws.keys, config: fx.ws.config, logger: fx.ws.logger, localToken: 'local-recs-token' });
+    app = await createApp({ store: fx.ws.store, ingestor: fx.ws.ingestor, keys: fx.ws.keys, config: fx.ws.config, logger: fx.ws.logger, identity: fx.ws.identity, localToken: 'local-recs-token' });
     await app.ready();
   });
   afterAll(async () => {
@@ -114,6 +127,8 @@ describe('the recommendations read API', () => {
     expect(product.json()).toMatchObject({ product_id: 'A', frequently_bought_together: [{ product_id: 'B', count: 2 }], also_bought: [{ product_id: 'C', count: 3 }] });
     const customer = await get('/api/v1/recommendations/customers/user:cat', keys.readKey);
     expect(customer.json()).toMatchObject({ bought: ['A', 'C'], next_products: [{ product_id: 'B', because_of: 'A' }] });
+    const retired = await get(`/api/v1/recommendations/customers/${customerIdFor('anon:cat-phone')}`, keys.readKey);
+    expect(retired.json()).toMatchObject({ customer_id: customerIdFor('user:cat'), bought: ['A', 'C'] });
     const missing = await get('/api/v1/recommendations/products/Z', keys.readKey);
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ error: { code: 'not_found' } });

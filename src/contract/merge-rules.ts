@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { similarName } from './similar-name.js';
 
 // Identity's merge rules are config (`identity:` in tessera.config.yaml), so their schema lives with the
 // other config schemas; src/identity compiles them into the lookups the resolver runs.
@@ -13,6 +14,17 @@ export const EXTERNAL_PRIORITY = 'external';
 export const MAX_TYPE_LIMIT = 65_535;
 
 const isType = (type: string): boolean => IDENTIFIER_TYPE_PATTERN.test(type);
+
+/** The types every workspace has; a declared type one slip away from one of them is refused as a typo. */
+const BUILT_IN_TYPES = ['user', 'email', 'phone', 'anon', EXTERNAL_PRIORITY] as const;
+
+/** Adds an issue for each type that reads like a misspelt built-in one (`emial`), at `path` + its index or key. */
+function refuseTypos(types: readonly string[], ctx: z.RefinementCtx, pathOf: (type: string, i: number) => (string | number)[]): void {
+  types.forEach((type, i) => {
+    const meant = similarName(type, BUILT_IN_TYPES);
+    if (meant !== undefined) ctx.addIssue({ code: 'custom', message: `"${type}" is not a type Tessera knows: did you mean "${meant}"?`, path: pathOf(type, i) });
+  });
+}
 const TypeName = z.string().refine(isType, 'an identifier type: lower-case letters, digits, "_" or "-"');
 const Limit = z.number().int().min(1).max(MAX_TYPE_LIMIT);
 const IdentifierKey = z.string().regex(/^[a-z][a-z0-9_-]{0,31}:/, 'an identifier written type:value');
@@ -44,6 +56,7 @@ const TypeLimits = z
     for (const type of Object.keys(limits)) {
       if (!isType(type)) ctx.addIssue({ code: 'custom', message: `"${type}" is not an identifier type`, path: [type] });
     }
+    refuseTypos(Object.keys(limits), ctx, (type) => [type]);
   });
 
 const ForbiddenRules = z
@@ -66,6 +79,7 @@ export const MergeRules = z
       .array(z.union([TypeName, z.literal(EXTERNAL_PRIORITY)]))
       .min(1)
       .refine((types) => new Set(types).size === types.length, 'each type listed once')
+      .superRefine((types, ctx) => refuseTypos(types, ctx, (_, i) => [i]))
       .default(['user', 'email', 'phone', EXTERNAL_PRIORITY, 'anon']),
     forbidden: ForbiddenRules.prefault({}),
     /**

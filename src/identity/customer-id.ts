@@ -2,7 +2,7 @@
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /**
- * A customer id from the canonical key of the component's earliest identifier: `c_` + 13 base32 characters of
+ * A customer id from the canonical key of the component's representative (IdentifierTable.compareRepr): `c_` + 13 base32 characters of
  * a 64-bit hash. Deterministic, so a rebuild gives the same ids; hashed, so no email shows through the id.
  * With 64 bits, a collision among 10 million customers has odds of about 3 in a million.
  */

@@ -10,7 +10,7 @@ export interface IdentifierExplanation {
   /** `linked`: an ordinary member; `forbidden`: a split keeps it apart; `blocked`/`invalid`: its value links nothing. */
   readonly status: 'linked' | 'forbidden' | 'blocked' | 'invalid';
   readonly customerId: string | undefined;
-  /** The customer's identifiers, earliest first (the first names the customer). */
+  /** The customer's identifiers, earliest first. */
   readonly identifiers: ReadonlyArray<Identifier & { readonly key: string; readonly firstSeen: number; readonly firstMessageId: string }>;
   /** The merges that built the customer, in the order they were made. */
   readonly merges: MergeLogEntry[];

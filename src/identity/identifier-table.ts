@@ -27,7 +27,7 @@ const PARENT = 0;
 const SIZE = 1;
 /** Next member in the component's circular list. */
 const NEXT = 2;
-/** The component's earliest member, which names the customer; at roots. */
+/** The member that names the customer (see compareRepr); at roots. */
 const REPR = 3;
 /** Flag bits in the low byte, type number above. */
 const FLAGS = 4;
@@ -42,6 +42,8 @@ const VALUE_AT = 8;
 const VALUE_LENGTH = 9;
 /** Counts of the limited types, two 16-bit counts per int32; at roots. */
 const COUNTS = 10;
+/** 2^44: a representative's rank weighs more than any first-seen time (see reprKey). */
+const REPR_RANK_SCALE = 17_592_186_044_416;
 
 interface TypeInfo {
   readonly name: string;
@@ -58,8 +60,8 @@ interface TypeInfo {
  * record in a single Int32Array (parent, size, member list, representative, flags and type, first sighting,
  * per-type counts), so a union touches two cache lines instead of a dozen parallel arrays: at five million
  * identifiers processed in time order, memory latency is most of the cost. The earliest sighting's time is
- * a float64 inside the record; roots also cache their representative's time, which decides most unions'
- * representative without looking at a third record.
+ * a float64 inside the record; roots also cache their representative's sort key (reprKey: its type's rank,
+ * then its time), which decides most unions' representative without looking at a third record.
  */
 export class IdentifierTable {
   count = 0;
@@ -452,7 +454,7 @@ export class IdentifierTable {
     for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = nodes[at + COUNTS + k]! + nodes[bt + COUNTS + k]!;
     const ta = this.times[(at + this.rootTime) >> 1]!;
     const tb = this.times[(bt + this.rootTime) >> 1]!;
-    if (tb < ta || (tb === ta && this.compareSeen(nodes[bt + REPR]!, nodes[at + REPR]!) < 0)) {
+    if (tb < ta || (tb === ta && this.compareRepr(nodes[bt + REPR]!, nodes[at + REPR]!) < 0)) {
       nodes[at + REPR] = nodes[bt + REPR]!;
       this.times[(at + this.rootTime) >> 1] = tb;
     }
@@ -473,10 +475,10 @@ export class IdentifierTable {
     for (let k = 0; k < this.countInts; k++) nodes[at + COUNTS + k] = 0;
     const slot = this.types[flags >>> 8]!.slot;
     if (slot >= 0 && (flags & OUTSIDE_GRAPH) === 0) nodes[at + COUNTS + (slot >> 1)] = 1 << (16 * (slot & 1));
-    this.times[(at + this.rootTime) >> 1] = this.times[(at + this.time) >> 1]!;
+    this.times[(at + this.rootTime) >> 1] = this.reprKey(x);
   }
 
-  /** Whether a sighting at (time, message) is earlier than `x`'s first; the earliest decides the customer id. */
+  /** Whether a sighting at (time, message) is earlier than `x`'s first (which can decide the customer id: compareRepr). */
   isEarlierSighting(x: number, time: number, messageId: string): boolean {
     const t = this.firstTimeOf(x);
     if (time !== t) return time < t;
@@ -484,7 +486,7 @@ export class IdentifierTable {
     return m >= 0 && this.messages.compareWith(m, messageId) > 0;
   }
 
-  /** Records `x`'s first sighting (message number `message`), keeping its component's representative the earliest member. */
+  /** Records `x`'s first sighting (message number `message`), keeping its component's representative first by compareRepr. */
   setFirstSeen(x: number, time: number, message: number): void {
     const at = x * this.stride;
     this.times[(at + this.time) >> 1] = time;
@@ -492,10 +494,32 @@ export class IdentifierTable {
     const r = this.find(x);
     const rt = r * this.stride;
     const repr = this.nodes[rt + REPR]!;
-    if (repr === x || this.compareSeen(x, repr) < 0) {
+    if (repr === x || this.compareRepr(x, repr) < 0) {
       this.nodes[rt + REPR] = x;
-      this.times[(rt + this.rootTime) >> 1] = time;
+      this.times[(rt + this.rootTime) >> 1] = this.reprKey(x);
     }
+  }
+
+  /**
+   * Which member names the customer: the highest-priority type first (the user id of a signed-in person, else
+   * an email, …), then the earliest seen. A person's id then survives what usually happens to them: a device
+   * split away, an older page view arriving late, an anonymous visit merged in. Only the earliest member was
+   * once the rule, and a split left the person's old id with the device, naming whoever used it next.
+   */
+  compareRepr(x: number, y: number): number {
+    if (x === y) return 0;
+    const rx = this.types[this.typeIdOf(x)]!.rank;
+    const ry = this.types[this.typeIdOf(y)]!.rank;
+    return rx !== ry ? rx - ry : this.compareSeen(x, y);
+  }
+
+  /**
+   * compareRepr's order as one number, cached at roots: rank in the high part, first-seen time (epoch ms,
+   * |t| < 2^43 for any date within ±278,000 years) in the low part, exact in a float64 for ranks up to 255.
+   * Equal keys fall back to compareRepr.
+   */
+  private reprKey(x: number): number {
+    return this.types[this.typeIdOf(x)]!.rank * REPR_RANK_SCALE + this.firstTimeOf(x);
   }
 
   /** Priority order, then type name, then value: the order of identifiers within one observation. */

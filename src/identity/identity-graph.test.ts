@@ -16,8 +16,9 @@ describe('identity graph', () => {
   it('joins anonymous browsing to the user once the visitor identifies', () => {
     const state = rebuild([seen('m1', 1, 'anon:a1'), seen('m2', 2, 'anon:a1'), seen('m3', 30, 'anon:a1', 'user:u1')]);
     expect(customerOf(state, 'anon:a1')).toBe(customerOf(state, 'user:u1'));
-    // The earliest identifier names the customer, so the id the visitor had while browsing survives identify.
-    expect(customerOf(state, 'user:u1')).toBe(customerIdFor('anon:a1'));
+    // The user id names the customer (the highest-priority type), so the person's id survives a device split
+    // away or an older visit arriving late; the id the visitor had while browsing is retired.
+    expect(customerOf(state, 'user:u1')).toBe(customerIdFor('user:u1'));
     expect(customerOf(state, 'user:u1')).toMatch(/^c_[0-9a-hjkmnp-tv-z]{13}$/);
   });
 
@@ -180,13 +181,12 @@ describe('incremental updates', () => {
     const a1 = customerOf(state, 'anon:a1')!;
     const u1 = customerOf(state, 'user:u1')!;
     const result = applyObservations(state, [seen('m3', 3, 'anon:a1', 'user:u1')]);
-    expect(result).toMatchObject({ stored: 1, replayed: 0, touchedCustomers: [a1], removedCustomers: [u1] });
-    expect(customerOf(state, 'anon:a2')).toBe(a1);
-    // The rows that change are those of the retired customer; a1's own row stays as it is.
+    // The user's customer keeps its id, though a1 was seen first: the user id names the customer.
+    expect(result).toMatchObject({ stored: 1, replayed: 0, touchedCustomers: [u1], removedCustomers: [a1] });
+    expect(customerOf(state, 'anon:a1')).toBe(u1);
+    // The rows that change are those of the retired customer; u1's own rows stay as they are.
     const changes = result.changedIdentifiers();
-    expect(assignmentRows(state, changes.identifiers).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual(
-      ['anon:a2', 'user:u1'].map((k) => `${k} ${a1}`),
-    );
+    expect(assignmentRows(state, changes.identifiers).map(([type, value, customerId]) => `${type}:${value} ${customerId}`).sort()).toEqual([`anon:a1 ${u1}`]);
     expect(changes.moved).toBe(true);
   });
 

@@ -69,7 +69,7 @@ const behindLimit = (held: number): number => Math.max(100_000, Math.floor(held 
  * Bumped whenever resolution would give a different map from the same events and rules (a fix to the
  * graph, a new normalizer): part of the map's fingerprint, so a start after such a change rewrites it.
  */
-const RESOLUTION_VERSION = 3;
+const RESOLUTION_VERSION = 4;
 
 /**
  * Keeps the identity graph of a data directory and its table `customer_map` current. The graph lives

@@ -73,7 +73,7 @@ export { removeSplit } from './split.js';
 /** Which link a split is about. */
 export type { SplitOptions } from './split.js';
 
-/** The deterministic customer id of a component, from its earliest identifier's key. */
+/** The deterministic customer id of a component, from its representative's key (the highest-priority type, then the earliest). */
 export { customerIdFor } from './customer-id.js';
 
 /** The identity graph of a data directory, kept current and written to customer_map. */

@@ -23,6 +23,15 @@ describe('merge rules', () => {
     expect(MergeRules.safeParse({ limits: { 'Bad Type': 1 } }).success).toBe(false);
   });
 
+  it('refuses a type that reads like a misspelt built-in one, naming the one meant, and accepts real declared types', () => {
+    const priority = MergeRules.safeParse({ priority: ['emial', 'user', 'anon'] });
+    expect(priority.success).toBe(false);
+    expect(priority.error?.issues).toMatchObject([{ path: ['priority', 0], message: '"emial" is not a type Tessera knows: did you mean "email"?' }]);
+    const limits = MergeRules.safeParse({ limits: { phones: 2 } });
+    expect(limits.error?.issues).toMatchObject([{ path: ['limits', 'phones'], message: expect.stringContaining('did you mean "phone"?') }]);
+    expect(MergeRules.safeParse({ priority: ['user', 'shopify', 'email', 'hubspot_id', 'external', 'anon'], limits: { shopify: 1 } }).success).toBe(true);
+  });
+
   it('blocks the junk values buggy clients send, whatever their case or padding', () => {
     const { isBlocked } = compileMergeRules();
     for (const junk of ['null', 'undefined', 'Undefined', '0', 'anonymous', '[object Object]', '', '   ', 'NaN', 'None', '-', ' null ']) {

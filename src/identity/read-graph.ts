@@ -12,7 +12,7 @@ export interface Assignment {
   readonly firstSeen: number;
 }
 
-/** One customer and all its identifiers, earliest first (the first one names the customer). */
+/** One customer and all its identifiers, earliest first. */
 export interface CustomerIdentifiers {
   readonly customerId: string;
   readonly identifiers: Identifier[];
@@ -36,9 +36,10 @@ export function customerOf(state: IdentityState, identifier: string | Identifier
 }
 
 /**
- * The customer a retired customer id became, or undefined. An id is a hash of its component's earliest
- * identifier, so a merge, a split or a late earlier event can retire it; the identifier it was hashed from
- * still belongs to someone, and that is where the customer went. Hashes every identifier: a miss's path.
+ * The customer a retired customer id became, or undefined. An id is a hash of its component's representative
+ * (the highest-priority type, then the earliest seen), so a merge or a split can retire it; the identifier it
+ * was hashed from still belongs to someone, and that is where the customer went. Hashes every identifier: a
+ * miss's path.
  */
 export function successorOf(state: IdentityState, customerId: string): string | undefined {
   const table = state.table;

@@ -3,6 +3,7 @@ import { TesseraError } from '../contract/index.js';
 import { parseIdentifierKey } from './identifier.js';
 import { applyObservations, createIdentityState, rebuild } from './identity-graph.js';
 import type { Observation } from './identity-state.js';
+import { customerIdFor } from './customer-id.js';
 import { explainIdentifier } from './explain.js';
 import { customerOf, readMergeLog } from './read-graph.js';
 import { removeSplit, splitIdentifier } from './split.js';
@@ -20,6 +21,22 @@ const history = [
 ];
 
 describe('split', () => {
+  it("keeps the person's customer id with the person, never with the device split away", () => {
+    // Ann browsed on a shared tablet before she signed in: the tablet is her earliest identifier.
+    const ann = [seen('m1', 1, 'anon:tablet'), seen('m2', 2, 'anon:tablet', 'user:ann', 'email:ann@example.com')];
+    const state = rebuild(ann);
+    const annId = customerOf(state, 'user:ann');
+    expect(annId).toBe(customerIdFor('user:ann'));
+    splitIdentifier(state, 'anon:tablet', { from: 'user:ann' });
+    // Dan signs in on the tablet afterwards.
+    applyObservations(state, [seen('m3', 3, 'anon:tablet', 'user:dan')]);
+    expect(customerOf(state, 'user:ann')).toBe(annId);
+    expect(customerOf(state, 'email:ann@example.com')).toBe(annId);
+    expect(customerOf(state, 'user:dan')).not.toBe(annId);
+    expect(customerOf(state, 'anon:tablet')).toBe(customerIdFor('user:dan'));
+  });
+
+
   it('splits a wrong link, records it as a rule, and re-merges when the split is removed', () => {
     const state = rebuild(history);
     const merged = customerOf(state, 'user:u1');

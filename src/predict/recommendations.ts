@@ -41,15 +41,19 @@ export async function recommendProduct(
   return { ...found, settings };
 }
 
-/** Next products for a customer (customer id or type:value identifier); not_found for an unknown customer. */
+/**
+ * Next products for a customer (customer id or type:value identifier); not_found for an unknown customer.
+ * `resolve`, where the identity graph is at hand, also leads a retired customer id to the customer it became.
+ */
 export async function recommendCustomer(
   store: Store,
   workspace: WorkspaceConfig,
   models: ModelsConfig,
   identifier: string,
   limit = 5,
+  resolve: (identifier: string) => Promise<string> = (id) => requireCustomerId(store, id, workspace.defaultRegion),
 ): Promise<CustomerRecommendations & { settings: RecommendationSettings }> {
   const { model, settings } = await loadRecommender(store, workspace, models);
-  const customerId = await requireCustomerId(store, identifier, workspace.defaultRegion);
+  const customerId = await resolve(identifier);
   return { ...recommendForCustomer(model, customerId, limit), settings };
 }

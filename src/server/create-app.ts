@@ -86,7 +86,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerStatic(app, { workspace: deps.config.workspace });
   registerMetricsRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken, ...(deps.identity ? { identity: deps.identity } : {}) });
   registerAlertsRoutes(app, { store: deps.store, config: deps.config, notifier });
-  registerPredictRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken });
+  registerPredictRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken, ...(deps.identity ? { identity: deps.identity } : {}) });
 
   const runCommand = deps.runCommand;
   if (runCommand) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
+import { resolveCustomer } from '../../identity/index.js';
 import { recommendCustomer, recommendProduct, type RecommendedProduct } from '../../predict/index.js';
 import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 import { parseCount } from '../parse-int.js';
@@ -37,7 +38,8 @@ export function registerRecs(program: Command, ctx: CliContext): void {
       const identifier = opts.customer as string;
       const result = await ctx.withWorkspace(global, async (ws) => {
         await ws.identity.refresh();
-        return recommendCustomer(ws.store, ws.config.workspace, ws.config.models, identifier, opts.limit);
+        const resolve = async (id: string) => (await resolveCustomer(ws.store, ws.identity, id)).customerId;
+        return recommendCustomer(ws.store, ws.config.workspace, ws.config.models, identifier, opts.limit, resolve);
       });
       if (opts.json) return printJson(ctx.io, result);
       ctx.io.out(`customer ${result.customer_id} bought ${result.bought.length} products\n`);

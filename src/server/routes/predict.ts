@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TesseraError, type PredictionPage, type TesseraConfig } from '../../contract/index.js';
-import { findCustomerId } from '../../identity/index.js';
+import { findCustomerId, resolveCustomer, type IdentityService } from '../../identity/index.js';
 import { readLatestFit, readPrediction, readPredictionRun, readPredictions, recommendCustomer, recommendProduct } from '../../predict/index.js';
 import type { ApiKeyVerifier } from '../../privacy/index.js';
 import type { Store } from '../../store/index.js';
@@ -14,6 +14,8 @@ export interface PredictRoutesDeps {
   keys: ApiKeyVerifier;
   /** Token of the local CLI, accepted like a read token. */
   localToken: string;
+  /** Leads a retired customer id to the customer it became (where the server keeps the identity graph). */
+  identity?: IdentityService;
 }
 
 /** `GET /api/v1/clv/predictions`: one customer (id or type:value), or a page by CLV. */
@@ -31,6 +33,12 @@ export const RecommendationsQuery = z.object({ limit: z.coerce.number().int().mi
 
 
 /** Why a customer has no stored prediction, in the words a person can act on. */
+/** An unknown customer is an answer here (whyUnscored words it), not an error to pass on. */
+function notFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof TesseraError && error.code === 'not_found') return undefined;
+  throw error;
+}
+
 async function whyUnscored(store: Store, asked: string, customerId: string | undefined): Promise<string> {
   if (customerId === undefined) return `no customer ${asked}: check the id or identifier`;
   const run = await readPredictionRun(store);
@@ -45,6 +53,12 @@ async function whyUnscored(store: Store, asked: string, customerId: string | und
 export function registerPredictRoutes(app: FastifyInstance, deps: PredictRoutesDeps): void {
   const { store, config } = deps;
   const onRequest = async (request: Parameters<typeof requireReadToken>[1]) => requireReadToken(deps.keys, request, deps.localToken);
+  const identity = deps.identity;
+  const currentCustomerId = async (identifier: string): Promise<string | undefined> => {
+    if (identity === undefined) return findCustomerId(store, identifier, config.workspace.defaultRegion);
+    await identity.refresh();
+    return (await resolveCustomer(store, identity, identifier).catch(notFoundAsUndefined))?.customerId;
+  };
 
   app.get('/api/v1/clv', { onRequest }, async () => {
     const fit = await readLatestFit(store);
@@ -55,8 +69,10 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRoutesD
   app.get('/api/v1/clv/predictions', { onRequest }, async (request) => {
     const q = parseInput(PredictionsQuery, request.query);
     if (q.customer_id !== undefined) {
-      const customerId = await findCustomerId(store, q.customer_id, config.workspace.defaultRegion);
-      const prediction = customerId === undefined ? undefined : await readPrediction(store, customerId);
+      const customerId = await currentCustomerId(q.customer_id);
+      // Scores are stored under the ids customers had when they were made: a customer merged since is still
+      // found under its old id until the next `clv predict`.
+      const prediction = (customerId === undefined ? undefined : await readPrediction(store, customerId)) ?? (q.customer_id !== customerId ? await readPrediction(store, q.customer_id) : undefined);
       if (!prediction) throw new TesseraError('not_found', await whyUnscored(store, q.customer_id, customerId));
       return prediction;
     }
@@ -74,6 +90,13 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRoutesD
 
   app.get<{ Params: { id: string } }>('/api/v1/recommendations/customers/:id', { onRequest }, async (request) => {
     const q = parseInput(RecommendationsQuery, request.query);
-    return recommendCustomer(store, config.workspace, config.models, request.params.id, q.limit);
+    const resolve =
+      identity === undefined
+        ? undefined
+        : async (id: string): Promise<string> => {
+            await identity.refresh();
+            return (await resolveCustomer(store, identity, id)).customerId;
+          };
+    return recommendCustomer(store, config.workspace, config.models, request.params.id, q.limit, resolve);
   });
 }
