@@ -5,9 +5,11 @@ import type { Mapping } from './mapping.js';
 import type { ColumnScope } from './mapping-sql.js';
 
 /**
- * The parsed lines of one chunk of a file: a temp table with each row's position, line number,
- * skip reason, first error and the fields a format reads. Formats build their messages from it;
- * rows with an error become quarantine records (reason, file:line, column, the row's cells).
+ * The parsed lines of one chunk of a file: a temp table with each row's position, record number
+ * (`_line`: header lines, then one a record, blank lines and the line breaks inside quoted fields not
+ * counted), skip reason, first error and the fields a format reads. Formats build their messages from it;
+ * rows with an error become quarantine records (reason, file:record, column, the row's cells), whose
+ * record the import turns into the file's line once the chunks are written (import-line-numbers.ts).
  */
 
 export interface ChunkRange {
@@ -16,9 +18,9 @@ export interface ChunkRange {
   to: number;
   /** Rows the chunk reads (lines of orders that start in [from, to) may run past `to`). */
   readTo: number;
-  /** File line where the chunk starts (the first chunk: the first line after the header). */
+  /** Record number where the chunk starts (the first chunk: the first record after the header). */
   lineFrom: number;
-  /** File line where the next chunk starts; the last chunk has none. Malformed lines go to the chunk that spans them. */
+  /** Record number where the next chunk starts; the last chunk has none. Malformed records go to the chunk that spans them. */
   lineTo?: number;
 }
 
@@ -50,17 +52,17 @@ export interface LinesSpec {
   mapping: Mapping;
   fields: readonly LineField[];
   checks: readonly LineCheck[];
-  /** The reader set rows aside, so line numbers need the rejects index. */
+  /** The reader set rows aside, so record numbers need the rejects index. */
   hasRejects: boolean;
 }
 
-/** `rows.rowid` to the file's line: header lines, plus the malformed lines the reader skipped before it. */
+/** `rows.rowid` to the row's record number: header lines, plus the malformed records the reader set aside before it. */
 export function lineExpr(source: SourceFile, hasRejects: boolean): Sql {
   const base = 1 + source.headerLines;
   return hasRejects ? sql`(r.rowid + ${base} + coalesce(x.n, 0))` : sql`(r.rowid + ${base})`;
 }
 
-/** FROM clause of the loaded rows, joined to the rejects index when line numbers need it. */
+/** FROM clause of the loaded rows, joined to the rejects index when record numbers need it. */
 export function rowsFrom(tables: ImportTables, hasRejects: boolean): Sql {
   return hasRejects
     ? sql`${ident(tables.rows)} r ASOF LEFT JOIN ${ident(`${tables.rejects}_idx`)} x ON r.rowid >= x.g`
@@ -68,16 +70,25 @@ export function rowsFrom(tables: ImportTables, hasRejects: boolean): Sql {
 }
 
 /**
- * Index of the rows the reader set aside: for the i-th malformed line (0-based, in file order),
- * g is how many good rows precede it, so a good row's line is its position plus the header plus
- * the malformed lines before it (found with an ASOF join). DuckDB counts a quoted line break as
- * part of one record, as we do; a blank line is skipped silently and shifts later numbers by one.
+ * The rows the reader set aside, one a line, with `rec`, the line's record number: the reader's `line`
+ * counts blank lines too, and the steps table (import-line-numbers.ts), written when there are rejects,
+ * says how many precede each record.
+ */
+function rejectedRecords(tables: ImportTables): Sql {
+  return sql`(SELECT j.*, j.line - coalesce(s.unit - s.rec, 0) AS rec
+    FROM (SELECT DISTINCT ON (line) * FROM ${ident(tables.rejects)} ORDER BY line) j ASOF LEFT JOIN ${ident(tables.steps)} s ON j.line >= s.unit)`;
+}
+
+/**
+ * Index of the rows the reader set aside: for the i-th malformed record (0-based, in file order),
+ * g is how many good rows precede it, so a good row's record number is its position plus the header
+ * plus the malformed records before it (found with an ASOF join).
  */
 export function createRejectsIndex(tables: ImportTables, source: SourceFile): Sql {
   return sql`CREATE OR REPLACE TEMP TABLE ${ident(`${tables.rejects}_idx`)} AS
     SELECT max(g) AS g, max(n) AS n FROM (
-      SELECT line - ${source.headerLines + 1} - (row_number() OVER (ORDER BY line) - 1) AS g, row_number() OVER (ORDER BY line) AS n
-      FROM (SELECT DISTINCT line FROM ${ident(tables.rejects)})
+      SELECT rec - ${source.headerLines + 1} - (row_number() OVER (ORDER BY rec) - 1) AS g, row_number() OVER (ORDER BY rec) AS n
+      FROM ${rejectedRecords(tables)}
     ) GROUP BY g`;
 }
 
@@ -131,7 +142,7 @@ export function rejectionRow(ctx: StagedContext, q: { code: Sql; reason: Sql; fi
   ]);
   return sql`${ctx.source} AS s, NULL::VARCHAR AS id, NULL::VARCHAR AS t, NULL::VARCHAR AS e, NULL::VARCHAR AS u, NULL::VARCHAR AS a,
     NULL::TIMESTAMP AS ts, NULL::TIMESTAMP AS r, NULL::JSON AS m, CAST(${json} AS JSON) AS q, NULL::VARCHAR AS o, NULL::VARCHAR AS c,
-    NULL::DECIMAL(18,4) AS v, NULL::VARCHAR AS em, NULL::VARCHAR AS ph, NULL::VARCHAR AS ch, NULL::VARCHAR AS x, CAST(${q.n} AS BIGINT) AS n`;
+    NULL::DECIMAL(18,4) AS v, NULL::VARCHAR AS em, NULL::VARCHAR AS ph, NULL::VARCHAR AS ch, NULL::VARCHAR AS x, NULL::VARCHAR AS l, CAST(${q.n} AS BIGINT) AS n`;
 }
 
 /** The cells a format read from a row, as a JSON object: the `raw` of its quarantine record. */
@@ -150,23 +161,23 @@ export function lineRejections(tables: ImportTables, spec: LinesSpec, ctx: Stage
     WHERE l._err IS NOT NULL AND l._skip IS NULL AND l._rn < ${range.to} AND r.rowid >= ${range.from} AND r.rowid < ${range.to}`;
 }
 
-/** Rows the reader set aside (malformed CSV) on the chunk's lines, as rejections with DuckDB's line and the line's text. */
+/** Rows the reader set aside (malformed CSV) on the chunk's records, as rejections with their record number and the line's text. */
 export function readerRejections(tables: ImportTables, source: SourceFile, ctx: StagedContext, range?: ChunkRange): Sql {
   const names = source.layout.delimiter === 'whitespace' ? [] : source.columns;
   const code = sql`CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS') THEN 'wrong_column_count'
     WHEN error_type = 'INVALID ENCODING' OR error_type = 'INVALID UNICODE' THEN 'invalid_encoding'
     WHEN error_type = 'CAST' THEN 'invalid_value' ELSE 'malformed_row' END`;
   const field = sql`CASE WHEN regexp_matches(column_name, '^c[0-9]+$') THEN list_extract(${names}::VARCHAR[], CAST(substr(column_name, 2) AS INTEGER) + 1) END`;
-  const loc = sql`${ctx.fileName} || ':' || line`;
-  const n = range ? linePosition(range, raw('line'), 0) : raw('line');
-  const lines = range
-    ? sql`WHERE line >= ${range.lineFrom} ${range.lineTo === undefined ? raw('') : sql`AND line < ${range.lineTo}`}`
+  const loc = sql`${ctx.fileName} || ':' || rec`;
+  const n = range ? linePosition(range, raw('rec'), 0) : raw('rec');
+  const records = range
+    ? sql`WHERE rec >= ${range.lineFrom} ${range.lineTo === undefined ? raw('') : sql`AND rec < ${range.lineTo}`}`
     : raw('');
   return sql`SELECT ${rejectionRow(ctx, { code, reason: raw(`lower(error_type) || ': ' || error_message`), field, location: loc, raw: raw(`ltrim(csv_line, chr(10) || chr(13))`), n })}
-    FROM (SELECT DISTINCT ON (line) * FROM ${ident(tables.rejects)} ${lines} ORDER BY line)`;
+    FROM ${rejectedRecords(tables)} ${records}`;
 }
 
-/** The file line of a loaded row (by rowid): where a chunk starts. */
+/** The record number of a loaded row (by rowid): where a chunk starts. */
 export function rowLine(tables: ImportTables, source: SourceFile, hasRejects: boolean, rowid: number): Sql {
   return sql`SELECT ${lineExpr(source, hasRejects)} AS line FROM ${rowsFrom(tables, hasRejects)} WHERE r.rowid = ${rowid}`;
 }

@@ -57,6 +57,9 @@ export interface OrdersOptions {
 }
 
 const falseSql = raw('false');
+
+/** How an `incomplete_order` reason starts: it names the rejected line, which import-line-numbers.ts reads back to give the file's line. */
+export const incompleteOrderLine = '^line ([0-9]+)';
 const maxAmount = String(MAX_AMOUNT);
 
 export function compileOrders(o: OrdersOptions): OrdersPlan {
@@ -222,7 +225,7 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
     const events = kinds.map(
       (kind) => sql`SELECT ${ctx.source} AS s, _id AS id, 'track' AS t, _e AS e, _uid AS u, _a AS a, ${utcTimestamp(raw('_ti'))} AS ts, ${new Date(ctx.receivedAt)} AS r,
           CAST(${message(kind)} AS JSON) AS m, NULL::JSON AS q, _oid AS o, _cur AS c, CAST(${kind === 'refunded' ? raw('_amount') : raw('_total')} AS DECIMAL(18,4)) AS v, _em AS em, _ph AS ph,
-          'import' AS ch, ${externalIdsJson(customerIdType(mapping))} AS x, ${linePosition(range, raw('_line'), kindSlot[kind])} AS n
+          'import' AS ch, ${externalIdsJson(customerIdType(mapping))} AS x, NULL::VARCHAR AS l, ${linePosition(range, raw('_line'), kindSlot[kind])} AS n
         FROM (SELECT *, ${ctx.source} || ':' || _oid || ${`:${kind}`} || ${kind === 'refunded' ? raw(`CASE WHEN _stored IS NULL THEN '' ELSE ':' || CAST(_refunded_to_date AS VARCHAR) END`) : raw(`''`)} AS _id,
             ${eventName[kind]} AS _e, ${isoUtc(raw('_ti'))} AS _ts
           FROM (SELECT *, ${kind === 'completed' ? raw('_t') : kind === 'refunded' ? raw('coalesce(_rft, _t)') : raw('coalesce(_cnt, _t)')} AS _ti

@@ -108,7 +108,7 @@ export function compileRows(o: RowsOptions): RowsPlan {
     const who = sql`coalesce(_cid, _em, _ph, _phr, _uid)`;
     const messages = sql`SELECT ${ctx.source} AS s, _id AS id, ${identify ? 'identify' : 'track'} AS t, _ev AS e, _uid AS u, _a AS a, ${utcTimestamp(raw('_ti'))} AS ts,
         ${new Date(ctx.receivedAt)} AS r, CAST(${messageJson()} AS JSON) AS m, NULL::JSON AS q, NULL::VARCHAR AS o, NULL::VARCHAR AS c,
-        NULL::DECIMAL(18,4) AS v, _em AS em, _ph AS ph, 'import' AS ch, ${externalIdsJson(customerIdType(mapping))} AS x, ${linePosition(range, raw('_line'), 1)} AS n
+        NULL::DECIMAL(18,4) AS v, _em AS em, _ph AS ph, 'import' AS ch, ${externalIdsJson(customerIdType(mapping))} AS x, NULL::VARCHAR AS l, ${linePosition(range, raw('_line'), 1)} AS n
       FROM (SELECT *, ${isoUtc(raw('_ti'))} AS _ts,
           coalesce(_mid, ${ctx.source} || ':' || ${identify ? sql`coalesce(${who}, 'guest') || ':' || _h` : raw('_h')}) AS _id
         FROM (SELECT l.*, p.e164 AS _ph, ${anonymousId(ctx.source, raw('l._h'), id.guests === 'anonymous')} AS _a,

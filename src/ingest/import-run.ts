@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import type { WorkspaceConfig } from '../contract/index.js';
 import { ident, raw, sql, type Sql, type Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
-import { createRejectsIndex, readerRejections, rowLine, skipReason, type ChunkRange, type StagedContext } from './import-lines.js';
+import { createRejectsIndex, lineExpr, readerRejections, rowLine, skipReason, type ChunkRange, type StagedContext } from './import-lines.js';
+import { placeRejectionLines, writeRejectSteps } from './import-line-numbers.js';
 import { compileOrders } from './import-orders.js';
 import { createPhoneTable, normalizePhones } from './import-phones.js';
 import { dropRepeatedRejections } from './import-rejections.js';
@@ -44,7 +45,7 @@ interface Plan {
 
 function compile(source: SourceFile, mapping: Mapping, hasRejects: boolean, tables: ImportTables, ctx: StagedContext, zone: string, origin: string): Plan {
   const scope = new ColumnScope(source.columns, origin, 'r', raw(''));
-  const lineScope = scope.with('r', hasRejects ? sql`(r.rowid + ${1 + source.headerLines} + coalesce(x.n, 0))` : sql`(r.rowid + ${1 + source.headerLines})`);
+  const lineScope = scope.with('r', lineExpr(source, hasRejects));
   const common = { scope: lineScope, mapping, spec: { source, hasRejects }, zone, tables, ctx };
   const skip = skipReason(lineScope, mapping);
   if (mapping.kind === 'orders') {
@@ -102,7 +103,12 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
     options.progress?.({ file: path, phase: 'load', rows: 0 });
     const loaded = await loadSource(store, source, dry.used, tables);
     const plan = loaded.rejected > 0 ? compile(source, mapping, true, tables, ctx, options.zone, origin) : dry;
-    if (loaded.rejected > 0) await store.run(createRejectsIndex(tables, source));
+    // The records the steps table covers (0: not written).
+    let stepsThrough = 0;
+    if (loaded.rejected > 0) {
+      stepsThrough = await writeRejectSteps(store, source, tables);
+      await store.run(createRejectsIndex(tables, source));
+    }
     summary.rowsRead = loaded.rows + loaded.rejected;
     const key = plan.anchorKey;
     if (key) {
@@ -145,6 +151,7 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
       options.progress?.({ file: path, phase: 'write', rows: range.to, total: loaded.rows });
     }
     summary.duplicates = Math.max(0, summary.accepted - summary.written - (summary.quarantined['no_rate'] ?? 0));
+    if (source.layout.format === 'csv' && Object.keys(summary.quarantined).length > 0) await placeRejectionLines(store, source, tables, ctx, stepsThrough);
     await dropRepeatedRejections(store, options.source, new Date(ctx.receivedAt));
     summary.seconds = (performance.now() - started) / 1000;
     await recordImportEnd(store, importId, summary);
@@ -182,9 +189,9 @@ async function planChunks(store: Store, tables: ImportTables, plan: Plan, rows: 
 }
 
 /**
- * The file lines where chunks start (a row's line counts the malformed lines before it): a staged
- * row's position is its line's offset from its chunk's first line, and malformed lines belong to
- * the chunk that spans them.
+ * The record numbers where chunks start (a row's number counts the malformed records before it): a
+ * staged row's position is its record's offset from its chunk's first record, and malformed records
+ * belong to the chunk that spans them.
  */
 async function placeChunkLines(store: Store, tables: ImportTables, source: SourceFile, hasRejects: boolean, chunks: ChunkRange[]): Promise<void> {
   const firstLine = source.headerLines + 1;

@@ -43,11 +43,13 @@ export interface ImportTables {
   orders: string;
   anchors: string;
   phones: string;
+  /** Where the file's records start (csv-record-lines.ts), written only when an import has rejections. */
+  steps: string;
 }
 
 export function importTables(id: string): ImportTables {
   const p = `imp_${id.replace(/[^a-f0-9]/g, '').slice(0, 16)}`;
-  return { rows: `${p}_rows`, rejects: `${p}_rej`, scans: `${p}_scan`, lines: `${p}_lines`, orders: `${p}_orders`, anchors: `${p}_anchors`, phones: `${p}_phones` };
+  return { rows: `${p}_rows`, rejects: `${p}_rej`, scans: `${p}_scan`, lines: `${p}_lines`, orders: `${p}_orders`, anchors: `${p}_anchors`, phones: `${p}_phones`, steps: `${p}_steps` };
 }
 
 /** A field separator DuckDB never meets in text: whitespace-separated lines load whole and split in SQL. */

@@ -128,14 +128,20 @@ export class Ingestor {
 
   /**
    * Re-enters messages that were stored or stamped before (quarantined ones being retried):
-   * standardized again, not re-stamped, so their times stay what they were.
+   * standardized again, not re-stamped, so their times stay what they were, and still from where
+   * they came (a file's line), should they go back to quarantine.
    */
-  async requeue(source: string, messages: readonly SegmentMessage[]): Promise<void> {
+  async requeue(source: string, messages: readonly { message: SegmentMessage; location?: string }[]): Promise<void> {
     let text = '';
-    for (const m of messages) {
+    for (const { message: m, location } of messages) {
       const std = standardizeMessage(m, this.workspace);
       if (!std.ok) continue;
-      text += messageLine(source, m, JSON.stringify(m), { ...std.money, ...(std.email ? { email: std.email } : {}), ...(std.phone ? { phone: std.phone } : {}) });
+      text += messageLine(source, m, JSON.stringify(m), {
+        ...std.money,
+        ...(std.email ? { email: std.email } : {}),
+        ...(std.phone ? { phone: std.phone } : {}),
+        ...(location !== undefined ? { location } : {}),
+      });
     }
     if (text) await this.log.append(text);
   }

@@ -36,6 +36,7 @@ export const logLineColumns: Readonly<Record<string, ColumnType>> = {
   ph: 'text',
   ch: 'text',
   x: 'text',
+  l: 'text',
 };
 
 const str = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : 'null');
@@ -47,6 +48,8 @@ export interface Extracted {
   amount?: number;
   email?: string;
   phone?: string;
+  /** Where the message came from, when its line is not the place to say it (a file's line: `events.ndjson:12`). */
+  location?: string;
 }
 
 /** One message's log line; `json` is the message already serialized (its size was checked on it). */
@@ -63,6 +66,7 @@ export function messageLine(source: string, message: SegmentMessage, json: strin
   // none, always written, so the loader tells them from a line older than this field.
   const externalIds = (message.context as { externalIds?: unknown } | undefined)?.externalIds;
   line += `,"x":${externalIds === undefined || externalIds === null ? '""' : JSON.stringify(JSON.stringify(externalIds))}`;
+  if (x.location !== undefined) line += `,"l":${JSON.stringify(x.location)}`;
   return `${line},"m":${json}}\n`;
 }
 

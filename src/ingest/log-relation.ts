@@ -14,6 +14,6 @@ export function logLinesRelation(store: Store, paths: readonly string[]): Sql {
   const channel = sql`CASE WHEN ch IS NULL THEN ${store.dialect.jsonText(raw('m'), ['context', 'channel'])} ELSE nullif(ch, '') END`;
   // Likewise its external ids (a scan of the message text, which lines that carry `x` spare).
   const externalIds = sql`CASE WHEN x IS NULL THEN ${externalIdsOf(store.dialect, raw('m'))} ELSE nullif(x, '') END`;
-  return sql`(SELECT s, id, t, e, u, a, ${parse('ts')} AS ts, ${parse('r')} AS r, m, q, o, c, v, em, ph, ${channel} AS ch, ${externalIds} AS x, ordinality AS n
+  return sql`(SELECT s, id, t, e, u, a, ${parse('ts')} AS ts, ${parse('r')} AS r, m, q, o, c, v, em, ph, ${channel} AS ch, ${externalIds} AS x, l, ordinality AS n
     FROM ${store.jsonLines(paths, logLineColumns)} WITH ORDINALITY)`;
 }

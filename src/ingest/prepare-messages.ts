@@ -88,7 +88,9 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
       else if (size > config.maxMessageBytes) {
         error = { code: 'message_too_large', message: `message is ${size} bytes, over the ${config.maxMessageBytes}-byte limit of a message` };
       } else {
-        emit(messageLine(options.source, result.message, json, { ...std.money, ...(std.email ? { email: std.email } : {}), ...(std.phone ? { phone: std.phone } : {}) }));
+        // An order may wait in quarantine for a rate: from a file, its row names the file's line, as a rejection here would.
+        const location = options.locate && std.money.currency !== undefined ? { location: locate(index) } : {};
+        emit(messageLine(options.source, result.message, json, { ...std.money, ...(std.email ? { email: std.email } : {}), ...(std.phone ? { phone: std.phone } : {}), ...location }));
         accepted++;
       }
     }

@@ -16,14 +16,14 @@ export async function retryNoRate(store: Store, ingestor: Ingestor): Promise<{ r
   const [top] = await store.query<{ seq: number | null }>(sql`SELECT max(seq) AS seq FROM quarantine WHERE code = 'no_rate'`);
   const last = Number(top?.seq ?? -1);
   for (;;) {
-    const rows = await store.query<{ seq: number; source: string; raw: string }>(
-      sql`SELECT seq, source, raw FROM quarantine WHERE code = 'no_rate' AND seq > ${after} AND seq <= ${last} ORDER BY seq LIMIT 5000`,
+    const rows = await store.query<{ seq: number; source: string; location: string | null; raw: string }>(
+      sql`SELECT seq, source, location, raw FROM quarantine WHERE code = 'no_rate' AND seq > ${after} AND seq <= ${last} ORDER BY seq LIMIT 5000`,
     );
     if (rows.length === 0) break;
-    const bySource = new Map<string, SegmentMessage[]>();
+    const bySource = new Map<string, { message: SegmentMessage; location?: string }[]>();
     for (const r of rows) {
       const list = bySource.get(r.source) ?? [];
-      list.push(JSON.parse(r.raw) as SegmentMessage);
+      list.push({ message: JSON.parse(r.raw) as SegmentMessage, ...(r.location !== null ? { location: r.location } : {}) });
       bySource.set(r.source, list);
     }
     for (const [source, messages] of bySource) await ingestor.requeue(source, messages);

@@ -9,7 +9,8 @@ import { eventsTable, quarantineTable, raw, sql, type Sql, type Store, type Stor
  *
  * A staged relation has the columns of a log line (see log-record.ts: s, id, t, e, u, a, m, q, o,
  * c, v, em, ph) with `ts` and `r` as UTC TIMESTAMPs, plus `ch` (the message's context.channel), `x` (its
- * context.externalIds as JSON text, NULL without) and
+ * context.externalIds as JSON text, NULL without), `l` (where the message came from when the message does
+ * not say it in context.tessera.location, NULL otherwise: a line of an NDJSON file, for its quarantine row) and
  * `n`, the row's position in the input (from 1, unique, gaps allowed). A row's seq is `seqBase + n`,
  * so seq follows the order in which lines were logged or read, whatever order DuckDB works in.
  *
@@ -90,7 +91,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
   }
   if (counts.noRate > 0) {
     await tx.run(sql`INSERT INTO quarantine (${qcols})
-      SELECT ${seqBase} + k.n, k.r, src.s, coalesce(${d.jsonText(raw('src.m'), ['context', 'tessera', 'location'])}, src.s), 'no_rate',
+      SELECT ${seqBase} + k.n, k.r, src.s, coalesce(src.l, ${d.jsonText(raw('src.m'), ['context', 'tessera', 'location'])}, src.s), 'no_rate',
         'no rate for ' || k.c || ' on ' || CAST(k.local_date AS VARCHAR) || ': import one with tessera rates import', 'properties.currency', CAST(src.m AS VARCHAR)
       ${of('no_rate')}`);
   }
