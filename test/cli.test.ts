@@ -1,8 +1,9 @@
 // The built `tessera` CLI as a user runs it (product.md, "Commands"): output on the right stream,
 // exit codes, --json documents, and the same commands with and without a server on the data directory.
 
-import { execFile } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +27,15 @@ function expectUserError(result: CliResult, what: RegExp): void {
   const lines = result.stderr.trim().split('\n');
   expect(lines, result.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(what);
+}
+
+/** A local port that nothing listens on: a server.json naming it is a server that has gone. */
+async function closedPort(): Promise<number> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
+  return port;
 }
 
 /** NDJSON lines of `events export`, parsed. */
@@ -121,46 +131,54 @@ describe('the tessera CLI without a server', () => {
     expectUserError(await cli('events', 'list', '--type', 'bogus'), /bogus.*identify, track, page, screen, group, alias/);
   });
 
-  it('lists every invalid setting of the environment in one error, exit 1, nothing on stdout', async () => {
-    const result = await runCli(['keys', 'list'], { dataDir, env: { TESSERA_PORT: 'not-a-port', TESSERA_BASE_CURRENCY: 'usd' } });
+  it.each(['quarantine', 'events', 'alerts'])('exits 1 for %s list --limit 0, as every list command does', async (command) => {
+    expectUserError(await cli(command, 'list', '--limit', '0'), /--limit.*0 is not a whole number above 0/);
+  });
+
+  it('lists every invalid setting of the environment in one error, naming each variable, exit 1, nothing on stdout', async () => {
+    const result = await runCli(['keys', 'list'], { dataDir, env: { TESSERA_PORT: 'not-a-port', TESSERA_BASE_CURRENCY: 'usd', TESSERA_TIMEZONE: 'Mars/Base' } });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/server\.port/);
-    expect(result.stderr).toMatch(/workspace\.baseCurrency/);
+    expect(result.stderr).toMatch(/server\.port \(TESSERA_PORT\): /);
+    expect(result.stderr).toMatch(/workspace\.baseCurrency \(TESSERA_BASE_CURRENCY\): /);
+    expect(result.stderr).toMatch(/workspace\.reportingTimezone \(TESSERA_TIMEZONE\): unknown time zone Mars\/Base/);
   });
 
   it('lists every invalid setting of the config file in one error, naming each path', async () => {
     const cwd = await makeTempDir();
     try {
-      await writeFile(join(cwd, 'tessera.config.yaml'), 'server:\n  trustProxy: [10.0.0.0/33, proxy.internal]\ningest:\n  recordIp: sometimes\n');
+      await writeFile(
+        join(cwd, 'tessera.config.yaml'),
+        'server:\n  trustProxy: [10.0.0.0/33, proxy.internal]\ningest:\n  recordIp: sometimes\nworkspace:\n  defaultRegion: XX\n  reportingTimezone: Mars/Base\n',
+      );
       const result = await runCli(['keys', 'list'], { cwd, dataDir });
       expect(result.exitCode).toBe(1);
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(/server\.trustProxy\.0: an IP address, a range such as 10\.0\.0\.0\/8/);
       expect(result.stderr).toMatch(/server\.trustProxy\.1: /);
       expect(result.stderr).toMatch(/ingest\.recordIp: /);
+      // A region libphonenumber has no numbering plan for, though it looks like one, and a zone Intl does not know.
+      expect(result.stderr).toMatch(/workspace\.defaultRegion: XX is no region/);
+      expect(result.stderr).toMatch(/workspace\.reportingTimezone: unknown time zone Mars\/Base/);
     } finally {
       await removeDir(cwd);
     }
   });
 
-  it('prints the latest events with events tail --no-follow, one JSON message per line with --json', async () => {
+  it('prints the latest events with events tail --no-follow, as one JSON document with --json', async () => {
     const messages = [track(), identify(), page()];
     const file = join(dir, 'events.ndjson');
     await writeFile(file, toNdjson(messages));
     expect((await cli('import', file)).exitCode).toBe(0);
-    const tail = await cli('events', 'tail', '--no-follow', '-n', '2', '--json');
-    expect(tail.exitCode, tail.stderr).toBe(0);
-    expect(exportedMessages(tail).map((m) => m['messageId'])).toEqual(messages.slice(1).map((m) => m['messageId']));
+    const tail = jsonOf(await cli('events', 'tail', '--no-follow', '-n', '2', '--json')) as { events: { message: Message }[] };
+    expect(tail.events.map((e) => e.message['messageId'])).toEqual(messages.slice(1).map((m) => m['messageId']));
   });
 
   it('prints no stored event with events tail -n 0 --no-follow', async () => {
     const file = join(dir, 'events.ndjson');
     await writeFile(file, toNdjson([track(), identify()]));
     expect((await cli('import', file)).exitCode).toBe(0);
-    const tail = await cli('events', 'tail', '--no-follow', '-n', '0', '--json');
-    expect(tail.exitCode, tail.stderr).toBe(0);
-    expect(tail.stdout).toBe('');
+    expect(jsonOf(await cli('events', 'tail', '--no-follow', '-n', '0', '--json'))).toEqual({ events: [] });
   });
 
   it('imports what events export wrote with the times it had: timestamp, originalTimestamp and receivedAt', async () => {
@@ -227,18 +245,37 @@ describe('the tessera CLI while tessera serve holds the data directory', () => {
 
   it('runs a command again when the server it was forwarded to stopped before taking it', async () => {
     expect((await cli('events', 'list')).exitCode).toBe(0);
-    // A server that announced itself and no longer listens, its process still alive: as while it stops.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-    await writeFile(serverFile(dataDir), JSON.stringify({ pid: process.pid, url: `http://127.0.0.1:${port}`, token: 'gone' }));
+    // A server that announced itself, no longer listens and still holds the directory, its process alive: as
+    // while it stops. This process holds DuckDB's lock in its place, and lets it go a few seconds later.
+    const holder = await openTestWorkspace(dataDir);
+    await writeFile(serverFile(dataDir), JSON.stringify({ pid: process.pid, url: `http://127.0.0.1:${await closedPort()}`, token: 'gone' }));
     // Long enough for the command to start and find the announcement (a process start takes ~1-2 s here).
-    const gone = new Promise((resolve) => setTimeout(resolve, 5000)).then(() => rm(serverFile(dataDir)));
+    const gone = new Promise((resolve) => setTimeout(resolve, 5000)).then(() => holder.close());
     const result = await cli('events', 'list', '--json');
     await gone;
     expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ events: [] });
+  });
+
+  it('believes no server.json while nobody holds the directory: commands run here and a server starts, whatever live pid it names', async () => {
+    // As after kill -9 of a server whose pid is in use again: a container's PID 1 restarted, or any reused pid.
+    await mkdir(dataDir, { recursive: true });
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await writeFile(serverFile(dataDir), JSON.stringify({ pid: other.pid, url, token: 'stale' }));
+      const listed = await cli('events', 'list', '--json');
+      expect(listed.exitCode, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual({ events: [] });
+      expect(existsSync(serverFile(dataDir))).toBe(false);
+    } finally {
+      other.kill();
+    }
+
+    await writeFile(serverFile(dataDir), JSON.stringify({ pid: process.pid, url, token: 'stale' }));
+    server = await startServe(dataDir);
+    expect(JSON.parse(await readFile(serverFile(dataDir), 'utf8'))).toMatchObject({ pid: server.child.pid, url: server.url });
+    expect((await cli('keys', 'create', '--name', 'shop')).exitCode).toBe(0);
   });
 
   it('starts while a command holds the data directory for a moment (as each poll of events tail does), and refuses a second server at once', async () => {

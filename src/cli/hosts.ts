@@ -7,12 +7,17 @@ import { createLogger } from './create-logger.js';
 import { loadConfig } from './load-config.js';
 import { openWhenFree } from './open-when-free.js';
 
-/** The server that holds a data directory, if one is alive. */
+/**
+ * The server that a data directory's server.json announces, if its process is alive. Only worth asking while
+ * the directory is held (see openWhenFree): a live pid alone may be another process that reused it.
+ */
 export function liveServer(dataDir: string): ServerInfo | undefined {
   const file = serverFile(dataDir);
   if (!existsSync(file)) return undefined;
   try {
     const info = JSON.parse(readFileSync(file, 'utf8')) as ServerInfo;
+    // Our own pid: the file is from an earlier life of this pid, as when a container's PID 1 was killed.
+    if (info.pid === process.pid) return undefined;
     process.kill(info.pid, 0);
     return info;
   } catch {
@@ -20,7 +25,7 @@ export function liveServer(dataDir: string): ServerInfo | undefined {
   }
 }
 
-/** Opens a workspace, waiting briefly when another process holds the file but announces no server yet. */
+/** Opens a workspace, waiting briefly when another process holds the file but announces no server (yet). */
 function openOrForward(config: TesseraConfig): Promise<Workspace> {
   return openWhenFree(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), () => {
     const server = liveServer(config.dataDir);

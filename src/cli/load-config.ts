@@ -53,22 +53,30 @@ export function loadConfig(sources: ConfigSources): TesseraConfig {
   } else if (sources.configPath) {
     throw new TesseraError('invalid_config', `config file not found: ${file}`);
   }
+  // Which variable set a setting, so that an error about it says what to change.
+  const fromEnv = new Map<string, string>();
   for (const [name, path, convert] of envSettings) {
     const value = sources.env[name];
-    if (value !== undefined && value !== '') setIn(input, path, convert(value));
+    if (value === undefined || value === '') continue;
+    setIn(input, path, convert(value));
+    fromEnv.set(path.join('.'), name);
   }
-  if (sources.dataDir) input['dataDir'] = sources.dataDir;
-  if (sources.port !== undefined) setIn(input, ['server', 'port'], sources.port);
+  if (sources.dataDir) {
+    input['dataDir'] = sources.dataDir;
+    fromEnv.delete('dataDir');
+  }
+  if (sources.port !== undefined) {
+    setIn(input, ['server', 'port'], sources.port);
+    fromEnv.delete('server.port');
+  }
   const result = TesseraConfig.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    const lines = result.error.issues.map((i) => {
+      const path = i.path.join('.');
+      const variable = fromEnv.get(path);
+      return `  ${path || '(root)'}${variable ? ` (${variable})` : ''}: ${i.message}`;
+    });
     throw new TesseraError('invalid_config', `invalid configuration (${existsSync(file) ? file : 'environment'}):\n${lines.join('\n')}`);
   }
-  const config = result.data;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: config.workspace.reportingTimezone });
-  } catch {
-    throw new TesseraError('invalid_config', `invalid configuration:\n  workspace.reportingTimezone: unknown time zone ${config.workspace.reportingTimezone}`);
-  }
-  return { ...config, dataDir: resolve(sources.cwd, config.dataDir) };
+  return { ...result.data, dataDir: resolve(sources.cwd, result.data.dataDir) };
 }

@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { AlertsConfig } from './alert-rules.js';
 import { MergeRules } from './merge-rules.js';
@@ -60,12 +61,30 @@ export const DuckDbConfig = z
   .strict();
 export type DuckDbConfig = z.infer<typeof DuckDbConfig>;
 
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export const WorkspaceConfig = z
   .object({
     baseCurrency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').default('USD'),
-    reportingTimezone: z.string().default('UTC'),
-    /** Region that phone numbers without a country code are read in (ISO 3166 alpha-2). */
-    defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 code such as US').default('US'),
+    reportingTimezone: z
+      .string()
+      .refine(isTimeZone, { error: (issue) => `unknown time zone ${String(issue.input)}: an IANA zone such as Europe/Berlin` })
+      .default('UTC'),
+    /**
+     * Region that phone numbers without a country code are read in (ISO 3166 alpha-2). Only a region whose
+     * numbering plan libphonenumber knows will do: with another, every such phone would fail to parse.
+     */
+    defaultRegion: z
+      .string()
+      .refine(isSupportedCountry, { error: (issue) => `${String(issue.input)} is no region libphonenumber knows: an ISO 3166 code such as US` })
+      .default('US'),
   })
   .strict();
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;

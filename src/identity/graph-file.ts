@@ -67,6 +67,13 @@ export class GraphImage implements GraphSink {
   }
 }
 
+/**
+ * Extends a CRC-32 over `bytes`. An empty typed array may have no memory behind it, and zlib's crc32 given no
+ * buffer answers its initial value, 0, whatever it was extending: an empty section (an empty graph has several)
+ * reset the writer's checksum, never the reader's, whose arrays always have room.
+ */
+const extendCrc = (crc: number, bytes: Uint8Array): number => (bytes.length === 0 ? crc : crc32(bytes, crc));
+
 /** Sections start on 8-byte boundaries, so a Float64Array can be read straight into place. */
 const align = (n: number): number => (n + 7) & ~7;
 /** Written a slice at a time, so the event loop of a server turns between slices. */
@@ -85,8 +92,7 @@ export async function writeGraphFile(path: string, image: GraphImage): Promise<n
   for (const a of image.arrays) {
     const start = align(offset);
     // The CRC covers the padding too, as written, so the reader checks the bytes exactly as they lie.
-    if (start > offset) crc = crc32(padding.subarray(0, start - offset), crc);
-    crc = crc32(a.view, crc);
+    crc = extendCrc(extendCrc(crc, padding.subarray(0, start - offset)), a.view);
     sections.push({ name: a.name, kind: a.kind, length: a.length, offset: start });
     offset = start + a.view.length;
   }
@@ -192,7 +198,7 @@ export class GraphFileReader implements GraphSource {
     if (s.length > target.length) throw new Error(`graph file array ${name} needs room for ${s.length}`);
     // Sections are read in the order they were written, so the CRC runs over the file front to back.
     if (s !== this.header.sections[this.read]) throw new Error(`graph file array ${name} read out of order`);
-    if (s.offset > this.end) this.crc = crc32(new Uint8Array(s.offset - this.end), this.crc);
+    if (s.offset > this.end) this.crc = extendCrc(this.crc, new Uint8Array(s.offset - this.end));
     const view = new Uint8Array(target.buffer, target.byteOffset, s.length * target.BYTES_PER_ELEMENT);
     let done = 0;
     while (done < view.length) {
@@ -200,7 +206,7 @@ export class GraphFileReader implements GraphSource {
       if (n === 0) throw new Error(`graph file array ${name} is cut short`);
       done += n;
     }
-    this.crc = crc32(view, this.crc);
+    this.crc = extendCrc(this.crc, view);
     this.end = s.offset + view.length;
     this.read++;
   }

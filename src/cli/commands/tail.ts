@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
+import { printJson, type CliContext } from '../context.js';
 import { parseCount, parsePositiveCount } from '../parse-int.js';
+
+/** Events asked for in one poll while following. */
+const pageSize = 1000;
 
 interface ListedEvent {
   seq: number;
@@ -16,7 +19,7 @@ export function registerTail(events: Command, ctx: CliContext, invoke: (argv: st
     .option('-n, --lines <n>', 'how many recent events to print first', parseCount, 10)
     .option('--no-follow', 'print the recent events and exit')
     .option('--interval <ms>', 'poll interval in milliseconds (at least 1)', parsePositiveCount, 500)
-    .option('--json', 'one JSON message per line')
+    .option('--json', 'with --no-follow, one JSON document as events list --json prints; while following, one JSON message per line')
     .action(async (opts: { lines: number; follow: boolean; interval: number; json?: boolean }, cmd: Command) => {
       const data = cmd.optsWithGlobals<{ data?: string }>().data;
       const global = data ? ['--data', data] : [];
@@ -33,14 +36,20 @@ export function registerTail(events: Command, ctx: CliContext, invoke: (argv: st
       };
       // `-n 0` prints none of the stored events, only those that arrive (the list's limit is at least 1).
       const recent = await poll(['--limit', String(Math.max(opts.lines, 1))]);
+      // A command that ends prints one JSON document (product.md); a stream that never ends can only go line by line.
+      if (!opts.follow && opts.json) return printJson(ctx.io, { events: opts.lines === 0 ? [] : recent });
       if (opts.lines === 0) last = Math.max(0, ...recent.map((r) => r.seq));
       else print(recent);
       if (!opts.follow) return;
       let stop = false;
       process.once('SIGINT', () => (stop = true));
+      let caughtUp = true;
       while (!stop) {
-        await new Promise((r) => setTimeout(r, opts.interval));
-        print(await poll(['--after', String(last), '--limit', '1000']));
+        // A full page means more are waiting (a burst, a large import): ask again at once, not an interval later.
+        if (caughtUp) await new Promise((r) => setTimeout(r, opts.interval));
+        const rows = await poll(['--after', String(last), '--limit', String(pageSize)]);
+        print(rows);
+        caughtUp = rows.length < pageSize;
       }
     });
 }
