@@ -2,6 +2,7 @@ import { ident, sql, type Store } from '../store/index.js';
 import { scanRecordSteps } from './csv-record-lines.js';
 import type { StagedContext } from './import-lines.js';
 import { incompleteOrderLine } from './import-orders.js';
+import { dropRepeatedRejections } from './import-rejections.js';
 import type { ImportTables, SourceFile } from './import-source.js';
 
 /**
@@ -52,11 +53,17 @@ export async function placeRejectionLines(store: Store, source: SourceFile, tabl
   if (last === 0) return;
   if (last > covered) await writeRecordSteps(store, source, tables, last);
   const steps = ident(tables.steps);
-  await store.run(sql`UPDATE quarantine SET location = p.location, reason = p.reason
+  await store.transaction(async (tx) => {
+    const [range] = await tx.query<{ first: number; last: number }>(sql`SELECT min(seq) AS first, max(seq) AS last FROM ${own}`);
+    const moved = await tx.run(sql`UPDATE quarantine SET location = p.location, reason = p.reason
     FROM (SELECT q.seq, ${prefix} || (q.rec + coalesce(s.line - s.rec, 0)) AS location,
         CASE WHEN q.bad IS NULL THEN q.reason ELSE regexp_replace(q.reason, ${incompleteOrderLine}, 'line ' || (q.bad + coalesce(b.line - b.rec, 0))) END AS reason
       FROM (SELECT * FROM ${own} WHERE rec IS NOT NULL) q
       ASOF LEFT JOIN ${steps} s ON q.rec >= s.rec
       ASOF LEFT JOIN ${steps} b ON q.bad >= b.rec) p
     WHERE quarantine.seq = p.seq AND (quarantine.location <> p.location OR quarantine.reason <> p.reason)`);
+    // Each write dropped the rejections an earlier import of the file held at the same place, but the place was
+    // still a record number then: a line moved by a blank line or a quoted line break matches only now.
+    if (moved > 0 && range) await dropRepeatedRejections(tx, store, { after: Number(range.first) - 1, upTo: Number(range.last) }, 'row');
+  });
 }

@@ -7,7 +7,6 @@ import { createRejectsIndex, lineExpr, readerRejections, rowLine, skipReason, ty
 import { placeRejectionLines, writeRejectSteps } from './import-line-numbers.js';
 import { compileOrders } from './import-orders.js';
 import { createPhoneTable, normalizePhones } from './import-phones.js';
-import { dropRepeatedRejections } from './import-rejections.js';
 import { recordImportEnd, recordImportStart, type FileImportSummary } from './import-record.js';
 import { compileRows } from './import-rows.js';
 import { importTables, inspectSource, loadSource, type ImportTables, type SourceFile } from './import-source.js';
@@ -152,7 +151,6 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
     }
     summary.duplicates = Math.max(0, summary.accepted - summary.written - (summary.quarantined['no_rate'] ?? 0));
     if (source.layout.format === 'csv' && Object.keys(summary.quarantined).length > 0) await placeRejectionLines(store, source, tables, ctx, stepsThrough);
-    await dropRepeatedRejections(store, options.source, new Date(ctx.receivedAt));
     summary.seconds = (performance.now() - started) / 1000;
     await recordImportEnd(store, importId, summary);
     return summary;

@@ -1,11 +1,11 @@
 import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
 import { recordImportEnd, recordImportStart } from './import-record.js';
-import { dropRepeatedRejections } from './import-rejections.js';
+import { stagingFilePath } from './import-leftovers.js';
 import { decodeLatin1Line } from './import-utf8.js';
 import { rejectionLine } from './log-record.js';
 import { logLinesRelation } from './log-relation.js';
@@ -62,7 +62,6 @@ export async function importSegmentFile(
 
 async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, options: SegmentImportOptions, progress?: ProgressFn): Promise<ImportSummary> {
   const name = basename(path);
-  const started = new Date();
   const summary: ImportSummary = { file: path, rowsRead: 0, accepted: 0, written: 0, duplicates: 0, quarantined: {} };
   const count = (code: string, n = 1) => (summary.quarantined[code] = (summary.quarantined[code] ?? 0) + n);
   mkdirSync(options.tmpDir, { recursive: true });
@@ -107,6 +106,8 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
       locate: (i) => `${name}:${lineNumbers[i]}`,
       // An exported or archived message keeps the times its first receiver gave it.
       keepReceivedAt: true,
+      // A line without messageId gets the same one each time, so importing the file again adds nothing.
+      contentMessageIds: true,
       ...(options.timezone ? { timezone: options.timezone } : {}),
     }, stage);
     summary.accepted += result.accepted;
@@ -117,7 +118,7 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
   };
 
   try {
-    for (let i = 0; i < 2; i++) files.push(await StagingFile.create(join(options.tmpDir, `import-${randomUUID()}.ndjson`), options.bufferBytes ?? 4 << 20));
+    for (let i = 0; i < 2; i++) files.push(await StagingFile.create(stagingFilePath(options.tmpDir), options.bufferBytes ?? 4 << 20));
     staged = files[0];
     // latin1 keeps every byte (one char each), so a line that is not UTF-8 is caught with its column, not silently mended.
     const reader = createInterface({ input: createReadStream(path, { encoding: 'latin1' }), crlfDelay: Infinity });
@@ -175,7 +176,6 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
       rmSync(f.path, { force: true });
     }
   }
-  await dropRepeatedRejections(store, options.source, started);
   const noRate = summary.quarantined['no_rate'] ?? 0;
   summary.duplicates = Math.max(0, summary.accepted - summary.written - noRate);
   progress?.(summary.rowsRead, bytes);

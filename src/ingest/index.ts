@@ -5,10 +5,13 @@ export type { LoadResult } from './segment-loader.js';
 export { listEvents, streamMessages, exportParquet, listQuarantine, countQuarantine, type EventRow, type EventFilter, type QuarantineRow } from './event-queries.js';
 export { importSegmentFile, type ImportSummary, type ProgressFn, type SegmentImportOptions } from './import-segment-file.js';
 export { importRates, type RatesImport } from './rates.js';
-export { normalizeEmail, normalizePhone, parseInstant, standardizeMessage } from './standardize.js';
+export { normalizeEmail, normalizePhone, standardizeMessage } from './standardize.js';
+export { parseInstant } from './parse-instant.js';
 export { writeStaged, type StagedCounts } from './staging.js';
 export { logLineColumns, type Rejection } from './log-record.js';
 export { retryNoRate } from './retry-quarantine.js';
+/** Staging files and unfinished import rows left by a process killed mid-import, cleared when a process opens the data directory. */
+export { clearAbandonedImports, type ClearedImports } from './import-leftovers.js';
 export { importFile, checkFileImport, fileFormats, type FileFormat, type ImportFileOptions } from './import-file.js';
 export type { FileImportSummary } from './import-record.js';
 export { formatProgress, type ImportProgressState } from './import-progress.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { TesseraError, type IngestConfig, type SegmentMessage, type WorkspaceConfig } from '../contract/index.js';
 import type { Sql, Store } from '../store/index.js';
+import { dropRepeatedRejections } from './import-rejections.js';
 import { writeStaged, type StagedCounts } from './staging.js';
 import { messageLine, rejectionLine, type Rejection } from './log-record.js';
 import { SegmentLoader, type LoadResult } from './segment-loader.js';
@@ -128,22 +129,30 @@ export class Ingestor {
 
   /**
    * Re-enters messages that were stored or stamped before (quarantined ones being retried):
-   * standardized again, not re-stamped, so their times stay what they were, and still from where
-   * they came (a file's line), should they go back to quarantine.
+   * standardized again, not re-stamped, so their times (and messageIds) stay what they were, and still from
+   * where they came (a file's line), should they go back to quarantine.
+   * `release` (deleting the rows they came from) runs once they are durably in the log and before the loader
+   * can take them: a message that comes back to the quarantine must find its old row gone, or it would be
+   * dropped as a repeat of the row about to be deleted.
    */
-  async requeue(source: string, messages: readonly { message: SegmentMessage; location?: string }[]): Promise<void> {
-    let text = '';
-    for (const { message: m, location } of messages) {
-      const std = standardizeMessage(m, this.workspace);
-      if (!std.ok) continue;
-      text += messageLine(source, m, JSON.stringify(m), {
-        ...std.money,
-        ...(std.email ? { email: std.email } : {}),
-        ...(std.phone ? { phone: std.phone } : {}),
-        ...(location !== undefined ? { location } : {}),
-      });
-    }
-    if (text) await this.log.append(text);
+  requeue(messagesBySource: ReadonlyMap<string, readonly { message: SegmentMessage; location?: string }[]>, release: () => Promise<unknown>): Promise<void> {
+    return this.loader.betweenLoads(async () => {
+      let text = '';
+      for (const [source, messages] of messagesBySource) {
+        for (const { message: m, location } of messages) {
+          const std = standardizeMessage(m, this.workspace);
+          if (!std.ok) continue;
+          text += messageLine(source, m, JSON.stringify(m), {
+            ...std.money,
+            ...(std.email ? { email: std.email } : {}),
+            ...(std.phone ? { phone: std.phone } : {}),
+            ...(location !== undefined ? { location } : {}),
+          });
+        }
+      }
+      if (text) await this.log.append(text);
+      await release();
+    });
   }
 
   /** Durably quarantines records rejected before they were messages (unparseable lines). */
@@ -154,10 +163,15 @@ export class Ingestor {
   /**
    * Writes a staged relation (bulk imports) straight to the store, standardized like the log,
    * between loads; its rows take the sequence numbers after the last load's, in the relation's `n` order.
+   * A rejected row the quarantine already holds from the same place (a file imported again) is not kept twice.
    */
   writeBulk(relation: Sql): Promise<StagedCounts> {
     return this.loader.writeExclusive(async (seqBase) => {
-      const result = await this.store.transaction((tx) => writeStaged(tx, this.store, this.workspace, relation, seqBase));
+      const result = await this.store.transaction(async (tx) => {
+        const counts = await writeStaged(tx, this.store, this.workspace, relation, seqBase);
+        if (counts.rejected + counts.noRate > 0) await dropRepeatedRejections(tx, this.store, { after: seqBase, upTo: seqBase + counts.maxN }, 'row');
+        return counts;
+      });
       return { result, seqUsed: result.maxN + 1 };
     });
   }

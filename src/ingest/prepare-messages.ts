@@ -14,6 +14,8 @@ export interface AcceptOptions {
   ip?: string;
   /** Keep the `receivedAt` a message carries (file imports of messages received before; see ValidateOptions). */
   keepReceivedAt?: boolean;
+  /** Derive a missing messageId from the message's content (file imports; see ValidateOptions). */
+  contentMessageIds?: boolean;
   /** Location of record i (defaults to `location[i]`). */
   locate?: (index: number) => string;
 }
@@ -36,19 +38,30 @@ function safeStringify(value: unknown): string {
   }
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
- * What the sender sent of a message, kept for measuring it against the limit of a message: validation stamps the
- * message in place, and what the server adds (messageId, receivedAt, the corrected timestamp and originalTimestamp,
- * the implied type, context.ip) must not push a message the sender kept within the limit over it. A shallow copy
- * suffices, as stamping sets top-level fields and context.ip only (the copy's traits are measured with their email
- * and phone standardized, a few bytes at most).
+ * What the sender sent of a message, kept for measuring it against the limit of a message and for quarantining it:
+ * validation stamps the message in place, and what the server adds (messageId, receivedAt, the corrected timestamp
+ * and originalTimestamp, the implied type, context.ip) must neither push a message the sender kept within the limit
+ * over it, nor reach the quarantine, where a rejection is kept as sent (and a repeat of it is found by what it is,
+ * which a random id or the clock would hide). A copy of the top level and of the objects stamping and
+ * standardization change (context, traits, context.traits) suffices.
  */
-function copySent(input: unknown, recordsIp: boolean): unknown {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+function copySent(input: unknown): unknown {
+  if (!isObject(input)) return input;
   const copy: Record<string, unknown> = { ...input };
+  if (isObject(copy['traits'])) copy['traits'] = { ...copy['traits'] };
   const context = copy['context'];
-  if (recordsIp && typeof context === 'object' && context !== null && !Array.isArray(context)) copy['context'] = { ...context };
+  if (isObject(context)) copy['context'] = isObject(context['traits']) ? { ...context, traits: { ...context['traits'] } } : { ...context };
   return copy;
+}
+
+/** A rejected message's raw text: as sent, without a write key sent in it (only the key's hash is ever stored). */
+function rawText(sent: unknown): string {
+  if (!isObject(sent) || !('writeKey' in sent)) return safeStringify(sent);
+  const { writeKey: _key, ...message } = sent;
+  return safeStringify(message);
 }
 
 /**
@@ -74,9 +87,10 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
     ...(options.impliedType ? { impliedType: options.impliedType } : {}),
     ...(options.ip !== undefined ? { ip: options.ip } : {}),
     ...(options.keepReceivedAt ? { keepReceivedAt: true } : {}),
+    ...(options.contentMessageIds ? { contentMessageIds: true } : {}),
   };
   inputs.forEach((input, index) => {
-    const sent = copySent(input, options.ip !== undefined);
+    const sent = copySent(input);
     const result = validateMessage(input, validateOptions);
     let error = result.ok ? undefined : result.error;
     if (result.ok) {
@@ -102,7 +116,7 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
           reason: error.message,
           ...(error.field ? { field: error.field } : {}),
           location: locate(index),
-          raw: safeStringify(input).slice(0, 64 * 1024),
+          raw: rawText(sent).slice(0, 64 * 1024),
           receivedAt: receivedAt.toISOString(),
         }),
       );

@@ -5,8 +5,8 @@ import type { Ingestor } from './ingestor.js';
 /**
  * Retries orders quarantined for want of a rate (after `rates import`). Each message is
  * re-queued durably before its quarantine row is deleted, so a crash between the two can only
- * leave a duplicate reason behind, never lose the order; the loader quarantines again what still
- * has no rate.
+ * leave a stale reason behind (its order stored once all the same: the message keeps its messageId),
+ * never lose the order; the loader quarantines again what still has no rate.
  */
 export async function retryNoRate(store: Store, ingestor: Ingestor): Promise<{ retried: number; stillQuarantined: number }> {
   let retried = 0;
@@ -26,9 +26,9 @@ export async function retryNoRate(store: Store, ingestor: Ingestor): Promise<{ r
       list.push({ message: JSON.parse(r.raw) as SegmentMessage, ...(r.location !== null ? { location: r.location } : {}) });
       bySource.set(r.source, list);
     }
-    for (const [source, messages] of bySource) await ingestor.requeue(source, messages);
-    after = rows.at(-1)?.seq ?? after;
-    await store.run(sql`DELETE FROM quarantine WHERE code = 'no_rate' AND seq <= ${after}`);
+    const upTo = rows.at(-1)?.seq ?? after;
+    await ingestor.requeue(bySource, () => store.run(sql`DELETE FROM quarantine WHERE code = 'no_rate' AND seq > ${after} AND seq <= ${upTo}`));
+    after = upTo;
     retried += rows.length;
   }
   await ingestor.flush();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { WorkspaceConfig } from '../contract/index.js';
 import { join as joinSql, sql, type Store } from '../store/index.js';
+import { dropRepeatedRejections } from './import-rejections.js';
 import { writeStaged } from './staging.js';
 import { logLinesRelation } from './log-relation.js';
 import { listSegments } from './segment-log.js';
@@ -92,6 +93,11 @@ export class SegmentLoader {
     }, false);
   }
 
+  /** Runs `fn` between loads: no segment is loaded while it runs. */
+  betweenLoads<T>(fn: () => Promise<T>): Promise<T> {
+    return this.enqueue(fn, false);
+  }
+
   private queuedLoad: Promise<LoadResult> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -135,6 +141,8 @@ export class SegmentLoader {
         if (fresh.length === 0) return undefined;
         const freshPaths = fresh.map((n) => join(this.dir, n));
         const { inserted, rejected, noRate, maxN } = await writeStaged(tx, this.store, this.workspace, logLinesRelation(this.store, freshPaths), base);
+        // A retried request brings its rejected messages again: the quarantine keeps each once.
+        if (rejected + noRate > 0) await dropRepeatedRejections(tx, this.store, { after: base, upTo: base + maxN }, 'message');
         // Counts belong to the whole load; they are recorded on its last segment so sums stay right.
         const now = new Date();
         const rows = fresh.map((name) => {

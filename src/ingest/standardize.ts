@@ -1,9 +1,8 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { DateTime } from 'luxon';
 import type { SegmentMessage, WorkspaceConfig } from '../contract/index.js';
 
 /**
- * Standardization into comparable units, the JavaScript half (per message: identifiers and times).
+ * Standardization into comparable units, the JavaScript half (per message: identifiers; times are read by parse-instant.ts).
  * The SQL half (money at the day's rate) is in staging.ts; both run on every path, HTTP and files.
  */
 
@@ -21,24 +20,6 @@ export function normalizePhone(value: unknown, region: string): string | undefin
   if (text === '') return undefined;
   const parsed = parsePhoneNumberFromString(text, region as CountryCode);
   return parsed?.isValid() ? parsed.number : undefined;
-}
-
-const offsetPattern = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
-
-/**
- * An ISO-8601 date-time to a UTC instant; a time without an offset is read in `zone` (IANA), DST-correct.
- * A trailing `UTC` or `GMT` is an offset of zero.
- * Returns undefined for text that is not a date.
- */
-export function parseInstant(text: string, zone: string): Date | undefined {
-  // ` UTC` and ` GMT` name the zone in words (BigQuery's and many databases' text form), as file imports read them.
-  const trimmed = text.trim().replace(/\s*(UTC|GMT)$/i, 'Z');
-  if (offsetPattern.test(trimmed)) {
-    const ms = Date.parse(trimmed);
-    return Number.isNaN(ms) ? undefined : new Date(ms);
-  }
-  const dt = DateTime.fromISO(trimmed.replace(' ', 'T'), { zone });
-  return dt.isValid ? dt.toJSDate() : undefined;
 }
 
 /** Money fields of order events, read once here so the store can convert them in bulk. */

@@ -59,3 +59,42 @@ describe('validateMessage and a time that names its zone in words', () => {
     expect(stamp({ type: 'track', userId: 'u', event: 'E', timestamp: '2024-01-05 10:00:00' }, { zone: 'America/New_York' })['timestamp']).toBe('2024-01-05T15:00:00.000Z');
   });
 });
+
+describe('validateMessage of a message without messageId', () => {
+  const message = { type: 'track', userId: 'u', event: 'E', timestamp: '2024-03-05T11:00:00Z', properties: { n: 1 } };
+  const idOf = (m: Record<string, unknown>, extra: Partial<ValidateOptions> = {}) => stamp(m, extra)['messageId'];
+
+  it('derives the id from the content for a file (contentMessageIds), so importing it again finds it stored', () => {
+    const file = { contentMessageIds: true, keepReceivedAt: true };
+    const first = idOf(message, file);
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Another clock, the same line: the same id.
+    expect(idOf(message, { ...file, receivedAt: new Date('2030-01-01T00:00:00Z') })).toBe(first);
+    expect(idOf({ ...message, properties: { n: 2 } }, file)).not.toBe(first);
+    expect(idOf({ ...message, messageId: 'own' }, file)).toBe('own');
+  });
+
+  it('gives each call a new id over HTTP, as Segment does', () => {
+    expect(idOf(message)).not.toBe(idOf(message));
+  });
+});
+
+describe('validateMessage of a time', () => {
+  const withTime = (timestamp: string, field = 'timestamp') => validateMessage({ type: 'track', userId: 'u', event: 'E', [field]: timestamp }, options);
+
+  it('refuses a day the calendar lacks and text that is not ISO-8601, naming the field, with an offset as without', () => {
+    for (const text of ['2023-02-29T10:00:00Z', '2024-04-31T12:00:00+05:45', '5Z', 'Tuesday 2024 Z', 'Sat, 01 Jun 2024 10:00:00 GMT', '2023-02-29T10:00:00']) {
+      expect(withTime(text), text).toMatchObject({ ok: false, error: { code: 'validation_failed', field: 'timestamp', message: expect.stringContaining('is not a date') } });
+    }
+    expect(withTime('2024-06-31T10:00:00Z', 'sentAt')).toMatchObject({ ok: false, error: { field: 'sentAt' } });
+    expect(withTime('2024-06-31T10:00:00Z', 'originalTimestamp')).toMatchObject({ ok: false, error: { field: 'originalTimestamp' } });
+  });
+
+  it('keeps a leap day, a +05:45 offset, fractional seconds and a zone named UTC', () => {
+    const at = (text: string) => stamp({ type: 'track', userId: 'u', event: 'E', timestamp: text })['timestamp'];
+    expect(at('2024-02-29T10:00:00Z')).toBe('2024-02-29T10:00:00.000Z');
+    expect(at('2024-04-30T12:00:00+05:45')).toBe('2024-04-30T06:15:00.000Z');
+    expect(at('2024-06-01T10:00:00.123456Z')).toBe('2024-06-01T10:00:00.123Z');
+    expect(at('2024-06-01 10:00:00 UTC')).toBe('2024-06-01T10:00:00.000Z');
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
-import { parseInstant } from './standardize.js';
+import { contentMessageId } from './content-message-id.js';
+import { parseInstant } from './parse-instant.js';
 import {
   requiredByType,
   segmentMessageSchema,
@@ -43,10 +44,16 @@ export interface ValidateOptions {
    * so an import gives the times the first receiver gave. Files only: over HTTP, receivedAt is the server clock.
    */
   keepReceivedAt?: boolean;
+  /**
+   * A message without `messageId` gets one derived from its content instead of a random one (files only), so that
+   * importing a file again, or again after an import was killed halfway, finds every message stored already.
+   * Over HTTP a missing id is a new UUID, as Segment's API assigns: two identical calls there are two calls.
+   */
+  contentMessageIds?: boolean;
 }
 
 /**
- * Validates one Segment message and fills in what the server owns: `messageId` when missing,
+ * Validates one Segment message and fills in what the server owns: `messageId` when missing (see contentMessageIds),
  * `receivedAt`, the clock-skew-corrected `timestamp` (product.md, "Timestamps"), and `context.ip` when
  * the sender's address is given.
  */
@@ -84,8 +91,10 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
     if (!instant) return fail(`${field} is not a date: ${JSON.stringify(v.slice(0, 40))}`, field);
     times[field] = instant.getTime();
   }
+  // Derived before anything is stamped: what has changed so far (the key removed, the type implied, null times and
+  // blank ids dropped) is the same for the same line every time.
+  if (typeof raw['messageId'] !== 'string') raw['messageId'] = options.contentMessageIds ? contentMessageId(raw) : randomUUID();
   if (options.ip !== undefined) recordIp(raw, options.ip);
-  if (typeof raw['messageId'] !== 'string') raw['messageId'] = randomUUID();
   let receivedAt = options.receivedAt;
   const received = raw['receivedAt'];
   const earlier = options.keepReceivedAt && typeof received === 'string';

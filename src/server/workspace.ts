@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { TesseraConfig } from '../contract/index.js';
-import { Ingestor } from '../ingest/index.js';
+import { clearAbandonedImports, Ingestor } from '../ingest/index.js';
 import { IdentityService } from '../identity/index.js';
 import { ApiKeyVerifier } from '../privacy/index.js';
 import { openDuckDbStore, type Store } from '../store/index.js';
@@ -20,9 +20,12 @@ export interface Workspace {
   close(): Promise<void>;
 }
 
-/** Opens the store (migrating it), replays acknowledged log segments, and loads keys. */
+/** Opens the store (migrating it), clears what killed imports left, replays acknowledged log segments, and loads keys. */
 export async function openWorkspace(config: TesseraConfig, logger: Logger): Promise<Workspace> {
   const store = await openDuckDbStore({ dataDir: config.dataDir, ...config.duckdb });
+  // This process holds the data directory alone now, and has started no import: any left is a killed one's.
+  const cleared = await clearAbandonedImports(store, join(config.dataDir, 'tmp'));
+  if (cleared.files + cleared.imports > 0) logger.info(cleared, 'cleared what imports stopped halfway left behind');
   const ingestor = new Ingestor(store, config.dataDir, config.ingest, config.workspace, logger.child({ component: 'ingest' }));
   const recovered = await ingestor.recover();
   if (recovered.segments > 0) logger.info(recovered, 'loaded log segments left by a previous process');
