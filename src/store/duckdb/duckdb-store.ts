@@ -1,11 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join as joinPath } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join as joinPath } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, JSDuckDBValueConverter, listValue, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
 import { TesseraError, type DuckDbConfig } from '../../contract/index.js';
 import type { AppendValue, ColumnChunk, Row, Store, StoreTx } from '../store.js';
 import { raw, renderSql, sql, type RenderedSql, type Sql } from '../sql.js';
 import type { ColumnType } from '../dialect.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { dataDirOpenError } from './open-errors.js';
 
 function toDuckValues(rendered: RenderedSql): DuckDBValue[] {
   return rendered.params.map(({ value }) => {
@@ -87,8 +88,16 @@ function columnStruct(columns: Readonly<Record<string, ColumnType>>): Sql {
 }
 
 /** True when DuckDB refused the file because another process holds its write lock. */
-function isLockError(err: unknown): boolean {
-  return err instanceof Error && /lock|Conflicting lock/i.test(err.message);
+/** Why the nearest existing directory on `path` cannot be written, or undefined if it can. */
+function writeAccessError(path: string): Error | undefined {
+  let dir = path;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  }
 }
 
 /** Creates a directory; a path that is a file, or runs through one, is the user's to fix (exit 1), not an internal error. */
@@ -99,7 +108,8 @@ function makeDirectory(path: string, what: string): void {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new TesseraError('invalid_argument', `${what} ${path} is a file, not a directory`);
     if (code === 'ENOTDIR') throw new TesseraError('invalid_argument', `${what} ${path} is inside a file, not a directory`);
-    throw err;
+    // Some file systems answer ENOENT for a directory made on a read-only mount: ask the one that exists.
+    throw dataDirOpenError(writeAccessError(path) ?? err, path, what);
   }
 }
 
@@ -145,10 +155,7 @@ export class DuckDbStore implements Store {
         ...(options.checkpointThreshold ? { checkpoint_threshold: options.checkpointThreshold } : {}),
       });
     } catch (err) {
-      if (isLockError(err)) {
-        throw new TesseraError('data_dir_busy', `the data directory ${options.dataDir} is in use by another process`);
-      }
-      throw err;
+      throw dataDirOpenError(err, options.dataDir);
     }
     const connect = async () => {
       const conn = await instance.connect();
