@@ -66,7 +66,9 @@ describe('tessera identity', () => {
 
   it('undoes every split of an identifier when unsplit names no other end, and says when there is nothing to undo', async () => {
     const before = keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')));
-    expect((await cli('identity', 'split', 'email:Two@Example.com', '--from', 'user:u-1')).exitCode).toBe(0);
+    const split = await cli('identity', 'split', 'email:Two@Example.com', '--from', 'user:u-1');
+    expect(split.exitCode).toBe(0);
+    expect(split.stderr).not.toMatch(/were not one customer/);
     expect(keysOf(jsonOf<ProfileJson>(await cli('profile', 'user:u-1', '--json')))).not.toContain('email:two@example.com');
     const undone = await cli('identity', 'unsplit', 'email:two@example.com');
     expect(undone.exitCode, undone.stderr).toBe(0);
@@ -80,6 +82,13 @@ describe('tessera identity', () => {
     expect(again.stderr).toMatch(/no split names email:two@example\.com: there is nothing to undo/);
     // Eight commands, each a process that opens the workspace: ~55 s alone on a 2-core machine, more beside other tests.
   }, 150_000);
+
+  it('says when a split names two identifiers that were never one customer: it only forbids their link', async () => {
+    const split = await cli('identity', 'split', 'user:u-2', '--from', 'user:u-3');
+    expect(split.exitCode, split.stderr).toBe(0);
+    expect(split.stderr).toMatch(/user:u-2 and user:u-3 were not one customer: nothing was split, but they may never merge from now on/);
+    expect((await cli('identity', 'unsplit', 'user:u-2', '--from', 'user:u-3')).exitCode).toBe(0);
+  }, 60_000);
 
   it('finds a customer by a phone written as people write it, read in the workspace region as imports read it', async () => {
     for (const typed of ['phone:(212) 555-0100', 'phone:212-555-0100', 'phone:+1 212 555 0100']) {

@@ -9,7 +9,7 @@ import { GraphFileReader, GraphImage, writeGraphFile } from './graph-file.js';
 import { applyObservations, createIdentityState, extendObservations } from './identity-graph.js';
 import type { IdentityState } from './identity-state.js';
 import { MergeRules, type MergeRulesInput } from './merge-rules.js';
-import { assignmentRows, type AssignmentRow } from './read-graph.js';
+import { assignmentRows, customerOf, type AssignmentRow } from './read-graph.js';
 import { eventIdentifiersQuery, eventTimeSpans, firstEventOfEachIdentifierSet, toObservations, type ObservationOptions, type PackedEventIdentifiers } from './observations-query.js';
 import { writeAssignmentsCsv } from './assignments-csv.js';
 import { prefetched } from './prefetched.js';
@@ -153,16 +153,20 @@ export class IdentityService {
     });
   }
 
-  /** Records a split (kept across rebuilds) and applies it. */
-  split(identifier: string, from?: string): Promise<ApplyResult> {
+  /**
+   * Records a split (kept across rebuilds) and applies it. `linked` says whether the two identifiers were one
+   * customer before: a split of two that were not only forbids a future link, which the user should hear.
+   */
+  split(identifier: string, from?: string): Promise<ApplyResult & { linked: boolean }> {
     return this.serialize(async () => {
       await this.refreshNow(false, true);
       const state = this.state as IdentityState;
       const [x, y] = [this.typed(identifier), from === undefined ? undefined : this.typed(from)];
+      const linked = y === undefined || customerOf(state, x) === customerOf(state, y);
       const result = splitIdentifier(state, x, y === undefined ? {} : { from: y });
       await this.store.run(sql`INSERT INTO identity_splits VALUES (${x}, ${y ?? null}, ${new Date()})`);
       await this.writeResult(result);
-      return result;
+      return { ...result, linked };
     });
   }
 

@@ -33,6 +33,9 @@ export function registerIdentity(program: Command, ctx: CliContext): void {
           undo ? ws.identity.unsplit(identifier, opts.from) : ws.identity.split(identifier, opts.from),
         );
         if (opts.json) return printJson(ctx.io, result);
+        if ('linked' in result && !result.linked) {
+          ctx.io.err(`${identifier} and ${opts.from ?? ''} were not one customer: nothing was split, but they may never merge from now on (tessera identity unsplit ${identifier} --from ${opts.from ?? ''} allows it again)\n`);
+        }
         const n = result.touchedCustomers.length;
         ctx.io.err(`${name}: ${n} customer${n === 1 ? '' : 's'} recomputed (${result.touchedCustomers.join(', ')})\n`);
       });
