@@ -139,7 +139,8 @@ describe('the tessera CLI without a server', () => {
     const result = await runCli(['keys', 'list'], { dataDir, env: { TESSERA_PORT: 'not-a-port', TESSERA_BASE_CURRENCY: 'usd', TESSERA_TIMEZONE: 'Mars/Base' } });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/server\.port \(TESSERA_PORT\): /);
+    expect(result.stderr).toMatch(/server\.port \(TESSERA_PORT\): .*received string/);
+    expect(result.stderr).not.toMatch(/NaN/);
     expect(result.stderr).toMatch(/workspace\.baseCurrency \(TESSERA_BASE_CURRENCY\): /);
     expect(result.stderr).toMatch(/workspace\.reportingTimezone \(TESSERA_TIMEZONE\): unknown time zone Mars\/Base/);
   });

@@ -22,9 +22,12 @@ function setIn(target: Record<string, unknown>, path: string[], value: unknown):
   node[path.at(-1) as string] = value;
 }
 
+/** A number if the text is one; else the text, so the schema's error shows what was given (Number() would make it NaN). */
+const numberOrText = (v: string): unknown => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
+
 const envSettings: [string, string[], (v: string) => unknown][] = [
   ['TESSERA_DATA', ['dataDir'], String],
-  ['TESSERA_PORT', ['server', 'port'], Number],
+  ['TESSERA_PORT', ['server', 'port'], numberOrText],
   ['TESSERA_HOST', ['server', 'host'], String],
   ['TESSERA_LOG_LEVEL', ['logLevel'], String],
   ['TESSERA_BASE_CURRENCY', ['workspace', 'baseCurrency'], String],
