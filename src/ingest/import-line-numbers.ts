@@ -48,13 +48,16 @@ export async function placeRejectionLines(store: Store, source: SourceFile, tabl
       CASE WHEN code = 'incomplete_order' THEN TRY_CAST(regexp_extract(reason, ${incompleteOrderLine}, 1) AS BIGINT) END AS bad
     FROM quarantine
     WHERE source = ${ctx.source} AND received_at = ${store.dialect.parseTimestamp(sql`${ctx.receivedAt}`)} AND starts_with(location, ${prefix}))`;
-  const [top] = await store.transaction((tx) => tx.query<{ last: number | null }>(sql`SELECT greatest(max(rec), max(bad)) AS last FROM ${own}`));
+  // The import holds the file's rows: what is read here is what the transaction below rewrites.
+  const [top] = await store.query<{ last: number | null; first_seq: number | null; last_seq: number | null }>(
+    sql`SELECT greatest(max(rec), max(bad)) AS last, min(seq) AS first_seq, max(seq) AS last_seq FROM ${own}`,
+  );
   const last = Number(top?.last ?? 0);
   if (last === 0) return;
+  const written = { after: Number(top?.first_seq) - 1, upTo: Number(top?.last_seq) };
   if (last > covered) await writeRecordSteps(store, source, tables, last);
   const steps = ident(tables.steps);
   await store.transaction(async (tx) => {
-    const [range] = await tx.query<{ first: number; last: number }>(sql`SELECT min(seq) AS first, max(seq) AS last FROM ${own}`);
     const moved = await tx.run(sql`UPDATE quarantine SET location = p.location, reason = p.reason
     FROM (SELECT q.seq, ${prefix} || (q.rec + coalesce(s.line - s.rec, 0)) AS location,
         CASE WHEN q.bad IS NULL THEN q.reason ELSE regexp_replace(q.reason, ${incompleteOrderLine}, 'line ' || (q.bad + coalesce(b.line - b.rec, 0))) END AS reason
@@ -64,6 +67,6 @@ export async function placeRejectionLines(store: Store, source: SourceFile, tabl
     WHERE quarantine.seq = p.seq AND (quarantine.location <> p.location OR quarantine.reason <> p.reason)`);
     // Each write dropped the rejections an earlier import of the file held at the same place, but the place was
     // still a record number then: a line moved by a blank line or a quoted line break matches only now.
-    if (moved > 0 && range) await dropRepeatedRejections(tx, store, { after: Number(range.first) - 1, upTo: Number(range.last) }, 'row');
+    if (moved > 0) await dropRepeatedRejections(tx, store, written, 'row');
   });
 }

@@ -13,7 +13,7 @@ const unwritableMessage = /read-only file system|permission denied|operation not
  */
 export function dataDirOpenError(err: unknown, dataDir: string, what = 'the data directory'): unknown {
   if (!(err instanceof Error)) return err;
-  if (/lock|Conflicting lock/i.test(err.message)) return new TesseraError('data_dir_busy', `the data directory ${dataDir} is in use by another process`);
+  if (/lock/i.test(err.message)) return new TesseraError('data_dir_busy', `the data directory ${dataDir} is in use by another process`);
   const code = (err as NodeJS.ErrnoException).code;
   if ((code !== undefined && unwritableCodes.has(code)) || unwritableMessage.test(err.message)) {
     return new TesseraError('invalid_argument', `${what} ${dataDir} cannot be written (${err.message.split('\n')[0]}): Tessera keeps its database and log there, so give a writable one with --data or TESSERA_DATA`);
