@@ -135,6 +135,29 @@ describe('the tessera CLI without a server', () => {
     expectUserError(await cli(command, 'list', '--limit', '0'), /--limit.*0 is not a whole number above 0/);
   });
 
+  it.each(['quarantine', 'events', 'alerts'])('exits 1 for %s list --limit over 10,000, the most a list returns, instead of cutting it short', async (command) => {
+    expectUserError(await cli(command, 'list', '--limit', '10001'), /--limit.*10001 is more than 10000, the most one list returns/);
+  });
+
+  it('refuses events tail -n over 10,000 the same way, and takes -n 0', async () => {
+    expectUserError(await cli('events', 'tail', '-n', '10001', '--no-follow'), /--lines.*10001 is more than 10000/);
+    expect(await cli('keys', 'create', '--name', 'shop')).toMatchObject({ exitCode: 0 });
+    expect(jsonOf(await cli('events', 'tail', '-n', '0', '--no-follow', '--json'))).toEqual({ events: [] });
+  });
+
+  it('refuses to read a data directory where nothing was ever stored, and leaves it uncreated: a mistyped --data is not an empty shop', async () => {
+    for (const args of [['events', 'list'], ['metrics', 'orders'], ['profile', 'email:ann@example.com'], ['keys', 'list'], ['segments', 'list'], ['quarantine', 'list']]) {
+      expectUserError(await cli(...args), new RegExp(`no Tessera workspace in ${dataDir}: nothing was ever stored there\\. Check --data`));
+    }
+    expect(existsSync(dataDir)).toBe(false);
+    // An empty directory made by hand holds nothing either.
+    await mkdir(dataDir);
+    expectUserError(await cli('events', 'list'), /no Tessera workspace in/);
+    // A command that stores something starts the workspace; reads work from then on.
+    expect(await cli('keys', 'create', '--name', 'shop')).toMatchObject({ exitCode: 0 });
+    expect(await cli('events', 'list')).toMatchObject({ exitCode: 0, stdout: '' });
+  });
+
   it('lists every invalid setting of the environment in one error, naming each variable, exit 1, nothing on stdout', async () => {
     const result = await runCli(['keys', 'list'], { dataDir, env: { TESSERA_PORT: 'not-a-port', TESSERA_BASE_CURRENCY: 'usd', TESSERA_TIMEZONE: 'Mars/Base' } });
     expect(result.exitCode).toBe(1);
@@ -245,7 +268,7 @@ describe('the tessera CLI while tessera serve holds the data directory', () => {
   });
 
   it('runs a command again when the server it was forwarded to stopped before taking it', async () => {
-    expect((await cli('events', 'list')).exitCode).toBe(0);
+    expect((await cli('keys', 'create', '--name', 'shop')).exitCode).toBe(0);
     // A server that announced itself, no longer listens and still holds the directory, its process alive: as
     // while it stops. This process holds DuckDB's lock in its place, and lets it go a few seconds later.
     const holder = await openTestWorkspace(dataDir);
@@ -260,7 +283,7 @@ describe('the tessera CLI while tessera serve holds the data directory', () => {
 
   it('believes no server.json while nobody holds the directory: commands run here and a server starts, whatever live pid it names', async () => {
     // As after kill -9 of a server whose pid is in use again: a container's PID 1 restarted, or any reused pid.
-    await mkdir(dataDir, { recursive: true });
+    expect((await cli('keys', 'create', '--name', 'shop')).exitCode).toBe(0);
     const url = `http://127.0.0.1:${await closedPort()}`;
     const other = spawn('sleep', ['60'], { stdio: 'ignore' });
     try {

@@ -14,6 +14,11 @@ export interface GlobalOptions {
   config?: string;
 }
 
+export interface WorkspaceAccess {
+  /** The command stores data, so an empty data directory becomes a new workspace. */
+  create?: boolean;
+}
+
 /** What commands run against, provided by the host process (a lone CLI, or the server). */
 export interface CliContext {
   io: CliIo;
@@ -22,7 +27,11 @@ export interface CliContext {
   /** True inside the server: the workspace is the server's own and stays open. */
   inServer: boolean;
   config(options: GlobalOptions): TesseraConfig;
-  withWorkspace<T>(options: GlobalOptions, fn: (ws: Workspace) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on the data directory's workspace. Only commands that store something (`create`) may make a new one:
+   * a read command pointed at a mistyped `--data` path must say so, not answer from an empty workspace it just made.
+   */
+  withWorkspace<T>(options: GlobalOptions, fn: (ws: Workspace) => Promise<T>, access?: WorkspaceAccess): Promise<T>;
 }
 
 /** Prints a value as the one JSON document of a --json command. */

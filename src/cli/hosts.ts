@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { TesseraConfig } from '../contract/index.js';
 import { TesseraError } from '../contract/index.js';
-import { serverFile, type ServerInfo, type Workspace } from '../server/index.js';
+import { serverFile, workspaceExists, type ServerInfo, type Workspace } from '../server/index.js';
 import { ForwardToServer, type CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { createLogger } from './create-logger.js';
 import { loadConfig } from './load-config.js';
@@ -33,6 +34,26 @@ function openOrForward(config: TesseraConfig): Promise<Workspace> {
   });
 }
 
+/**
+ * Whether a data directory holds no workspace. A path that is, or runs through, a file is left to opening,
+ * whose message says so, which is nearer the user's mistake than "nothing stored there".
+ */
+function isEmptyPlace(dataDir: string): boolean {
+  if (workspaceExists(dataDir)) return false;
+  let existing = dataDir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  return statSync(existing).isDirectory();
+}
+
+function noWorkspace(dataDir: string): TesseraError {
+  return new TesseraError(
+    'not_found',
+    `no Tessera workspace in ${dataDir}: nothing was ever stored there. Check --data (or TESSERA_DATA); ` +
+      '`tessera import`, `tessera serve` or `tessera keys create` starts a new one',
+    { dataDir },
+  );
+}
+
 /** Context of a CLI process on its own: it opens the data directory itself for each command. */
 export function localContext(io: CliIo, cwd: string, env: Record<string, string | undefined>): CliContext {
   return {
@@ -41,8 +62,10 @@ export function localContext(io: CliIo, cwd: string, env: Record<string, string 
     env,
     inServer: false,
     config: (o: GlobalOptions) => loadConfig({ cwd, env, ...(o.config ? { configPath: o.config } : {}), ...(o.data ? { dataDir: o.data } : {}) }),
-    async withWorkspace(o, fn) {
-      const ws = await openOrForward(this.config(o));
+    async withWorkspace(o, fn, access) {
+      const config = this.config(o);
+      if (access?.create !== true && isEmptyPlace(config.dataDir)) throw noWorkspace(config.dataDir);
+      const ws = await openOrForward(config);
       try {
         return await fn(ws);
       } finally {

@@ -3,6 +3,9 @@ import { raw, sql, type Sql } from '../store/index.js';
 /**
  * The customer of each event of `events AS e`: the customer of its highest-priority identifier
  * (user, email, phone, anon), as the identity graph resolves a message with several identifiers.
+ * The one rule profiles, exports and the metric facts share, so a KPI counts an event for the customer whose
+ * profile shows it. It follows the default priority; a workspace that reorders `identity.priority` or relies on
+ * source-declared ids alone is still read in this order (a difference only where a link was refused).
  */
 export function eventCustomerJoins(): Sql {
   return sql`

@@ -4,7 +4,7 @@ import type { TesseraConfig } from '../contract/index.js';
 import { clearAbandonedImports, Ingestor } from '../ingest/index.js';
 import { IdentityService } from '../identity/index.js';
 import { ApiKeyVerifier } from '../privacy/index.js';
-import { openDuckDbStore, type Store } from '../store/index.js';
+import { duckDbStoreExists, openDuckDbStore, type Store } from '../store/index.js';
 import { Notifier } from './notifier.js';
 
 /** Everything a command or the server works on: one data directory, opened once per process. */
@@ -53,6 +53,9 @@ export async function openWorkspace(config: TesseraConfig, logger: Logger): Prom
     },
   };
 }
+
+/** Whether anything was ever stored in a data directory: a command that only reads refuses one that holds nothing. */
+export const workspaceExists = (dataDir: string): boolean => duckDbStoreExists(dataDir);
 
 /** Where the identity graph is saved between processes (a cache: deleting it costs one full resolution). */
 export const identityGraphFile = (dataDir: string): string => join(dataDir, 'identity-graph.bin');

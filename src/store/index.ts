@@ -7,6 +7,7 @@ export { externalIdsOf } from './event-columns.js';
 export { eventsTable, eventsTableV1, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTable, identitySplitsTable } from './schema.js';
 export { duckdbDialect } from './duckdb/duckdb-dialect.js';
 import { DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';
+export { duckDbStoreExists } from './duckdb/duckdb-store.js';
 import { migrate } from './migrations.js';
 import type { Store } from './store.js';
 

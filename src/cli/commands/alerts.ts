@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { listAlerts } from '../../activation/index.js';
 import type { Alert } from '../../contract/index.js';
 import { checkAlerts } from '../../server/index.js';
-import { parsePositiveCount } from '../parse-int.js';
+import { MAX_LIST_ROWS, parseListLimit } from '../parse-int.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
 
 const line = (a: Alert): string => `${a.fired_at.slice(0, 16).replace('T', ' ')}  ${a.status.padEnd(8)}  ${a.rule.padEnd(24)}  ${a.message}\n`;
@@ -16,11 +16,10 @@ export function registerAlerts(program: Command, ctx: CliContext): void {
     .command('list')
     .description('alerts, newest first')
     .addOption(new Option('--status <status>', 'which alerts').choices(['open', 'resolved', 'all']).default('all'))
-    .option('--limit <n>', 'at most this many (at least 1)', parsePositiveCount, 100)
+    .option('--limit <n>', `at most this many (1 to ${MAX_LIST_ROWS})`, parseListLimit, 100)
     .option('--json', 'print JSON')
     .action(async (opts: { status: 'open' | 'resolved' | 'all'; limit: number; json?: boolean }, cmd: Command) => {
-      const limit = Math.min(10_000, opts.limit);
-      const list = await ctx.withWorkspace(globals(cmd), (ws) => listAlerts(ws.store, { status: opts.status, limit }));
+      const list = await ctx.withWorkspace(globals(cmd), (ws) => listAlerts(ws.store, { status: opts.status, limit: opts.limit }));
       if (opts.json) return printJson(ctx.io, { alerts: list });
       if (list.length === 0) ctx.io.out('no alerts\n');
       for (const a of list) ctx.io.out(line(a));

@@ -52,7 +52,7 @@ export function registerDemo(program: Command, ctx: CliContext, serverRunner: (w
         progress: (line: string) => ctx.io.err(`${line}\n`),
       };
       if (!flags.serve) {
-        const load = await ctx.withWorkspace(global, (ws) => loadDemo(ws, options));
+        const load = await ctx.withWorkspace(global, (ws) => loadDemo(ws, options), { create: true });
         if (flags.json) printJson(ctx.io, load);
         else ctx.io.err(describeLoad(load));
         return;

@@ -4,7 +4,7 @@ import { TesseraError, messageTypes } from '../../contract/index.js';
 import { exportParquet, listEvents, streamMessages, type EventRow } from '../../ingest/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
 import { writeTextFile, writeToFile, type WriteText } from '../output-file.js';
-import { parseCount, parsePositiveCount } from '../parse-int.js';
+import { MAX_LIST_ROWS, parseCount, parseListLimit } from '../parse-int.js';
 
 const parse = (m: unknown): unknown => (typeof m === 'string' ? JSON.parse(m) : m);
 
@@ -21,7 +21,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
     .command('list')
     .description('print stored events, oldest first (the last --limit, or those after --after)')
     .option('--after <seq>', 'only events stored after this sequence number', parseCount)
-    .option('--limit <n>', 'at most this many (at least 1)', parsePositiveCount, 20)
+    .option('--limit <n>', `at most this many (1 to ${MAX_LIST_ROWS}; \`events export\` writes them all)`, parseListLimit, 20)
     .addOption(new Option('--type <type>', 'only this message type').choices(messageTypes))
     .option('--event <name>', 'only this track event')
     .option('--user-id <id>', 'only messages with this userId')

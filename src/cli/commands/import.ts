@@ -116,7 +116,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
           if (!opts.json) ctx.io.err(describe(out[out.length - 1] as ImportSummary));
         }
         return out;
-      });
+      }, { create: true });
       if (opts.json) printJson(ctx.io, { imports: summaries });
     });
 }

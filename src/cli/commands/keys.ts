@@ -17,7 +17,7 @@ export function registerKeys(program: Command, ctx: CliContext): void {
         const created = await createApiKey(ws.store, opts.name, opts.kind);
         await ws.keys.reload();
         return created;
-      });
+      }, { create: true });
       if (opts.json) printJson(ctx.io, { id: record.id, name: record.name, kind: record.kind, key });
       else {
         ctx.io.err(`created ${record.kind} key "${record.name}"; it is shown once, store it now:\n`);

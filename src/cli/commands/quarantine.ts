@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listQuarantine } from '../../ingest/index.js';
 import { printJson, type CliContext, type GlobalOptions } from '../context.js';
-import { parsePositiveCount } from '../parse-int.js';
+import { MAX_LIST_ROWS, parseListLimit } from '../parse-int.js';
 
 /** `tessera quarantine list`: rejected records with their reasons. */
 export function registerQuarantine(program: Command, ctx: CliContext): void {
@@ -10,7 +10,7 @@ export function registerQuarantine(program: Command, ctx: CliContext): void {
     .description('rejected records, kept with the reason and where they came from')
     .command('list')
     .description('the latest rejected records, newest first')
-    .option('--limit <n>', 'at most this many (at least 1)', parsePositiveCount, 50)
+    .option('--limit <n>', `at most this many (1 to ${MAX_LIST_ROWS})`, parseListLimit, 50)
     .option('--json', 'print JSON')
     .action(async (opts: { limit: number; json?: boolean }, cmd: Command) => {
       const rows = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) => listQuarantine(ws.store, opts.limit));

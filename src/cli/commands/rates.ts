@@ -20,7 +20,7 @@ export function registerRates(program: Command, ctx: CliContext): void {
       const result = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
         const rates = await importRates(ws.store, path, ws.config.workspace);
         return { ...rates, retried: await retryNoRate(ws.store, ws.ingestor) };
-      });
+      }, { create: true });
       if (opts.json) printJson(ctx.io, result);
       else {
         ctx.io.err(`imported ${result.rows} rates; the table covers ${result.currencies.join(', ')} from ${result.from} to ${result.to}\n`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { printJson, type CliContext } from '../context.js';
-import { parseCount, parsePositiveCount } from '../parse-int.js';
+import { MAX_LIST_ROWS, parseCount, parseListLimit, parsePositiveCount } from '../parse-int.js';
 
 /** Events asked for in one poll while following. */
 const pageSize = 1000;
@@ -16,7 +16,7 @@ export function registerTail(events: Command, ctx: CliContext, invoke: (argv: st
   events
     .command('tail')
     .description('print the latest events, then follow new ones as they arrive (Ctrl-C to stop)')
-    .option('-n, --lines <n>', 'how many recent events to print first', parseCount, 10)
+    .option('-n, --lines <n>', `how many recent events to print first (0 to ${MAX_LIST_ROWS})`, (v: string) => (parseCount(v) === 0 ? 0 : parseListLimit(v)), 10)
     .option('--no-follow', 'print the recent events and exit')
     .option('--interval <ms>', 'poll interval in milliseconds (at least 1)', parsePositiveCount, 500)
     .option('--json', 'with --no-follow, one JSON document as events list --json prints; while following, one JSON message per line')

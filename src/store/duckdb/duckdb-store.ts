@@ -100,6 +100,11 @@ function writeAccessError(path: string): Error | undefined {
   }
 }
 
+const databaseFile = (dataDir: string): string => joinPath(dataDir, 'tessera.duckdb');
+
+/** Whether a data directory holds a store already (opening one creates it). */
+export const duckDbStoreExists = (dataDir: string): boolean => existsSync(databaseFile(dataDir));
+
 /** Creates a directory; a path that is a file, or runs through one, is the user's to fix (exit 1), not an internal error. */
 function makeDirectory(path: string, what: string): void {
   try {
@@ -148,7 +153,7 @@ export class DuckDbStore implements Store {
     let instance: DuckDBInstance;
     try {
       // DuckDB's default memory limit is 80% of RAM; a server sharing the box needs it explicit.
-      instance = await DuckDBInstance.create(joinPath(options.dataDir, 'tessera.duckdb'), {
+      instance = await DuckDBInstance.create(databaseFile(options.dataDir), {
         memory_limit: options.memoryLimit,
         threads: String(options.threads),
         temp_directory: tmp,
