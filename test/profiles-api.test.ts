@@ -174,6 +174,21 @@ describe('a customer id that a merge retired', () => {
   });
 });
 
+describe('an email with a +tag in a query string', () => {
+  it('finds the customer when the + came unencoded and the query string read it as a space', async () => {
+    const ws = server.workspace;
+    await ws.ingestor.accept([identify({ messageId: 'i-ada', userId: 'ada', traits: { email: 'ada+news@example.com', name: 'Ada Lovelace' }, timestamp: at(14) })], { source: 'web', location: 'test' });
+    await ws.ingestor.flush();
+    await ws.identity.refresh();
+    // `+` in a query string means a space (curl and browsers send it as typed); an address holds no space.
+    const raw = await get('/api/v1/profiles?identifier=email:ada+news@example.com');
+    expect(raw.status, JSON.stringify(raw.body)).toBe(200);
+    expect(raw.body['identifiers']).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'email', value: 'ada+news@example.com' })]));
+    const encoded = await get(`/api/v1/profiles?identifier=${encodeURIComponent('email:ada+news@example.com')}`);
+    expect(encoded.body).toEqual(raw.body);
+  });
+});
+
 describe('the CLI and the API', () => {
   it('print the same profile JSON', async () => {
     const api = (await get('/api/v1/profiles?identifier=user:grace')).body;

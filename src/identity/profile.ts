@@ -23,7 +23,8 @@ export function standardIdentifier(identifier: string, phoneRegion?: string): st
   if (colon <= 0) return identifier;
   const type = identifier.slice(0, colon);
   let value = identifier.slice(colon + 1);
-  if (type === 'email') value = value.trim().toLowerCase();
+  // An address holds no space, so one inside is a `+` that a query string decoded (`?identifier=email:ann+shop@…`).
+  if (type === 'email') value = value.trim().toLowerCase().replaceAll(' ', '+');
   if (type === 'phone') value = (phoneRegion === undefined ? undefined : normalizePhone(value, phoneRegion)) ?? normalizePhoneDigits(value) ?? value;
   return `${type}:${value}`;
 }
