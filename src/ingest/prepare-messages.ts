@@ -1,4 +1,4 @@
-import type { IngestConfig, MessageRejection, MessageType, WorkspaceConfig } from '../contract/index.js';
+import type { IngestConfig, MessageRejection, MessageType, SegmentMessage, WorkspaceConfig } from '../contract/index.js';
 import { messageLine, rejectionLine } from './log-record.js';
 import { standardizeMessage } from './standardize.js';
 import { validateMessage, type ValidateOptions } from './validate-message.js';
@@ -57,6 +57,26 @@ function copySent(input: unknown): unknown {
   return copy;
 }
 
+/** Lone UTF-16 surrogates: a well-formed pair is one code point to a `u` regex, a lone half is one of these. */
+const loneSurrogates = /\p{Cs}/gu;
+
+/**
+ * A string made well-formed, each lone surrogate replaced by U+FFFD. JSON.stringify writes a lone surrogate as an
+ * escape (`\ud83d`) that the store's JSON reader refuses, and the loader skips a line it cannot read: the message
+ * (or rejection) would be lost after its 200. A UTF-8 decoder, and Segment's API, put U+FFFD in its place.
+ */
+function wellFormed(text: string): string {
+  return text.replace(loneSurrogates, '\ufffd');
+}
+
+/** A JSON value with every string and key made well-formed (a copy; objects as JSON.parse makes them, `__proto__` an own key). */
+function wellFormedValue(value: unknown): unknown {
+  if (typeof value === 'string') return wellFormed(value);
+  if (Array.isArray(value)) return value.map(wellFormedValue);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormedValue(v)]));
+  return value;
+}
+
 /** A rejected message's raw text: as sent, without a write key sent in it (only the key's hash is ever stored). */
 function rawText(sent: unknown): string {
   if (!isObject(sent) || !('writeKey' in sent)) return safeStringify(sent);
@@ -94,8 +114,16 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
     const result = validateMessage(input, validateOptions);
     let error = result.ok ? undefined : result.error;
     if (result.ok) {
-      const std = standardizeMessage(result.message, workspace);
-      const json = JSON.stringify(result.message);
+      let message = result.message;
+      let std = standardizeMessage(message, workspace);
+      let json = JSON.stringify(message);
+      // Only a lone surrogate (or a backslash before `ud` in the data, which the check takes for one) makes this
+      // escape: the rare message with one is made well-formed, and standardized again from what will be stored.
+      if (json.includes('\\ud')) {
+        message = wellFormedValue(message) as SegmentMessage;
+        std = standardizeMessage(message, workspace);
+        json = JSON.stringify(message);
+      }
       // A UTF-16 code unit is at most three bytes: most messages are short enough not to be measured.
       const size = json.length * 3 <= config.maxMessageBytes ? 0 : Buffer.byteLength(safeStringify(sent));
       if (!std.ok) error = { code: 'validation_failed', message: std.reason, field: std.field };
@@ -104,11 +132,13 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
       } else {
         // An order may wait in quarantine for a rate: from a file, its row names the file's line, as a rejection here would.
         const location = options.locate && std.money.currency !== undefined ? { location: locate(index) } : {};
-        emit(messageLine(options.source, result.message, json, { ...std.money, ...(std.email ? { email: std.email } : {}), ...(std.phone ? { phone: std.phone } : {}), ...location }));
+        emit(messageLine(options.source, message, json, { ...std.money, ...(std.email ? { email: std.email } : {}), ...(std.phone ? { phone: std.phone } : {}), ...location }));
         accepted++;
       }
     }
     if (error) {
+      // A reason quotes the message, cut at a length that may fall inside a surrogate pair.
+      error = { ...error, message: wellFormed(error.message) };
       rejections.push({ index, error });
       emit(
         rejectionLine(options.source, {
@@ -116,7 +146,8 @@ export function prepareMessageLines(inputs: readonly unknown[], options: AcceptO
           reason: error.message,
           ...(error.field ? { field: error.field } : {}),
           location: locate(index),
-          raw: rawText(sent).slice(0, 64 * 1024),
+          // Cut at a length too.
+          raw: wellFormed(rawText(sent).slice(0, 64 * 1024)),
           receivedAt: receivedAt.toISOString(),
         }),
       );

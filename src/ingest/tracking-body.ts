@@ -21,7 +21,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  * its own copy: what the server adds to one message (context.ip) belongs to that message alone.
  */
 function withBatchObject(own: unknown, shared: unknown): unknown {
-  if (own === undefined) return isPlainObject(shared) ? { ...shared } : shared;
+  // A null object is none (validateMessage drops it): the batch's applies.
+  if (own === undefined || own === null) return isPlainObject(shared) ? { ...shared } : shared;
   if (isPlainObject(own) && isPlainObject(shared)) return { ...shared, ...own };
   return own;
 }

@@ -31,7 +31,7 @@ function describeAjvError(): { message: string; field?: string } {
 
 
 export interface ValidateOptions {
-  /** The type implied by the endpoint (`/v1/track`), used when the message has none. */
+  /** The type named by the endpoint (`/v1/track`): the message's type, whatever its body says. */
   impliedType?: MessageType;
   receivedAt: Date;
   /** IANA zone that times without an offset are read in. */
@@ -63,9 +63,13 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
   // A key sent in the body authenticates the request, never belongs to the message: removed before anything
   // (a quarantined message's raw text included) can keep it; only the key's hash is stored.
   delete raw['writeKey'];
-  if (raw['type'] === undefined && options.impliedType) raw['type'] = options.impliedType;
-  // A null time is no time, as a null id is no id.
+  // The endpoint names the call (`/v1/track` takes tracks), over a type the body may say: as RudderStack's gateway
+  // sets it from the path, and as Segment's API reads a single call.
+  if (options.impliedType) raw['type'] = options.impliedType;
+  // A null time is no time, as a null id is no id; a null object is none either: SDKs that serialize their unset
+  // optionals send `"properties": null` or `"context": null`, which Segment's API takes.
   for (const field of timeFields) if (raw[field] === null) delete raw[field];
+  for (const field of objectFields) if (raw[field] === null) delete raw[field];
   if (!checkShape(raw)) {
     const d = describeAjvError();
     return fail(d.message, d.field);
@@ -101,12 +105,27 @@ export function validateMessage(input: unknown, options: ValidateOptions): Valid
   if (earlier) {
     const instant = parseInstant(received, options.zone);
     if (!instant) return fail(`receivedAt is not a date: ${JSON.stringify(received.slice(0, 40))}`, 'receivedAt');
+    // Stored as a time too: the same range as timestamp's below, for the same reason.
+    if (instant.getTime() < firstInstant || instant.getTime() > lastInstant) return fail('receivedAt falls outside the years 0000-9999 once in UTC', 'receivedAt');
     receivedAt = instant;
   }
   raw['receivedAt'] = receivedAt.toISOString();
-  raw['timestamp'] = corrected(raw, receivedAt, times, earlier);
+  const timestamp = corrected(raw, receivedAt, times, earlier);
+  // The store reads times of the years 0000-9999 (ISO 8601's four digits); a log line with another fails the load
+  // it is in and every load after it: ingestion would stop, and the server would not start again. A time written
+  // within them can land outside once in UTC (`9999-12-31T23:00:00-05:00`), or corrected for a clock far off.
+  if (timestamp < firstInstant || timestamp > lastInstant) {
+    return timestamp === times.timestamp || times.sentAt === undefined
+      ? fail('timestamp falls outside the years 0000-9999 once in UTC', 'timestamp')
+      : fail('timestamp corrected for the device clock, receivedAt - (sentAt - timestamp), falls outside the years 0000-9999: sentAt or timestamp is wrong', 'sentAt');
+  }
+  raw['timestamp'] = new Date(timestamp).toISOString();
   return { ok: true, message: raw as SegmentMessage };
 }
+
+/** The first and the last instant whose ISO 8601 form has a four-digit year. */
+const firstInstant = Date.parse('0000-01-01T00:00:00.000Z');
+const lastInstant = Date.parse('9999-12-31T23:59:59.999Z');
 
 /**
  * A `context.ip` the message carries wins, even one a client sets to hide the address (Segment's advice is
@@ -121,23 +140,24 @@ function recordIp(raw: Record<string, unknown>, ip: string): void {
 }
 
 const timeFields = ['timestamp', 'originalTimestamp', 'sentAt'] as const;
+const objectFields = ['properties', 'traits', 'context', 'integrations'] as const;
 type TimeField = (typeof timeFields)[number];
 
 /**
  * Segment's correction: the client's `timestamp` is kept as `originalTimestamp`; when `sentAt` is
  * known, timestamp = receivedAt − (sentAt − originalTimestamp), which removes the device clock skew.
- * `times` holds the epoch ms of each field that holds a date.
+ * `times` holds the epoch ms of each field that holds a date; the result is epoch ms too.
  */
-function corrected(raw: Record<string, unknown>, receivedAt: Date, times: Partial<Record<TimeField, number>>, received = false): string {
+function corrected(raw: Record<string, unknown>, receivedAt: Date, times: Partial<Record<TimeField, number>>, received = false): number {
   // In a message received before, `timestamp` is the first receiver's corrected time and the client's is
   // `originalTimestamp`: without one, that receiver had no client time to correct, and its timestamp stands.
-  if (received && times.originalTimestamp === undefined) return new Date(times.timestamp ?? receivedAt.getTime()).toISOString();
+  if (received && times.originalTimestamp === undefined) return times.timestamp ?? receivedAt.getTime();
   // The client's time is `timestamp`, else (absent) `originalTimestamp`.
   const field: TimeField = !received && raw['timestamp'] !== undefined ? 'timestamp' : 'originalTimestamp';
   const sentMs = typeof raw[field] === 'string' ? times[field] : undefined;
-  if (sentMs === undefined) return receivedAt.toISOString();
+  if (sentMs === undefined) return receivedAt.getTime();
   raw['originalTimestamp'] = raw[field];
   const sentAtMs = times.sentAt;
-  if (sentAtMs === undefined) return new Date(sentMs).toISOString();
-  return new Date(receivedAt.getTime() - (sentAtMs - sentMs)).toISOString();
+  if (sentAtMs === undefined) return sentMs;
+  return receivedAt.getTime() - (sentAtMs - sentMs);
 }

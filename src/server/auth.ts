@@ -15,11 +15,17 @@ function credentialsOf(request: FastifyRequest, scheme: string): string | undefi
   return match[2]?.trim() || undefined;
 }
 
+/**
+ * A key as sent, without the white space around it: keys hold none, and one read from a file or an environment
+ * variable often ends in a line break, which would make it a different, unknown key.
+ */
+const trimmedKey = (key: string): string | undefined => key.trim() || undefined;
+
 /** The write key of an HTTP Basic header (its user name), if the request has one. */
 export function basicWriteKey(request: FastifyRequest): string | undefined {
   const credentials = credentialsOf(request, 'basic');
   if (!credentials) return undefined;
-  return Buffer.from(credentials, 'base64').toString('utf8').split(':')[0] || undefined;
+  return trimmedKey(Buffer.from(credentials, 'base64').toString('utf8').split(':')[0] ?? '');
 }
 
 /**
@@ -30,10 +36,10 @@ export function writeKeyOf(request: FastifyRequest): string | undefined {
   const basic = basicWriteKey(request);
   if (basic) return basic;
   const body = request.body;
-  if (body && typeof body === 'object' && 'writeKey' in body && typeof body.writeKey === 'string') return body.writeKey;
+  if (body && typeof body === 'object' && 'writeKey' in body && typeof body.writeKey === 'string') return trimmedKey(body.writeKey);
   if ((request.routeOptions.config as WriteKeyInQuery).writeKeyInQuery) {
     const query = request.query as { writeKey?: unknown };
-    if (typeof query.writeKey === 'string' && query.writeKey) return query.writeKey;
+    if (typeof query.writeKey === 'string') return trimmedKey(query.writeKey);
   }
   return undefined;
 }

@@ -43,6 +43,20 @@ function trustedProxies(setting: TesseraConfig['server']['trustProxy']): boolean
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
+/**
+ * A request's URL with its path's runs of slashes made one and a trailing slash dropped, so that a path reaches
+ * the route it names: an SDK joins the host it is given and its path, and a host given with a final slash makes
+ * `//v1/batch` (Segment's Go SDK) or `/proxy//v1/batch`. Done before routing, so every hook (the read API's token
+ * check among them) sees the path that was routed.
+ */
+function normalizedUrl(url: string): string {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  if (!path.includes('//') && (path.length === 1 || !path.endsWith('/'))) return url;
+  const normal = path.replace(/\/{2,}/g, '/');
+  return (normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal) + (query < 0 ? '' : url.slice(query));
+}
+
 /** The HTTP app: built here, listened on by the caller (tests use inject or a real socket). */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -53,6 +67,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     keepAliveTimeout: 65_000,
     // request.ip (recorded as context.ip) reads X-Forwarded-For only from these proxies.
     trustProxy: trustedProxies(deps.config.server.trustProxy),
+    rewriteUrl: (request) => normalizedUrl(request.url ?? '/'),
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
