@@ -147,9 +147,10 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
       summary.accepted += messages;
       summary.written += written.inserted;
       add(summary.quarantined, 'no_rate', written.noRate);
+      add(summary.quarantined, 'unreadable', written.unreadable);
       options.progress?.({ file: path, phase: 'write', rows: range.to, total: loaded.rows });
     }
-    summary.duplicates = Math.max(0, summary.accepted - summary.written - (summary.quarantined['no_rate'] ?? 0));
+    summary.duplicates = Math.max(0, summary.accepted - summary.written - (summary.quarantined['no_rate'] ?? 0) - (summary.quarantined['unreadable'] ?? 0));
     if (source.layout.format === 'csv' && Object.keys(summary.quarantined).length > 0) await placeRejectionLines(store, source, tables, ctx, stepsThrough);
     summary.seconds = (performance.now() - started) / 1000;
     await recordImportEnd(store, importId, summary);

@@ -84,10 +84,11 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
     if (!file || file.lines === 0) return;
     await settle();
     await file.flushed();
-    inFlight = ingestor.writeBulk(logLinesRelation(store, [file.path])).then(
+    inFlight = ingestor.writeBulk(logLinesRelation(store, [file.path]), [file.path]).then(
       async (counts) => {
         summary.written += counts.inserted;
         if (counts.noRate > 0) count('no_rate', counts.noRate);
+        if (counts.unreadable > 0) count('unreadable', counts.unreadable);
         await file.clear();
       },
       (err: unknown) => {
@@ -176,8 +177,9 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
       rmSync(f.path, { force: true });
     }
   }
-  const noRate = summary.quarantined['no_rate'] ?? 0;
-  summary.duplicates = Math.max(0, summary.accepted - summary.written - noRate);
+  // Accepted lines that were no new event: waiting for a rate, unreadable to the store, or else duplicates.
+  const held = (summary.quarantined['no_rate'] ?? 0) + (summary.quarantined['unreadable'] ?? 0);
+  summary.duplicates = Math.max(0, summary.accepted - summary.written - held);
   progress?.(summary.rowsRead, bytes);
   return summary;
 }

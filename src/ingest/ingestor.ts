@@ -165,10 +165,10 @@ export class Ingestor {
    * between loads; its rows take the sequence numbers after the last load's, in the relation's `n` order.
    * A rejected row the quarantine already holds from the same place (a file imported again) is not kept twice.
    */
-  writeBulk(relation: Sql): Promise<StagedCounts> {
+  writeBulk(relation: Sql, files: readonly string[] = []): Promise<StagedCounts> {
     return this.loader.writeExclusive(async (seqBase) => {
       const result = await this.store.transaction(async (tx) => {
-        const counts = await writeStaged(tx, this.store, this.workspace, relation, seqBase);
+        const counts = await writeStaged(tx, this.store, this.workspace, relation, seqBase, files);
         if (counts.rejected + counts.noRate > 0) await dropRepeatedRejections(tx, this.store, { after: seqBase, upTo: seqBase + counts.maxN }, 'row');
         return counts;
       });

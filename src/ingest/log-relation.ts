@@ -9,7 +9,9 @@ import { utcTimestamp } from './staging.js';
  * the order lines were logged.
  */
 export function logLinesRelation(store: Store, paths: readonly string[]): Sql {
-  const parse = (col: string) => utcTimestamp(sql`CAST(${raw(col)} AS TIMESTAMPTZ)`);
+  // TRY_CAST: a time the store cannot hold (past the year 9999 in UTC) makes the line unreadable, for quarantine;
+  // a CAST would fail this load and every load after it, the acknowledged messages behind it never stored.
+  const parse = (col: string) => utcTimestamp(sql`TRY_CAST(${raw(col)} AS TIMESTAMPTZ)`);
   // A line written before `ch` existed has none: its channel is read from the message.
   const channel = sql`CASE WHEN ch IS NULL THEN ${store.dialect.jsonText(raw('m'), ['context', 'channel'])} ELSE nullif(ch, '') END`;
   // Likewise its external ids (a scan of the message text, which lines that carry `x` spare).

@@ -140,7 +140,10 @@ export class SegmentLoader {
         const fresh = group.filter((n) => !seen.some((r) => r.name === n));
         if (fresh.length === 0) return undefined;
         const freshPaths = fresh.map((n) => join(this.dir, n));
-        const { inserted, rejected, noRate, maxN } = await writeStaged(tx, this.store, this.workspace, logLinesRelation(this.store, freshPaths), base);
+        const staged = await writeStaged(tx, this.store, this.workspace, logLinesRelation(this.store, freshPaths), base, freshPaths);
+        const { inserted, noRate, maxN } = staged;
+        // A line the store could not read is quarantined with the rejections, and counted with them.
+        const rejected = staged.rejected + staged.unreadable;
         // A retried request brings its rejected messages again: the quarantine keeps each once.
         if (rejected + noRate > 0) await dropRepeatedRejections(tx, this.store, { after: base, upTo: base + maxN }, 'message');
         // Counts belong to the whole load; they are recorded on its last segment so sums stay right.

@@ -1,5 +1,6 @@
-import type { WorkspaceConfig } from '../contract/index.js';
+import { TesseraError, type WorkspaceConfig } from '../contract/index.js';
 import { eventsTable, quarantineTable, raw, sql, type Sql, type Store, type StoreTx } from '../store/index.js';
+import { quarantineUnreadable } from './unreadable-lines.js';
 
 /**
  * The SQL half of standardization, shared by the log loader and bulk imports: a relation of
@@ -28,6 +29,8 @@ export interface StagedCounts {
   noRate: number;
   /** Highest `n` of the relation (0 when empty): the write used seq numbers up to seqBase + maxN. */
   maxN: number;
+  /** Lines the store could not read (quarantined as `unreadable` when the relation's files are known). */
+  unreadable: number;
 }
 
 /** A UTC instant as a naive TIMESTAMP through the epoch: a TIMESTAMPTZ cast goes through ICU per row. */
@@ -35,8 +38,12 @@ export function utcTimestamp(instant: Sql): Sql {
   return sql`make_timestamp(epoch_us(${instant}))`;
 }
 
-/** Writes a staged relation to events and quarantine in the caller's transaction; seq = seqBase + n. */
-export async function writeStaged(tx: StoreTx, store: Store, workspace: WorkspaceConfig, relation: Sql, seqBase: number): Promise<StagedCounts> {
+/**
+ * Writes a staged relation to events and quarantine in the caller's transaction; seq = seqBase + n. `files`, the log
+ * lines the relation reads (logLinesRelation's paths), lets a line the store could not read be quarantined with its
+ * text: each was acknowledged or counted, so none may vanish.
+ */
+export async function writeStaged(tx: StoreTx, store: Store, workspace: WorkspaceConfig, relation: Sql, seqBase: number, files: readonly string[] = []): Promise<StagedCounts> {
   const d = store.dialect;
   // Only orders are converted: the local date (a per-row zone conversion) is computed for them alone.
   const isOrder = sql`(src.v IS NOT NULL AND src.e IS NOT DISTINCT FROM 'Order Completed')`;
@@ -62,16 +69,22 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
     stored AS (SELECT DISTINCT e.message_key AS key FROM events e WHERE e.message_key IN (SELECT key FROM k WHERE n = first_n))
     SELECT k.n, k.id, k.key, k.ts, k.r, k.c, k.rate, k.local_date, k.q, k.s,
       CASE WHEN k.rejected THEN 'rejected'
-           WHEN k.id IS NULL THEN 'unreadable'
+           WHEN k.id IS NULL OR k.ts IS NULL OR k.r IS NULL THEN 'unreadable'
            WHEN k.no_rate THEN 'no_rate'
            WHEN k.n = k.first_n AND stored.key IS NULL THEN 'event'
            ELSE 'duplicate' END AS kind
     FROM k LEFT JOIN stored ON stored.key = k.key`);
-  const [tally] = await tx.query<{ inserted: number | null; rejected: number | null; no_rate: number | null; max_n: number | null }>(
+  const [tally] = await tx.query<{ inserted: number | null; rejected: number | null; no_rate: number | null; unreadable: number | null; max_n: number | null }>(
     sql`SELECT count(*) FILTER (WHERE kind = 'event') AS inserted, count(*) FILTER (WHERE kind = 'rejected') AS rejected,
-      count(*) FILTER (WHERE kind = 'no_rate') AS no_rate, max(n) AS max_n FROM staged_keys`,
+      count(*) FILTER (WHERE kind = 'no_rate') AS no_rate, count(*) FILTER (WHERE kind = 'unreadable') AS unreadable, max(n) AS max_n FROM staged_keys`,
   );
-  const counts: StagedCounts = { inserted: 0, rejected: Number(tally?.rejected ?? 0), noRate: Number(tally?.no_rate ?? 0), maxN: Number(tally?.max_n ?? 0) };
+  const counts: StagedCounts = {
+    inserted: 0,
+    rejected: Number(tally?.rejected ?? 0),
+    noRate: Number(tally?.no_rate ?? 0),
+    maxN: Number(tally?.max_n ?? 0),
+    unreadable: Number(tally?.unreadable ?? 0),
+  };
   const of = (kind: string) => sql`FROM ${relation} AS src JOIN (SELECT * FROM staged_keys WHERE kind = ${kind}) k ON k.n = src.n`;
 
   if (Number(tally?.inserted ?? 0) > 0) {
@@ -94,6 +107,23 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
       SELECT ${seqBase} + k.n, k.r, src.s, coalesce(src.l, ${d.jsonText(raw('src.m'), ['context', 'tessera', 'location'])}, src.s), 'no_rate',
         'no rate for ' || k.c || ' on ' || CAST(k.local_date AS VARCHAR) || ': import one with tessera rates import', 'properties.currency', CAST(src.m AS VARCHAR)
       ${of('no_rate')}`);
+  }
+  if (counts.unreadable > 0) {
+    // A line read whole whose time the store cannot hold: its message is here to keep.
+    const m = raw('src.m');
+    const quoted = (path: string) => sql`coalesce(${d.jsonText(m, [path])}, '')`;
+    await tx.run(sql`INSERT INTO quarantine (${qcols})
+      SELECT ${seqBase} + k.n, coalesce(k.r, ${new Date()}), k.s, coalesce(src.l, ${d.jsonText(m, ['context', 'tessera', 'location'])}, k.s), 'unreadable',
+        CASE WHEN k.ts IS NULL THEN 'timestamp ' || ${quoted('timestamp')} ELSE 'receivedAt ' || ${quoted('receivedAt')} END
+          || ' is outside the times the store holds (the years 0000-9999 in UTC)',
+        CASE WHEN k.ts IS NULL THEN 'timestamp' ELSE 'receivedAt' END, CAST(src.m AS VARCHAR)
+      ${of('unreadable')} WHERE k.id IS NOT NULL`);
+    // A line the store could not parse at all comes out empty: its text is read from the file.
+    const lost = (await tx.query<{ n: number }>(sql`SELECT n FROM staged_keys WHERE kind = 'unreadable' AND id IS NULL ORDER BY n`)).map((r) => Number(r.n));
+    if (lost.length > 0) {
+      if (files.length === 0) throw new TesseraError('internal', `${lost.length} staged rows could not be read, and no file holds their text`);
+      await quarantineUnreadable(tx, files, lost, seqBase);
+    }
   }
   await tx.run(sql`DROP TABLE staged_keys`);
   return counts;
