@@ -58,6 +58,8 @@ export interface TotalPoint {
 
 export interface MetricResult {
   metric: string;
+  /** When the range was chosen for the user (no from/to) and leaves data out: what, in words. */
+  note?: string;
   label: string;
   unit: MetricUnit;
   grain: Grain;
@@ -68,6 +70,8 @@ export interface MetricResult {
 /** A series metric broken down by a dimension: one series per value. */
 export interface BreakdownResult {
   metric: string;
+  /** When the range was chosen for the user (no from/to) and leaves data out: what, in words. */
+  note?: string;
   label: string;
   unit: MetricUnit;
   grain: Grain;
@@ -80,6 +84,8 @@ export type TableRow = { group: string } & Record<string, number | string | null
 
 export interface TableResult {
   metric: string;
+  /** When the range was chosen for the user (no from/to) and leaves data out: what, in words. */
+  note?: string;
   label: string;
   unit: 'table';
   grain: Grain;

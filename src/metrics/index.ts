@@ -31,7 +31,7 @@ export type { AnyMetricResult, MetricResult, BreakdownResult, TableResult, Serie
 export { compareModes } from './query/metric-result.js';
 export { grains, periodStart, addPeriods, addDays, periodLabel } from './query/periods.js';
 /** The first and last local day the event facts span. */
-export { factDays } from './query/data-range.js';
+export { factDays, dataDays, type DataDays } from './query/data-range.js';
 export { dimensions, type Dimension } from './query/sources.js';
 /** The source label of orders and customers no session brought (`(none)`), and of sessions without one (`direct`). */
 export { NO_SOURCE, DIRECT_SOURCE } from './facts/traffic-source.js';

@@ -1,5 +1,5 @@
 import type { MatrixCell, Movement, MovementCell, RfmCustomer, RfmReport, RfmSegmentSummary, WorkspaceConfig } from '../contract/index.js';
-import { refreshFacts } from '../metrics/index.js';
+import { dataDays, refreshFacts } from '../metrics/index.js';
 import { raw, sql, type Store } from '../store/index.js';
 import { asOfDay, shiftDay, today, type AsOf } from './as-of.js';
 import { customerMeasures } from './customer-measures.js';
@@ -14,10 +14,9 @@ export type { RfmCustomer, RfmSegmentSummary, MatrixCell, MovementCell, Movement
 
 const money = (v: unknown): number => Math.round(Number(v ?? 0) * 1e4) / 1e4;
 
-/** The last day with data in the reporting zone (the facts' last event day), else today. */
+/** The last day with data in the reporting zone (the facts' last event day no later than tomorrow: dataDays), else today. */
 export async function lastDataDay(store: Store, workspace: WorkspaceConfig): Promise<string> {
-  const rows = await store.query<{ d: string | null }>(sql`SELECT CAST(last_day AS VARCHAR) AS d FROM fact_state WHERE name = ${'facts'}`);
-  return rows[0]?.d ?? today(workspace.reportingTimezone);
+  return (await dataDays(store, workspace.reportingTimezone))?.last ?? today(workspace.reportingTimezone);
 }
 
 const cellOrder = (r: RecencyBand | 'new', q: FrequencyBand | null) => (r === 'new' ? -1 : RECENCY_BANDS.indexOf(r) * 3 + FREQUENCY_BANDS.indexOf(q ?? '1'));

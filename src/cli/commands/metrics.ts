@@ -52,6 +52,7 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
         const segment = opts.segment === undefined ? undefined : await segmentScope(ws.store, ws.config.workspace, opts.segment);
         return answerMetric(openMetrics(ws.store, ws.config), segment ? { ...query, segment } : query);
       });
+      if (result.note !== undefined) ctx.io.err(`note: ${result.note}\n`);
       if (opts.json) printJson(ctx.io, result);
       else ctx.io.out(formatMetricText(result));
     });

@@ -108,8 +108,11 @@ export async function queryMetric(deps: MetricsDeps, query: MetricQuery): Promis
     throw new TesseraError('invalid_argument', `no baseline period for ${def.id}: give one, or set the metric's benchmark baseline`);
   }
   let range: DayWindow | null = null;
+  let note: string | undefined;
   if (query.from === undefined || query.to === undefined) {
-    const data = await dataRange(deps.store, grain);
+    const chosen = await dataRange(deps.store, grain, deps.workspace.reportingTimezone);
+    const data = chosen?.range;
+    if (chosen?.note !== undefined && query.from === undefined && query.to === undefined) note = chosen.note;
     const start = query.from ?? data?.start ?? query.to;
     const end = query.to ?? data?.end ?? query.from;
     range = start !== undefined && end !== undefined ? { start, end } : null;
@@ -123,7 +126,8 @@ export async function queryMetric(deps: MetricsDeps, query: MetricQuery): Promis
   const rows = windows.plan.windows.length > 0 ? await deps.store.query<PartRow>(compiled.sql) : [];
   const values = new PartValues(rows);
 
-  if (def.kind === 'table') return tableResult(def, grain, windows, values, compiled.parts);
+  const noted = note === undefined ? {} : { note };
+  if (def.kind === 'table') return { ...tableResult(def, grain, windows, values, compiled.parts), ...noted };
 
   const seriesFor = (group: string): { series: SeriesPoint[]; total: TotalPoint } => {
     const fig = (wid: number) => values.figures(compiled.parts, 'value', def.scale, wid, group);
@@ -153,7 +157,7 @@ export async function queryMetric(deps: MetricsDeps, query: MetricQuery): Promis
       },
     };
   };
-  const head = { metric: def.id, label: def.label, unit: def.unit, grain };
+  const head = { metric: def.id, label: def.label, unit: def.unit, grain, ...noted };
   if (!query.breakdown) return { ...head, ...seriesFor('') };
   const groups = [...values.groups]
     .map((group) => ({ group, ...seriesFor(group) }))
