@@ -58,15 +58,26 @@ describe('tessera import', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
-      /^\S+orders-malformed\.csv: 8 rows read \(5 orders\), 2 events written, 0 duplicates skipped, 6 quarantined \(1 invalid_date, 1 invalid_encoding, 1 invalid_value, 1 rejected_by_mapping, 2 wrong_column_count\), 0 skipped by the mapping in \d+\.\ds\n$/,
+      /^\S+orders-malformed\.csv: 8 rows read \(5 orders\): 2 imported, 6 quarantined \(1 invalid_date, 1 invalid_encoding, 1 invalid_value, 1 rejected_by_mapping, 2 wrong_column_count\), 0 skipped; 2 events written, 0 duplicates skipped in \d+\.\ds\n$/,
     );
+  });
+
+  it('says how the rows of an orders file add up, and apart from them how its messages do', async () => {
+    // 5 rows of 4 orders make 7 messages; the EUR order has no rate: its Order Completed waits in quarantine.
+    const result = await cli('import', fixture('shopify-orders.csv'), '--format', 'shopify-orders');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^\S+shopify-orders\.csv: 5 rows read \(4 orders\): 5 imported, 0 quarantined, 0 skipped; 6 events written, 0 duplicates skipped, 1 quarantined waiting for a rate \(no_rate\) in \d+\.\ds\n$/,
+    );
+    const again = await cli('import', fixture('shopify-orders.csv'), '--format', 'shopify-orders');
+    expect(again.stderr).toMatch(/: 5 rows read \(4 orders\): 5 imported, 0 quarantined, 0 skipped; 0 events written, 6 duplicates skipped, 1 quarantined waiting for a rate \(no_rate\) in /);
   });
 
   it('shows a progress line with rows/s on a terminal, redrawn in place', async () => {
     const { output, exitCode } = await runOnTerminal(['import', fixture('orders.csv'), '--format', 'orders', '--data', dataDir], dir);
     expect(exitCode, output).toBe(0);
     expect(output).toMatch(/\r\x1b\[Korders\.csv: 4 \/ 4 rows · [\d,]+ rows\/s · ETA 0s/);
-    expect(output).toMatch(/orders\.csv: 4 rows read \(3 orders\), 5 events written/);
+    expect(output).toMatch(/orders\.csv: 4 rows read \(3 orders\): 4 imported, 0 quarantined, 0 skipped; 5 events written/);
   });
 
   it('quarantines orders without a rate and imports them when rates import brings the rate', async () => {
@@ -120,6 +131,16 @@ describe('tessera import', () => {
       /^error: the orders format on bad\.csv: time: the file has no column "created_at" \(columns: order_id, email, currency, total, status\)$/,
     );
     expect(jsonOf(await cli('events', 'list', '--json'))).toEqual({ events: [] });
+  });
+
+  it('reads a CSV in the encoding --encoding names, and refuses it for NDJSON, which is UTF-8', async () => {
+    const people = join(dir, 'people.csv');
+    await writeFile(people, Buffer.from('customer_id,email,city\nC1,ann@example.com,K\xf6ln \x80\n', 'latin1'));
+    const result = await cli('import', people, '--format', 'customers', '--encoding', 'windows-1252');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const [event] = (jsonOf(await cli('events', 'list', '--json')) as { events: { message: { traits: unknown } }[] }).events;
+    expect(event?.message.traits).toMatchObject({ address: { city: 'Köln €' } });
+    expectUserError(await cli('import', fixture('events-local-time.ndjson'), '--encoding', 'windows-1252'), /^error: --encoding is for CSV files: NDJSON is UTF-8$/);
   });
 
   it('exits 1 naming the columns a customers file needs when it has none that identifies a customer', async () => {

@@ -18,6 +18,7 @@ async function steps(text: string, options: { columns?: number; layout?: Partial
     columns: Array.from({ length: options.columns ?? 3 }, (_, i) => `c${i}`),
     headerLines: 1,
     compression: 'auto',
+    encoding: 'utf-8',
   };
   const out: RecordStep[] = [];
   for await (const batch of scanRecordSteps(source, options.through ?? Number.MAX_SAFE_INTEGER, 2)) out.push(...batch);

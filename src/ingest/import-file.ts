@@ -6,6 +6,7 @@ import { customersMapping, ordersMapping, shopifyOrdersMapping } from './import-
 import type { FileImportSummary } from './import-record.js';
 import { checkMappedFile, importMappedFile, type ImportProgressFn, type MappedImportOptions } from './import-run.js';
 import { guessDelimiter, inspectSource, readFirstLine } from './import-source.js';
+import type { TextEncoding } from './import-encoding.js';
 import { sniffFileKind } from './import-sniff.js';
 import { isTimeZone, loadMapping, parseMapping, type Mapping } from './mapping.js';
 
@@ -20,6 +21,8 @@ export interface ImportFileOptions {
   source?: string;
   /** IANA zone of times without an offset (default: the mapping's, else the workspace's reporting zone). */
   timezone?: string;
+  /** Text encoding of a CSV file (default: the mapping's, else UTF-8). */
+  encoding?: TextEncoding;
   workspace: WorkspaceConfig;
   chunkRows?: number;
   progress?: ImportProgressFn;
@@ -32,7 +35,8 @@ async function mappingFor(store: Store, path: string, options: ImportFileOptions
     return typeof options.mapping === 'string' ? loadMapping(options.mapping) : options.mapping;
   }
   // The built-in formats take the file as it comes: Parquet read as Parquet, a `;` or tab header (Excel in much of Europe) read with that delimiter.
-  const file = sniffFileKind(path) === 'parquet' ? ({ format: 'parquet' } as const) : ({ format: 'csv', delimiter: guessDelimiter(readFirstLine(path)) } as const);
+  const encoding = options.encoding ? { encoding: options.encoding } : {};
+  const file = sniffFileKind(path) === 'parquet' ? ({ format: 'parquet' } as const) : ({ format: 'csv', delimiter: guessDelimiter(readFirstLine(path, options.encoding)), ...encoding } as const);
   const source = await inspectSource(store, path, { delimiter: ',', header: true, quote: '"', ...file });
   const origin = `the ${format} format`;
   const input =
@@ -50,7 +54,8 @@ async function planImport(store: Store, path: string, options: ImportFileOptions
   if (options.source !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(options.source)) {
     throw new TesseraError('invalid_argument', `--source ${options.source}: use letters, digits, _ . - (at most 64)`);
   }
-  const mapping = await mappingFor(store, path, options);
+  const mapped = await mappingFor(store, path, options);
+  const mapping = options.encoding ? { ...mapped, file: { ...mapped.file, encoding: options.encoding } } : mapped;
   const zone = options.timezone ?? mapping.time_zone ?? options.workspace.reportingTimezone;
   const run: MappedImportOptions = {
     format: options.format,

@@ -14,7 +14,9 @@ const optional = (column: string, type?: 'number'): FieldSpec => ({ column, opti
 /**
  * `orders`: the canonical orders CSV, one row per line item:
  * `order_id,email,customer_id,created_at,currency,total,status,sku,product_name,category,quantity,price`.
- * email or customer_id may be empty, not both; `status` is completed, refunded or cancelled.
+ * email or customer_id may be empty, not both; `status` is completed, refunded or cancelled. The
+ * order-level columns (email, customer_id, created_at, currency, total, status) may be left empty on an
+ * order's later lines.
  * Optional columns: refunded_at, cancelled_at (else the status event takes the order's time),
  * phone, product_id, discount, coupon. `columns` is the file's header, whose spellings (`Created_At`)
  * the mapping takes; without it, the canonical names.
@@ -45,7 +47,15 @@ export function ordersMapping(columns: readonly string[] = []): MappingInput {
         price: optional(c('price')),
       },
     },
-    reject: [{ reason: 'status must be completed, refunded or cancelled', field: status, where: { not: { column: status, in: ['completed', 'refunded', 'cancelled'] } } }],
+    // An empty status is a later line of an order that gave it on its first line (order-level fields are read
+    // from the first line that has them, as in Shopify's export): only a status that says something else is wrong.
+    reject: [
+      {
+        reason: 'status must be completed, refunded or cancelled',
+        field: status,
+        where: { all: [{ column: status, is_not_empty: true }, { not: { column: status, in: ['completed', 'refunded', 'cancelled'] } }] },
+      },
+    ],
   };
 }
 
@@ -121,7 +131,7 @@ export function customersMapping(columns: readonly string[], origin: string): Ma
  * Refunded orders get an Order Refunded (the refunded amount), partially refunded ones too,
  * cancelled, voided or expired ones an Order Cancelled (pending and authorized orders count: Shopify's
  * reports count an order when it is placed). The export has no customer id: people are known by
- * email, else phone.
+ * email, else phone; an order with neither (a walk-in sale at the till) is a guest's.
  */
 export function shopifyOrdersMapping(columns: readonly string[]): MappingInput {
   const c = columnFinder(columns);
@@ -131,7 +141,9 @@ export function shopifyOrdersMapping(columns: readonly string[]): MappingInput {
   return {
     source: 'shopify',
     kind: 'orders',
-    identity: { email: optional(c('Email')), phone: { first_of: [c('Phone'), c('Billing Phone'), c('Shipping Phone')] } },
+    // A point-of-sale sale or a checkout that left no contact is still a sale in Shopify's reports: it is kept
+    // under an anonymous id of its own (`shopify:guest:<order id>`), as the UCI mapping keeps guest invoices.
+    identity: { email: optional(c('Email')), phone: { first_of: [c('Phone'), c('Billing Phone'), c('Shipping Phone')] }, guests: 'anonymous' },
     time: c('Created at'),
     order: {
       group_by: c('Name'),
@@ -145,6 +157,9 @@ export function shopifyOrdersMapping(columns: readonly string[]): MappingInput {
           }
         : {}),
       refund_total: num('Refunded Amount'),
+      // The export has no refund date. An order cancelled with its refund (Shopify's "Cancel order" refunds it)
+      // was refunded when it was cancelled, not when it was placed: revenue leaves it from then on (events.md).
+      refunded_at: { column: c('Cancelled at'), optional: true },
       ...(has('Cancelled at') || status
         ? {
             cancelled_when: {

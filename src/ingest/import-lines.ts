@@ -1,4 +1,5 @@
 import { ident, join, raw, sql, type Sql } from '../store/index.js';
+import { encodingHint } from './import-encoding.js';
 import { jsonObject, jsonString } from './import-sql.js';
 import type { ImportTables, SourceFile } from './import-source.js';
 import type { Mapping } from './mapping.js';
@@ -109,7 +110,8 @@ export function createLines(tables: ImportTables, spec: LinesSpec, range: ChunkR
     raw('r.rowid AS _rn'),
     sql`${lineExpr(source, spec.hasRejects)} AS _line`,
     raw('r._nf AS _nf'),
-    sql`${skipReason(scope, mapping)} AS _skip`,
+    // Rows with nothing in them are left out before any rule: no rule or check can say anything true of them.
+    sql`CASE WHEN ${scope.emptyRow()} THEN 'empty_row' ELSE ${skipReason(scope, mapping)} END AS _skip`,
     ...mapping.reject.map((rule, i) => sql`${scope.condition(rule.where, `reject.${i}.where`)} AS ${raw(`_rj${i}`)}`),
     ...spec.fields.map((f) => sql`${f.expr} AS ${ident(f.name)}`),
   ];
@@ -173,7 +175,8 @@ export function readerRejections(tables: ImportTables, source: SourceFile, ctx: 
   const records = range
     ? sql`WHERE rec >= ${range.lineFrom} ${range.lineTo === undefined ? raw('') : sql`AND rec < ${range.lineTo}`}`
     : raw('');
-  return sql`SELECT ${rejectionRow(ctx, { code, reason: raw(`lower(error_type) || ': ' || error_message`), field, location: loc, raw: raw(`ltrim(csv_line, chr(10) || chr(13))`), n })}
+  const hint = source.encoding === 'utf-8' ? sql`CASE WHEN error_type IN ('INVALID ENCODING', 'INVALID UNICODE') THEN ${encodingHint} ELSE '' END` : raw(`''`);
+  return sql`SELECT ${rejectionRow(ctx, { code, reason: sql`lower(error_type) || ': ' || error_message || ${hint}`, field, location: loc, raw: raw(`ltrim(csv_line, chr(10) || chr(13))`), n })}
     FROM ${rejectedRecords(tables)} ${records}`;
 }
 

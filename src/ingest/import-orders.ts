@@ -108,10 +108,10 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
   ];
 
   const col = (spec: Parameters<ColumnScope['fieldName']>[0], fallback: string) => scope.fieldName(spec, fallback);
-  const notDate = (name: string, text: string): LineCheck => ({
+  const notDate = (name: string, text: string, t: typeof refundedAt): LineCheck => ({
     when: raw(`${text}_t IS NOT NULL AND ${text} IS NULL`),
     code: 'invalid_date',
-    reason: sql`${name} || ' is not a date: ' || ${raw(`${text}_t`)}`,
+    reason: t.invalid(raw(`${text}_t`)),
     field: name,
   });
   const notNumber = (name: string, text: string): LineCheck => ({
@@ -130,9 +130,9 @@ export function compileOrders(o: OrdersOptions): OrdersPlan {
   const timeCol = col(mapping.time, 'time');
   const checks: LineCheck[] = [
     { when: raw('_k IS NULL'), code: 'missing_field', reason: sql`${col(order.group_by ? { column: order.group_by, optional: false } : order.order_id, 'order_id')} || ' is empty'`, field: col(order.group_by ? { column: order.group_by, optional: false } : order.order_id, 'order_id') },
-    { when: raw('_tt IS NOT NULL AND _t IS NULL'), code: 'invalid_date', reason: sql`${timeCol} || ' is not a date: ' || _tt`, field: timeCol },
-    notDate(col(order.refunded_at, 'refunded_at'), '_rft'),
-    notDate(col(order.cancelled_at, 'cancelled_at'), '_cnt'),
+    { when: raw('_tt IS NOT NULL AND _t IS NULL'), code: 'invalid_date', reason: time.invalid(raw('_tt')), field: timeCol },
+    notDate(col(order.refunded_at, 'refunded_at'), '_rft', refundedAt),
+    notDate(col(order.cancelled_at, 'cancelled_at'), '_cnt', cancelledAt),
     { when: raw(`_cur IS NOT NULL AND NOT regexp_full_match(_cur, '[A-Z]{3}')`), code: 'invalid_value', reason: sql`${col(order.currency, 'currency')} || ' is not an ISO 4217 code: ' || _cur`, field: col(order.currency, 'currency') },
     notNumber(col(order.total, 'total'), '_tot'),
     outOfRange(col(order.total, 'total'), '_tot'),

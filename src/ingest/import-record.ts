@@ -17,12 +17,15 @@ export interface FileImportSummary extends ImportSummary {
   seconds: number;
 }
 
+/** Quarantine reasons that count messages of imported rows, not rows: held back after the rows became messages. */
+export const messageReasons: ReadonlySet<string> = new Set(['no_rate', 'unreadable']);
+
 /**
- * Rows read = rows imported + rows skipped + rows quarantined (every reason but no_rate, which
- * counts messages: an order whose currency had no rate for its day).
+ * Rows read = rows imported + rows skipped + rows quarantined (every reason but those of messageReasons:
+ * an order whose currency had no rate for its day, a message the store could not hold).
  */
 export function rowsAccountedFor(s: FileImportSummary): number {
-  const quarantinedRows = Object.entries(s.quarantined).reduce((n, [code, c]) => (code === 'no_rate' ? n : n + c), 0);
+  const quarantinedRows = Object.entries(s.quarantined).reduce((n, [code, c]) => (messageReasons.has(code) ? n : n + c), 0);
   return s.rowsImported + Object.values(s.skipped).reduce((n, c) => n + c, 0) + quarantinedRows;
 }
 

@@ -74,7 +74,7 @@ export function compileRows(o: RowsOptions): RowsPlan {
   const timeCol = scope.fieldName(mapping.time, 'time');
   const checks: LineCheck[] = [
     ...(identify ? [] : [{ when: raw('_ev IS NULL'), code: 'missing_field', reason: sql`${scope.fieldName(mapping.event?.name, 'event')} || ' is empty'`, field: scope.fieldName(mapping.event?.name, 'event') }]),
-    { when: raw('_tt IS NOT NULL AND _t IS NULL'), code: 'invalid_date', reason: sql`${timeCol} || ' is not a date: ' || _tt`, field: timeCol },
+    { when: raw('_tt IS NOT NULL AND _t IS NULL'), code: 'invalid_date', reason: time.invalid(raw('_tt')), field: timeCol },
     ...(identify || !mapping.time ? [] : [{ when: raw('_tt IS NULL'), code: 'missing_field', reason: sql`${timeCol} || ' is empty'`, field: timeCol }]),
     ...(id.guests === 'anonymous' ? [] : [{ when: raw('_cid IS NULL AND _em IS NULL AND _phr IS NULL AND _uid IS NULL'), code: 'missing_field', reason: sql`'the row has no customer id, email, phone or user id'`, field: null }]),
   ];

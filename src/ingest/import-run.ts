@@ -3,13 +3,14 @@ import { basename } from 'node:path';
 import type { WorkspaceConfig } from '../contract/index.js';
 import { ident, raw, sql, type Sql, type Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
+import { utf8Copy } from './import-encoding.js';
 import { createRejectsIndex, lineExpr, readerRejections, rowLine, skipReason, type ChunkRange, type StagedContext } from './import-lines.js';
 import { placeRejectionLines, writeRejectSteps } from './import-line-numbers.js';
 import { compileOrders } from './import-orders.js';
 import { createPhoneTable, normalizePhones } from './import-phones.js';
 import { recordImportEnd, recordImportStart, type FileImportSummary } from './import-record.js';
 import { compileRows } from './import-rows.js';
-import { importTables, inspectSource, loadSource, type ImportTables, type SourceFile } from './import-source.js';
+import { decimalSeparator, importTables, inspectSource, loadSource, type ImportTables, type SourceFile } from './import-source.js';
 import type { Mapping } from './mapping.js';
 import { ColumnScope } from './mapping-sql.js';
 
@@ -43,7 +44,7 @@ interface Plan {
 }
 
 function compile(source: SourceFile, mapping: Mapping, hasRejects: boolean, tables: ImportTables, ctx: StagedContext, zone: string, origin: string): Plan {
-  const scope = new ColumnScope(source.columns, origin, 'r', raw(''));
+  const scope = new ColumnScope(source.columns, origin, 'r', raw(''), decimalSeparator(source.layout));
   const lineScope = scope.with('r', lineExpr(source, hasRejects));
   const common = { scope: lineScope, mapping, spec: { source, hasRejects }, zone, tables, ctx };
   const skip = skipReason(lineScope, mapping);
@@ -94,8 +95,13 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
   const chunkRows = Math.max(1, options.chunkRows ?? defaultChunkRows);
   await recordImportStart(store, { id: importId, file: path, format: options.format, source: options.source, startedAt: new Date() });
   const temp = Object.values(tables).flatMap((t) => [t, `${t}_idx`]);
+  let copy: Awaited<ReturnType<typeof utf8Copy>> | undefined;
   try {
-    const source = await inspectMapped(store, path, mapping, options.format);
+    let source = await inspectMapped(store, path, mapping, options.format);
+    if (source.layout.format === 'csv' && source.encoding === 'windows-1252') {
+      copy = await utf8Copy(path, source.compression === 'gzip');
+      source = { ...source, path: copy.path, compression: 'auto', encoding: 'utf-8' };
+    }
     // First pass only learns which columns the mapping reads (and checks they exist): only those are loaded.
     const origin = originOf(options, fileName);
     const dry = compile(source, mapping, false, tables, ctx, options.zone, origin);
@@ -160,6 +166,7 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
     throw err;
   } finally {
     for (const t of temp) await store.run(sql`DROP TABLE IF EXISTS ${ident(t)}`).catch(() => undefined);
+    await copy?.remove();
   }
 }
 

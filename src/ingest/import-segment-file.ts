@@ -2,10 +2,14 @@ import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { TesseraError } from '../contract/index.js';
 import type { Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
 import { recordImportEnd, recordImportStart } from './import-record.js';
 import { stagingFilePath } from './import-leftovers.js';
+import { sniffFileKind } from './import-sniff.js';
 import { decodeLatin1Line } from './import-utf8.js';
 import { rejectionLine } from './log-record.js';
 import { logLinesRelation } from './log-relation.js';
@@ -23,6 +27,9 @@ export interface ImportSummary {
 export type ProgressFn = (rows: number, bytes: number) => void;
 
 const chunkRows = 5000;
+
+/** EF BB BF read as latin1. */
+const utf8Bom = '\u00ef\u00bb\u00bf';
 
 export interface SegmentImportOptions {
   source: string;
@@ -56,6 +63,22 @@ export async function importSegmentFile(
     return summary;
   } catch (err) {
     await recordImportEnd(store, importId, { error: (err as Error).message }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * The lines of a gzip file, a damaged or cut-short stream reported as the file's fault (zlib's own words
+ * say neither). Lines of a long file may have been written before the damage: a re-import adds only the rest.
+ */
+async function* damagedGzipSaysSo(lines: AsyncIterable<string>, path: string): AsyncGenerator<string> {
+  try {
+    yield* lines;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw new TesseraError('import_failed', `${path}: the gzip data is damaged or cut short (${(err as Error).message}): import a whole copy (what is in already is not added twice)`);
+    }
     throw err;
   }
 }
@@ -121,12 +144,20 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
   try {
     for (let i = 0; i < 2; i++) files.push(await StagingFile.create(stagingFilePath(options.tmpDir), options.bufferBytes ?? 4 << 20));
     staged = files[0];
+    // Segment's archives (its S3 destination, a data lake) are gzip'd NDJSON: told by the bytes, as the other formats do.
+    const file = createReadStream(path);
+    const gzip = sniffFileKind(path) === 'gzip';
+    const input = gzip ? pipeline(file, createGunzip(), () => undefined) : file;
     // latin1 keeps every byte (one char each), so a line that is not UTF-8 is caught with its column, not silently mended.
-    const reader = createInterface({ input: createReadStream(path, { encoding: 'latin1' }), crlfDelay: Infinity });
+    input.setEncoding('latin1');
+    const reader = createInterface({ input, crlfDelay: Infinity });
     let lineNo = 0;
-    for await (const bytesLine of reader) {
+    for await (const read of damagedGzipSaysSo(reader, path)) {
       lineNo++;
-      bytes += bytesLine.length + 1;
+      // A UTF-8 byte order mark (Windows editors write one) starts the file, not its first message.
+      const bytesLine = lineNo === 1 && read.startsWith(utf8Bom) ? read.slice(utf8Bom.length) : read;
+      // Progress is measured against the file's size on disk, so a gzip file counts its compressed bytes.
+      bytes = gzip ? file.bytesRead : bytes + read.length + 1;
       if (bytesLine.trim() === '') continue;
       summary.rowsRead++;
       const decoded = decodeLatin1Line(bytesLine);

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { TesseraError } from '../contract/index.js';
 import { ident, join, raw, sql, type Sql, type Store } from '../store/index.js';
+import { decodeText, type TextEncoding } from './import-encoding.js';
 import { sniffFileKind } from './import-sniff.js';
 
 /**
@@ -21,6 +22,19 @@ export interface SourceLayout {
   /** Column names in order, replacing the header's (or naming a headerless file's columns). */
   columns?: readonly string[];
   quote: '"' | "'" | 'none';
+  /** Decimal separator of numbers (default: see decimalSeparator). */
+  decimal?: '.' | ',';
+  /** Text encoding of a CSV file (default UTF-8, see import-encoding.ts). */
+  encoding?: TextEncoding;
+}
+
+/**
+ * The layout's decimal separator: as set, else `,` for a `;`-delimited file (Excel where the decimal
+ * separator is a comma). Parquet's numbers are typed, and their text always has a point.
+ */
+export function decimalSeparator(layout: Pick<SourceLayout, 'format' | 'delimiter' | 'decimal'>): '.' | ',' {
+  if (layout.format === 'parquet') return '.';
+  return layout.decimal ?? (layout.delimiter === ';' ? ',' : '.');
 }
 
 export interface SourceFile {
@@ -32,6 +46,8 @@ export interface SourceFile {
   headerLines: number;
   /** gzip told from the file's first bytes, not its name (a gzip file saved without `.gz` is still gzip); else the reader's own guess. */
   compression: 'gzip' | 'auto';
+  /** Text encoding of a CSV file. */
+  encoding: TextEncoding;
 }
 
 /** Temp tables of one import; the names are ours (random hex), never the user's. */
@@ -95,8 +111,8 @@ export function guessDelimiter(header: string): ',' | ';' | '\t' {
   return best;
 }
 
-/** The first line of a file (gzip-aware), without reading the rest. */
-export function readFirstLine(path: string): string {
+/** The first 256 KB of a file (gzip-aware: inflated). */
+function readStart(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(256 * 1024);
@@ -106,13 +122,17 @@ export function readFirstLine(path: string): string {
       // A header sits in the first block; a truncated gzip stream still inflates its start.
       bytes = gunzipSync(bytes, { finishFlush: 2 /* Z_SYNC_FLUSH */ });
     }
-    let text = bytes.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const end = text.search(/\r?\n/);
-    return end < 0 ? text : text.slice(0, end);
+    return bytes;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first line of a file (gzip-aware), without reading the rest. */
+export function readFirstLine(path: string, encoding: TextEncoding = 'utf-8'): string {
+  const text = decodeText(readStart(path), encoding);
+  const end = text.search(/\r?\n/);
+  return end < 0 ? text : text.slice(0, end);
 }
 
 /** Column names of a file: from the mapping, the CSV header, or the Parquet schema. */
@@ -124,17 +144,18 @@ export async function inspectSource(store: Store, path: string, layout: SourceLa
     } catch (err) {
       throw new TesseraError('import_failed', `${path}: not a Parquet file: ${(err as Error).message.split('\n')[0]}`);
     }
-    return { path, layout, columns: described.map((d) => d.column_name), headerLines: 0, compression: 'auto' };
+    return { path, layout, columns: described.map((d) => d.column_name), headerLines: 0, compression: 'auto', encoding: 'utf-8' };
   }
   const kind = sniffFileKind(path);
   if (kind === 'parquet') throw new TesseraError('invalid_argument', `${path}: is a Parquet file, not CSV: import it with --format parquet (or file.format: parquet in the mapping)`);
   const compression = kind === 'gzip' ? 'gzip' : 'auto';
   const headerLines = layout.header ? 1 : 0;
-  if (layout.columns) return { path, layout, columns: uniqueNames([...layout.columns]), headerLines, compression };
+  const encoding = layout.encoding ?? 'utf-8';
+  if (layout.columns) return { path, layout, columns: uniqueNames([...layout.columns]), headerLines, compression, encoding };
   if (!layout.header) throw new TesseraError('invalid_argument', `${path}: a file without a header needs its column names (file.columns in the mapping)`);
-  const first = readFirstLine(path);
+  const first = readFirstLine(path, encoding);
   if (first.trim() === '') throw new TesseraError('import_failed', `${path}: the file is empty (no header line)`);
-  return { path, layout, columns: uniqueNames(splitHeader(first, layout.delimiter, layout.quote)), headerLines, compression };
+  return { path, layout, columns: uniqueNames(splitHeader(first, layout.delimiter, layout.quote)), headerLines, compression, encoding };
 }
 
 /** Empty header cells get a positional name, repeated names a suffix, so every column is addressable. */

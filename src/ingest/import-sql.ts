@@ -11,9 +11,33 @@ export function cellText(value: Sql): Sql {
   return sql`nullif(trim(CAST(${value} AS VARCHAR)), '')`;
 }
 
-/** Text as a number, NULL when it is not a finite one ('nan' and 'inf' parse, but are not amounts). */
-export function asNumber(text: Sql): Sql {
-  const d = sql`try_cast(${text} AS DOUBLE)`;
+/**
+ * Numbers as spreadsheets write them, beyond what a cast reads. Only forms that cannot mean anything
+ * else are read: `1,234` may be a thousand or one and a bit, so grouped digits need their fraction.
+ * With a decimal point: `1,234.50`. With a decimal comma: `12,50`, `1.234,50`, `1 234,50` (a space,
+ * or the no-break spaces French Excel groups with). Plain numbers (`12.50` in a `;` file too) are cast.
+ */
+const groupedNumber = {
+  '.': '[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+[.][0-9]+',
+  ',': '[+-]?((0|[1-9][0-9]*)(,[0-9]+)?|[1-9][0-9]{0,2}([ \u00a0\u202f][0-9]{3})+(,[0-9]+)?|[1-9][0-9]{0,2}([.][0-9]{3})+,[0-9]+)',
+} as const;
+
+/** A currency sign before or after an amount, as a cell formatted as currency is saved (`$30.00`, `-$5.00`, `12,50 €`). */
+const currencySign = '[$\u20ac\u00a3\u00a5]';
+
+/**
+ * Text as a number, NULL when it is not a finite one ('nan' and 'inf' parse, but are not amounts).
+ * `decimal` is the file's decimal separator; a currency sign and the grouping of groupedNumber are read.
+ */
+export function asNumber(text: Sql, decimal: '.' | ',' = '.'): Sql {
+  const bare = sql`regexp_replace(regexp_replace(${text}, ${raw(String.raw`'^([+-]?) *${currencySign} *'`)}, ${raw(String.raw`'\1'`)}), ${raw(String.raw`' *${currencySign}$'`)}, '')`;
+  const plain =
+    decimal === '.'
+      ? sql`CASE WHEN regexp_full_match(${bare}, ${raw(`'${groupedNumber['.']}'`)}) THEN replace(${bare}, ',', '') ELSE ${bare} END`
+      : sql`CASE WHEN regexp_full_match(${bare}, ${raw(`'${groupedNumber[',']}'`)}) THEN replace(regexp_replace(${bare}, '[. \u00a0\u202f]', '', 'g'), ',', '.') ELSE ${bare} END`;
+  // The plain cast first: DuckDB's coalesce evaluates the next argument only on the rows still NULL, so the regular
+  // expressions cost only the cells a cast cannot read (a bulk import's amounts are plain numbers).
+  const d = sql`coalesce(try_cast(${text} AS DOUBLE), try_cast(${plain} AS DOUBLE))`;
   return sql`CASE WHEN isfinite(${d}) THEN ${d} END`;
 }
 

@@ -20,11 +20,13 @@ export class ColumnScope {
     private readonly alias = 'r',
     /** The row's line number, for `{row}` in templates. */
     readonly line: Sql = raw('_line'),
+    /** Decimal separator of the file's numbers (decimalSeparator in import-source.ts). */
+    private readonly decimal: '.' | ',' = '.',
   ) {}
 
   /** A scope over the same columns with another alias and line expression. */
   with(alias: string, line: Sql): ColumnScope {
-    const scope = new ColumnScope(this.columns, this.origin, alias, line);
+    const scope = new ColumnScope(this.columns, this.origin, alias, line, this.decimal);
     for (const c of this.used) scope.used.add(c);
     return scope;
   }
@@ -63,7 +65,7 @@ export class ColumnScope {
   /** A field as a number (DOUBLE), NULL when empty or not a number. */
   number(spec: FieldSpec | undefined, key: string): Sql {
     if (spec !== undefined && 'value' in spec && typeof spec.value === 'number') return sql`CAST(${spec.value} AS DOUBLE)`;
-    return asNumber(this.text(spec, key));
+    return asNumber(this.text(spec, key), this.decimal);
   }
 
   /** A field as JSON text for a message property: text unless the mapping typed it (or its constant is a number). */
@@ -80,6 +82,15 @@ export class ColumnScope {
       return sql`CASE WHEN ${t} IN ('true', 'yes', 'y', '1') THEN 'true' WHEN ${t} IN ('false', 'no', 'n', '0') THEN 'false' END`;
     }
     return jsonString(this.text(spec, key));
+  }
+
+  /**
+   * True when every cell the mapping reads is empty: a spreadsheet saves the rows whose contents were
+   * deleted as `,,,,`, which are no more a record than a blank line is. Call it once the mapping is compiled.
+   */
+  emptyRow(): Sql {
+    const cells = [...this.used].map((c) => sql`${cellText(sql`${ident(this.alias)}.${ident(c)}`)} IS NULL`);
+    return cells.length > 0 ? sql`(${join(cells, ' AND ')})` : raw('false');
   }
 
   /** Name of the column a field reads, for error messages (`field` of a rejection). */
@@ -111,7 +122,7 @@ export class ColumnScope {
     if ('not' in cond) return sql`(NOT ${this.condition(cond.not, `${key}.not`)})`;
     const col = this.column(cond.column, `${key}.column`);
     const text = col ? cellText(col) : raw('CAST(NULL AS VARCHAR)');
-    const num = asNumber(text);
+    const num = asNumber(text, this.decimal);
     const test = (): Sql => {
       if (cond.is_empty !== undefined) return cond.is_empty ? sql`${text} IS NULL` : sql`${text} IS NOT NULL`;
       if (cond.is_not_empty !== undefined) return cond.is_not_empty ? sql`${text} IS NOT NULL` : sql`${text} IS NULL`;
@@ -132,12 +143,22 @@ export class ColumnScope {
     return isEmptyTest ? sql`(${test()})` : sql`coalesce(${test()}, false)`;
   }
 
-  /** A time field: its text (to tell "empty" from "not a date") and its instant. */
-  time(spec: TimeSpec | undefined, key: string, zone: string): { text: Sql; instant: Sql; column: string } {
-    if (spec === undefined) return { text: raw('CAST(NULL AS VARCHAR)'), instant: raw('CAST(NULL AS TIMESTAMPTZ)'), column: key };
+  /** A time field: its text (to tell "empty" from "not a date"), its instant, and the reason of a cell that is not one. */
+  time(spec: TimeSpec | undefined, key: string, zone: string): { text: Sql; instant: Sql; column: string; invalid: (text: Sql) => Sql } {
+    if (spec === undefined) return { text: raw('CAST(NULL AS VARCHAR)'), instant: raw('CAST(NULL AS TIMESTAMPTZ)'), column: key, invalid: (t) => invalidDate(key, t) };
     const text = this.text({ column: spec.column, optional: spec.optional }, key);
-    return { text, instant: parseTime(text, zone, spec.format), column: spec.column };
+    return { text, instant: parseTime(text, zone, spec.format), column: spec.column, invalid: (t) => invalidDate(spec.column, t, spec.format) };
   }
+}
+
+/**
+ * Why a time cell was refused. With a mapping's format the cell may well be a date, in another
+ * layout (`2024-01-05` against `%d/%m/%Y`): saying "not a date" would send the user to the data, not the mapping.
+ */
+function invalidDate(column: string, text: Sql, format?: string): Sql {
+  return format === undefined
+    ? sql`${column} || ' is not a date: ' || ${text}`
+    : sql`${column} || ${` does not match the mapping's format ${format}: `} || ${text}`;
 }
 
 /** A header read as one column that splits on `;` or a tab was read with the wrong delimiter: say which to set. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { TesseraError } from '../contract/index.js';
 
@@ -95,6 +95,13 @@ export const MappingSchema = z
         /** Names of the columns in order: for a file without a header, or to replace the header's names. */
         columns: z.array(name).min(1).optional(),
         quote: z.enum(['"', "'", 'none']).default('"'),
+        /**
+         * Decimal separator of the file's numbers. Default: `,` in a `;`-delimited file (Excel writes `;`
+         * exactly where the decimal separator is a comma: `12,50`, `1.234,50`), else `.`.
+         */
+        decimal: z.enum(['.', ',']).optional(),
+        /** Text encoding (default UTF-8; Excel's plain "CSV" on Windows writes Windows-1252). `--encoding` wins. */
+        encoding: z.enum(['utf-8', 'windows-1252']).optional(),
       })
       .strict()
       .default({ delimiter: ',', header: true, quote: '"' }),
@@ -196,16 +203,33 @@ export function customerIdType(m: Mapping): string {
   return (c && 'id_type' in c ? c.id_type : undefined) ?? m.identity.id_type ?? m.source ?? 'customer';
 }
 
-function describeIssue(origin: string, issue: z.core.$ZodIssue): string {
+/** The line of a mapping file a key path is on (an unknown key: the key's own line), when the mapping came from a file. */
+type LocateKey = (path: readonly PropertyKey[], key?: string) => number | undefined;
+
+function describeIssue(origin: string, issue: z.core.$ZodIssue, locate?: LocateKey): { line: number; text: string } {
+  const unknown = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? issue.keys[0] : undefined;
   const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-  return `${origin}: ${key}: ${issue.message}`;
+  const line = locate?.(issue.path, unknown);
+  return { line: line ?? Number.MAX_SAFE_INTEGER, text: `${origin}${line === undefined ? '' : `:${line}`}: ${key}: ${issue.message}` };
 }
 
-/** Validates a mapping object; errors name the origin (file) and the key. */
-export function parseMapping(input: unknown, origin: string): Mapping {
+/** Finds key paths in a parsed YAML document: a mistake in a long mapping is named by its line, as an editor shows it. */
+function keyLocator(doc: Document, lines: LineCounter): LocateKey {
+  return (path, key) => {
+    const node: unknown = doc.getIn(path as unknown[], true);
+    const pair = key !== undefined && isMap(node) ? node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key) : undefined;
+    const at = (pair?.key as { range?: [number, number, number] } | undefined)?.range ?? (node as { range?: [number, number, number] } | undefined)?.range;
+    return at ? lines.linePos(at[0]).line : undefined;
+  };
+}
+
+/** Validates a mapping object; errors name the origin (file), the line when known, and the key. */
+export function parseMapping(input: unknown, origin: string, locate?: LocateKey): Mapping {
   const result = MappingSchema.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.slice(0, 5).map((i) => describeIssue(origin, i));
+    // In file order, as the user reads the file to correct it.
+    const described = result.error.issues.map((i) => describeIssue(origin, i, locate)).sort((a, b) => a.line - b.line);
+    const lines = described.slice(0, 5).map((d) => d.text);
     throw new TesseraError('invalid_argument', lines.join('; '), { issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });
   }
   return { ...result.data, source: result.data.source ?? basename(origin, extname(origin)) };
@@ -219,11 +243,9 @@ export function loadMapping(path: string): Mapping {
   } catch (err) {
     throw new TesseraError('invalid_argument', `mapping file ${path} cannot be read: ${(err as Error).message}`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new TesseraError('invalid_argument', `${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  return parseMapping(doc, path);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const [error] = doc.errors;
+  if (error) throw new TesseraError('invalid_argument', `${path}: not valid YAML: ${error.message.split('\n')[0]}`);
+  return parseMapping(doc.toJS(), path, keyLocator(doc, lines));
 }

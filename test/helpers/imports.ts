@@ -80,6 +80,7 @@ export async function openImportWorkspace(workspace: Record<string, unknown> = {
 
 /** Rows read = rows imported + rows skipped + rows quarantined (every reason but no_rate, which counts messages). */
 export function rowsAccountedFor(s: FileImportSummary): number {
-  const sum = (r: Record<string, number>, but?: string) => Object.entries(r).reduce((n, [k, v]) => (k === but ? n : n + v), 0);
-  return s.rowsImported + sum(s.skipped) + sum(s.quarantined, 'no_rate');
+  // no_rate and unreadable count messages held back, not rows (messageReasons in import-record.ts).
+  const sum = (r: Record<string, number>, but: ReadonlySet<string> = new Set()) => Object.entries(r).reduce((n, [k, v]) => (but.has(k) ? n : n + v), 0);
+  return s.rowsImported + sum(s.skipped) + sum(s.quarantined, new Set(['no_rate', 'unreadable']));
 }

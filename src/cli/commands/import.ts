@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { checkFileImport, formatProgress, importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportProgressState, type ImportSummary } from '../../ingest/index.js';
+import { checkFileImport, formatProgress, importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportProgressState, type ImportSummary, type TextEncoding } from '../../ingest/index.js';
 import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 
 const formats = ['segment', 'orders', 'customers', 'shopify-orders', 'csv', 'parquet'] as const;
@@ -15,17 +15,30 @@ function counts(record: Record<string, number>): string {
     .join(', ');
 }
 
-/** The summary of one file: what became of every row. */
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The summary of one file: what became of every row. A Segment file has one message a line, so its
+ * counts add up as they are. A file of orders makes one message of several lines and up to three of
+ * one order, so its line says two sums apart: rows read = imported + quarantined + skipped, and the
+ * messages of the imported rows = written + duplicates + held back (no_rate and unreadable count
+ * messages, not rows: an order whose currency has no rate for its day, a message the store cannot hold).
+ */
 function describe(s: ImportSummary | FileImportSummary): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const rejected = Object.values(s.quarantined).reduce((a, c) => a + c, 0);
-  const reasons = counts(s.quarantined);
-  const file = 'skipped' in s ? s : undefined;
-  const skipped = file ? Object.values(file.skipped).reduce((a, c) => a + c, 0) : 0;
-  const orders = file?.ordersRead !== undefined ? ` (${n(file.ordersRead)} orders)` : '';
-  const skippedText = file ? `, ${n(skipped)} skipped by the mapping${skipped > 0 ? ` (${counts(file.skipped)})` : ''}` : '';
-  const seconds = file ? ` in ${file.seconds.toFixed(1)}s` : '';
-  return `${s.file}: ${n(s.rowsRead)} rows read${orders}, ${n(s.written)} events written, ${n(s.duplicates)} duplicates skipped, ${n(rejected)} quarantined${reasons ? ` (${reasons})` : ''}${skippedText}${seconds}\n`;
+  if (!('skipped' in s)) {
+    const rejected = Object.values(s.quarantined).reduce((a, c) => a + c, 0);
+    const reasons = counts(s.quarantined);
+    return `${s.file}: ${plural(s.rowsRead, 'row')} read, ${plural(s.written, 'event')} written, ${plural(s.duplicates, 'duplicate')} skipped, ${n(rejected)} quarantined${reasons ? ` (${reasons})` : ''}\n`;
+  }
+  const { no_rate: noRate = 0, unreadable = 0, ...rowReasons } = s.quarantined;
+  const rejectedRows = Object.values(rowReasons).reduce((a, c) => a + c, 0);
+  const skipped = Object.values(s.skipped).reduce((a, c) => a + c, 0);
+  const orders = s.ordersRead !== undefined ? ` (${plural(s.ordersRead, 'order')})` : '';
+  const rows = `${n(s.rowsImported)} imported, ${n(rejectedRows)} quarantined${rejectedRows > 0 ? ` (${counts(rowReasons)})` : ''}, ${n(skipped)} skipped${skipped > 0 ? ` (${counts(s.skipped)})` : ''}`;
+  const held = `${noRate > 0 ? `, ${n(noRate)} quarantined waiting for a rate (no_rate)` : ''}${unreadable > 0 ? `, ${n(unreadable)} quarantined unreadable to the store (unreadable)` : ''}`;
+  const messages = `${plural(s.written, 'event')} written, ${plural(s.duplicates, 'duplicate')} skipped${held}`;
+  return `${s.file}: ${plural(s.rowsRead, 'row')} read${orders}: ${rows}; ${messages} in ${s.seconds.toFixed(1)}s\n`;
 }
 
 interface ProgressLine {
@@ -69,9 +82,13 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'file format').choices([...formats]).default('segment'))
     .option('--mapping <file>', 'mapping file (YAML) for csv/parquet (see examples/mappings/)')
     .option('--timezone <tz>', 'IANA time zone of times without an offset')
+    // Excel's plain "CSV" on Windows is Windows-1252; the bytes do not say it for certain, so the user does.
+    .addOption(new Option('--encoding <encoding>', 'text encoding of a CSV file (default: the mapping\'s, else utf-8)').choices(['utf-8', 'windows-1252']))
     .option('--source <name>', 'source name recorded on every event')
     .option('--json', 'print JSON')
-    .action(async (files: string[], opts: { format: Format; mapping?: string; source?: string; timezone?: string; json?: boolean }, cmd: Command) => {
+    .action(async (files: string[], opts: { format: Format; mapping?: string; source?: string; timezone?: string; encoding?: TextEncoding; json?: boolean }, cmd: Command) => {
+      // JSON text is UTF-8 by its standard (RFC 8259): an NDJSON file has no other encoding to name.
+      if (opts.encoding !== undefined && opts.format === 'segment') throw new TesseraError('invalid_argument', '--encoding is for CSV files: NDJSON is UTF-8');
       const paths = files.map((f) => resolve(ctx.cwd, f));
       for (const p of paths) requireFile(p, 'file');
       const mapping = opts.mapping === undefined ? undefined : resolve(ctx.cwd, opts.mapping);
@@ -86,6 +103,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
           ...(mapping ? { mapping } : {}),
           ...(opts.source ? { source: opts.source } : {}),
           ...(opts.timezone ? { timezone: opts.timezone } : {}),
+          ...(opts.encoding ? { encoding: opts.encoding } : {}),
         });
         // Every file's columns are checked before the first is imported: a bad file in a batch imports nothing.
         const format = opts.format;
@@ -113,7 +131,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
           } finally {
             line.end();
           }
-          if (!opts.json) ctx.io.err(describe(out[out.length - 1] as ImportSummary));
+          if (!opts.json) ctx.io.err(describe(out[out.length - 1] as ImportSummary | FileImportSummary));
         }
         return out;
       }, { create: true });
