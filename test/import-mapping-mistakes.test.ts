@@ -1,8 +1,6 @@
 // Mistakes people make in a mapping, and what the import tells them: the quarantine reason should
 // send them to what is wrong (the mapping, not the data).
 
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openImportWorkspace, type ImportWorkspace } from './helpers/imports.js';
 
@@ -15,11 +13,7 @@ describe('mapping mistakes', () => {
     await w.close();
   });
 
-  const write = (name: string, text: string): string => {
-    const path = join(w.dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  const write = (name: string, text: string): string => w.write(name, text);
 
   it("says a time cell does not match the mapping's date format, rather than that it is no date", async () => {
     const file = write('sales.csv', 'id,email,when,refunded,amount\n1,a@example.com,2024-01-05,,10\n2,b@example.com,05/01/2024,2024-01-09,10\n3,c@example.com,,,10\n');

@@ -19,11 +19,7 @@ describe('files saved by a spreadsheet', () => {
     await w.close();
   });
 
-  const write = (name: string, text: string): string => {
-    const path = join(w.dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  const write = (name: string, text: string): string => w.write(name, text);
   const totals = async () => Object.fromEntries((await w.events()).map((e) => [e.order_id, [e.amount, e.message.properties?.['products']]]));
 
   it('reads the decimal commas of a semicolon file (European Excel), thousands points included', async () => {

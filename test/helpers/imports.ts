@@ -1,5 +1,6 @@
 // Imports into a real workspace (DuckDB file in a temp dir) and reads back the events and quarantine tables.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -48,6 +49,8 @@ export interface ImportWorkspace {
   dir: string;
   import(path: string, options: Omit<ImportFileOptions, 'workspace'>): Promise<FileImportSummary>;
   importSegment(path: string, options?: Partial<Omit<SegmentImportOptions, 'tmpDir'>>): Promise<ImportSummary>;
+  /** Writes a file of this text in the workspace's folder; its path. */
+  write(name: string, text: string): string;
   events(): Promise<EventRow[]>;
   quarantine(): Promise<QuarantineRow[]>;
   close(): Promise<void>;
@@ -62,6 +65,11 @@ export async function openImportWorkspace(workspace: Record<string, unknown> = {
     ws,
     dir,
     import: (path, options) => importFile(ws.store, ws.ingestor, path, { ...options, workspace: ws.config.workspace }),
+    write: (name, text) => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    },
     importSegment: (path, options = {}) => importSegmentFile(ws.store, ws.ingestor, path, { ...options, source: options.source ?? 'import', tmpDir: join(dir, 'tmp') }),
     async events() {
       const rows = await ws.store.query<Omit<EventRow, 'message' | 'ts'> & { ts: Date; message: string }>(
