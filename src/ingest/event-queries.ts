@@ -1,4 +1,4 @@
-import { sql, raw, type Store, type Sql } from '../store/index.js';
+import { join, sql, raw, type Store, type Sql } from '../store/index.js';
 
 export interface EventRow {
   seq: number;
@@ -32,7 +32,7 @@ function where(filter: EventFilter): Sql {
   if (filter.event) parts.push(sql`event = ${filter.event}`);
   if (filter.userId) parts.push(sql`user_id = ${filter.userId}`);
   if (filter.anonymousId) parts.push(sql`anonymous_id = ${filter.anonymousId}`);
-  return parts.reduce((acc, p) => sql`${acc} AND ${p}`);
+  return join(parts, ' AND ');
 }
 
 /** Events in arrival order, newest last; with `afterSeq` it is the feed a tail follows. */
@@ -63,9 +63,46 @@ export interface QuarantineRow {
   raw: string | null;
 }
 
+/** Which rejected records: of one source, of one reason code, received before an instant. */
+export interface QuarantineFilter {
+  source?: string;
+  code?: string;
+  before?: Date;
+}
+
+function quarantineWhere(filter: QuarantineFilter): Sql {
+  const parts: Sql[] = [raw('TRUE')];
+  if (filter.source !== undefined) parts.push(sql`source = ${filter.source}`);
+  if (filter.code !== undefined) parts.push(sql`code = ${filter.code}`);
+  if (filter.before !== undefined) parts.push(sql`received_at < ${filter.before}`);
+  return join(parts, ' AND ');
+}
+
 /** The latest rejected records with their reasons. */
-export function listQuarantine(store: Store, limit = 100): Promise<QuarantineRow[]> {
-  return store.query<QuarantineRow>(sql`SELECT * FROM quarantine ORDER BY seq DESC LIMIT ${Math.min(Math.max(limit, 1), 10_000)}`);
+export function listQuarantine(store: Store, limit = 100, filter: QuarantineFilter = {}): Promise<QuarantineRow[]> {
+  return store.query<QuarantineRow>(sql`SELECT * FROM quarantine WHERE ${quarantineWhere(filter)} ORDER BY seq DESC LIMIT ${Math.min(Math.max(limit, 1), 10_000)}`);
+}
+
+/** What clearing the quarantine did. */
+export interface QuarantineCleared {
+  cleared: number;
+  /** Orders waiting for a rate that matched but were kept: a `rates import` would still store them. */
+  keptNoRate: number;
+}
+
+/**
+ * Removes rejected records once the user has dealt with them (the corrected file imported, the client fixed). Orders
+ * waiting for a rate (`no_rate`) are not rejections but orders in waiting, retried by the next `rates import`: they go
+ * only when the filter names their code.
+ */
+export async function clearQuarantine(store: Store, filter: QuarantineFilter): Promise<QuarantineCleared> {
+  return store.transaction(async (tx) => {
+    const where = quarantineWhere(filter);
+    const keep = filter.code === 'no_rate' ? raw('FALSE') : sql`code = ${'no_rate'}`;
+    const [kept] = await tx.query<{ n: number }>(sql`SELECT count(*) AS n FROM quarantine WHERE ${where} AND ${keep}`);
+    const cleared = await tx.run(sql`DELETE FROM quarantine WHERE ${where} AND NOT (${keep})`);
+    return { cleared, keptNoRate: Number(kept?.n ?? 0) };
+  });
 }
 
 /** Rejections grouped by reason code, for summaries. */

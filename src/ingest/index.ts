@@ -2,7 +2,7 @@ export { Ingestor, type AcceptOptions, type AcceptResult } from './ingestor.js';
 export { messagesOfBody, parseTrackingJson, type TrackingShape } from './tracking-body.js';
 export { validateMessage } from './validate-message.js';
 export type { LoadResult } from './segment-loader.js';
-export { listEvents, streamMessages, exportParquet, listQuarantine, countQuarantine, type EventRow, type EventFilter, type QuarantineRow } from './event-queries.js';
+export { listEvents, streamMessages, exportParquet, listQuarantine, clearQuarantine, countQuarantine, type EventRow, type EventFilter, type QuarantineRow, type QuarantineFilter, type QuarantineCleared } from './event-queries.js';
 export { importSegmentFile, type ImportSummary, type ProgressFn, type SegmentImportOptions } from './import-segment-file.js';
 export { importRates, type RatesImport } from './rates.js';
 export { normalizeEmail, normalizePhone, standardizeMessage } from './standardize.js';

@@ -59,8 +59,8 @@ export function registerReadApi(app: FastifyInstance, deps: ReadApiDeps): void {
   });
 
   app.get('/api/v1/quarantine', async (request) => {
-    const q = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(10_000).optional() }).strict(), request.query);
-    const rows = await listQuarantine(deps.store, q.limit ?? 100);
+    const q = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(10_000).optional(), source: z.string().min(1).optional(), code: z.string().min(1).optional() }).strict(), request.query);
+    const rows = await listQuarantine(deps.store, q.limit ?? 100, { ...(q.source ? { source: q.source } : {}), ...(q.code ? { code: q.code } : {}) });
     return { rejected: rows };
   });
 }
