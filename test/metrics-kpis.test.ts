@@ -183,6 +183,14 @@ describe('periods', () => {
     expect((await series('revenue', 'year', '2024-01-01', '2025-01-01')).series.map((p) => [p.period, p.value])).toEqual([['2024', 358]]);
   });
 
+  it('compares a range that is not whole periods of its grain with the span of its own length just before it', async () => {
+    // February and March at grain quarter touch two quarters; the range before is December and January, not the half year before.
+    const quarters = await series('orders', 'quarter', '2024-02-01', '2024-04-01');
+    const months = await series('orders', 'month', '2024-02-01', '2024-04-01');
+    expect(quarters.total.compare).toEqual({ mode: 'previous', start: '2023-12-01', end: '2024-02-01' });
+    expect(quarters.total).toMatchObject({ value: months.total.value, previous: months.total.previous, change: months.total.change });
+  });
+
   it('compares with the same period a year earlier and with a baseline period', async () => {
     const lastYear = await answerMetric(deps, { metric: 'orders', grain: 'month', from: '2024-02-01', to: '2024-03-01', compare: 'last-year' });
     expect((lastYear as MetricResult).series[0]).toMatchObject({ value: 3, previous: 0, change: null });

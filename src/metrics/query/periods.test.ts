@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addPeriods, coveringRange, daysOf, lastYearWindow, periodLabel, periodStart, periodsOf, shiftWindow } from './periods.js';
+import { addPeriods, coveringRange, daysOf, lastYearWindow, periodLabel, periodStart, periodsOf, shiftWindow, spanBefore } from './periods.js';
 
 describe('periods', () => {
   it('labels each grain as the CLI prints it', () => {
@@ -38,6 +38,17 @@ describe('periods', () => {
     expect(lastYearWindow({ start: '2024-03-04', end: '2024-03-11' }, 'week')).toEqual({ start: '2023-03-06', end: '2023-03-13' });
     expect(lastYearWindow({ start: '2024-03-01', end: '2024-04-01' }, 'month')).toEqual({ start: '2023-03-01', end: '2023-04-01' });
     expect(shiftWindow({ start: '2024-03-01', end: '2024-04-01' }, 'month', -1)).toEqual({ start: '2024-02-01', end: '2024-03-01' });
+  });
+
+  it('compares a whole range with the span of its own length just before it, whatever the grain', () => {
+    // Whole quarters: so many quarters back.
+    expect(spanBefore({ start: '2025-01-01', end: '2025-07-01' }, 'quarter', 2)).toEqual({ start: '2024-07-01', end: '2025-01-01' });
+    // December to December at grain quarter touches five quarters; the year before is twelve months back, not fifteen.
+    expect(spanBefore({ start: '2025-12-01', end: '2026-12-01' }, 'quarter', 5)).toEqual({ start: '2024-12-01', end: '2025-12-01' });
+    expect(spanBefore({ start: '2025-03-10', end: '2025-03-24' }, 'week', 2)).toEqual({ start: '2025-02-24', end: '2025-03-10' });
+    // Neither whole periods nor whole months: as many days back.
+    expect(spanBefore({ start: '2025-03-12', end: '2025-03-26' }, 'week', 3)).toEqual({ start: '2025-02-26', end: '2025-03-12' });
+    expect(spanBefore({ start: '2025-03-10', end: '2025-04-10' }, 'month', 2)).toEqual({ start: '2025-02-07', end: '2025-03-10' });
   });
 
   it('covers a data range with whole periods and lists the days of a window', () => {

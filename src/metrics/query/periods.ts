@@ -77,6 +77,21 @@ export function shiftWindow(w: DayWindow, grain: Grain, n: number): DayWindow {
 }
 
 /**
+ * The span of the same length just before `w`, for the whole range's comparison: `periods` periods of `grain` earlier
+ * when `w` is made of whole ones; else as many whole months when it runs from a month's first day to another's; else
+ * as many days. A year from December to December at grain quarter touches five quarters: five quarters back would
+ * compare it with a year ending three months before it starts.
+ */
+export function spanBefore(w: DayWindow, grain: Grain, periods: number): DayWindow {
+  if (periodStart(w.start, grain) === w.start && periodStart(w.end, grain) === w.end) return shiftWindow(w, grain, -periods);
+  const start = parse(w.start);
+  const end = parse(w.end);
+  if (start.day === 1 && end.day === 1) return shiftWindow(w, 'month', -Math.round(end.diff(start, 'months').months));
+  const days = Math.round(end.diff(start, 'days').days);
+  return { start: addDays(w.start, -days), end: w.start };
+}
+
+/**
  * The same window a year earlier: the same ISO week of the previous year for weeks (52 weeks back,
  * so Mondays stay Mondays), the same dates otherwise.
  */

@@ -9,7 +9,7 @@ import { benchmarkOf, benchmarkStatus } from './benchmarks.js';
 import { compileMetric, needsPreviousWindows } from './compile-metric.js';
 import { dataRange } from './data-range.js';
 import type { AnyMetricResult, CompareMode, SeriesPoint, TableResult, TableRow, TotalPoint } from './metric-result.js';
-import { isDay, lastYearWindow, periodsOf, shiftWindow, type DayWindow, type Period } from './periods.js';
+import { isDay, lastYearWindow, periodsOf, shiftWindow, spanBefore, type DayWindow, type Period } from './periods.js';
 import type { SegmentFilter } from './query-context.js';
 import type { Dimension } from './sources.js';
 import { WindowPlan } from './window-plan.js';
@@ -72,13 +72,15 @@ function planWindows(def: MetricDefinition, range: DayWindow | null, grain: Grai
     if (compare === 'baseline') return baseline as BaselinePeriod & DayWindow;
     return compare === 'last-year' ? lastYearWindow(w, grain) : shiftWindow(w, grain, -periodCount);
   };
+  // The whole range, and what it is compared with, reach back by the range's own length (spanBefore).
+  const addSpan = (w: DayWindow): number => (withPrevious ? plan.addWithPrevious(w, spanBefore(w, grain, n)) : plan.add(w));
   const baselineWindow = baseline ? { start: baseline.from, end: baseline.to } : null;
   const baselineCount = baselineWindow ? Math.max(periodsOf(baselineWindow.start, baselineWindow.end, grain).length, 1) : 1;
   const main = periods.map((p) => add(p));
   const compared = periods.map((p) => (compare === 'baseline' && baselineWindow ? add(baselineWindow, baselineCount) : add(comparedOf(p, 1))));
-  const total = range ? add(range, n) : null;
-  const compareTotal = range ? (compare === 'baseline' ? baselineWindow : comparedOf(range, n)) : null;
-  const totalCompared = compareTotal ? add(compareTotal, compare === 'baseline' ? baselineCount : n) : null;
+  const total = range ? addSpan(range) : null;
+  const compareTotal = range ? (compare === 'baseline' ? baselineWindow : compare === 'last-year' ? lastYearWindow(range, grain) : spanBefore(range, grain, n)) : null;
+  const totalCompared = compareTotal ? (compare === 'baseline' ? add(compareTotal, baselineCount) : addSpan(compareTotal)) : null;
   return {
     plan,
     periods,
