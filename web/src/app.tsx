@@ -85,7 +85,7 @@ function Shell() {
         <span className={`live live-${live}`} title="Live updates">
           {live === 'open' ? '● live' : '○ offline'}
         </span>
-        <button type="button" className="link" onClick={clearToken}>
+        <button type="button" className="link" onClick={() => clearToken()}>
           Forget token
         </button>
       </header>

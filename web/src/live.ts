@@ -2,7 +2,7 @@
 // have changed, and alerts as they fire or resolve.
 import { useEffect, useState } from 'react';
 import type { Alert, StoredEvent } from './api/types.js';
-import { readToken } from './token.js';
+import { onTokenChange, readToken } from './token.js';
 
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 
@@ -43,6 +43,15 @@ function open(): void {
     for (const l of listeners) l.alerts?.(notice);
   });
 }
+
+// The stream carries the token it was opened with: a new or forgotten token closes it, and the next
+// subscriber (the dashboard, once a token is back) opens it again with the current one.
+onTokenChange(() => {
+  source?.close();
+  source = null;
+  setStatus('closed');
+  if (listeners.size > 0) open();
+});
 
 function subscribe(listener: Listener): () => void {
   listeners.add(listener);

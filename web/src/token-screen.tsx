@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { saveToken } from './token.js';
+import { saveToken, tokenRefused } from './token.js';
 
 /** Asked for when no read token is stored: the dashboard reads nothing without one. */
 export function TokenScreen() {
@@ -7,6 +7,11 @@ export function TokenScreen() {
   return (
     <main className="token-screen">
       <h1>Tessera</h1>
+      {tokenRefused() && (
+        <p className="status error" role="alert" data-testid="token-refused">
+          The server refused that token: it is not a read token of this workspace, or it was revoked. Paste a valid read token.
+        </p>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -16,14 +16,24 @@ export function readToken(): string | null {
 }
 
 export function saveToken(token: string): void {
+  refused = false;
   localStorage.setItem(KEY, token.trim());
   window.dispatchEvent(new Event(EVENT));
 }
 
-export function clearToken(): void {
+let refused = false;
+
+/** Forgets the token; `refused` when the server turned it away, so the token screen can say why it is back. */
+export function clearToken(options: { refused?: boolean } = {}): void {
   if (localStorage.getItem(KEY) === null) return;
+  refused = options.refused === true;
   localStorage.removeItem(KEY);
   window.dispatchEvent(new Event(EVENT));
+}
+
+/** Whether the last token was forgotten because the server refused it (wrong, or revoked). */
+export function tokenRefused(): boolean {
+  return refused;
 }
 
 /** Calls `listener` whenever the token is saved or cleared. */

@@ -51,7 +51,7 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
     body = undefined;
   }
   if (!response.ok) {
-    if (response.status === 401) clearToken();
+    if (response.status === 401) clearToken({ refused: true });
     if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
     throw new ApiError(response.status, 'http', `The server answered ${response.status} ${response.statusText} for ${path}.`);
   }

@@ -3,7 +3,7 @@
 import type { Dimension, Grain, MetricUnit, SegmentSize } from '../../../src/contract/index.js';
 
 // The KPI answers' shapes are the engine's own, from contract/.
-export type { BenchmarkStatus, BreakdownResult, CompareMode, Dimension, Grain, MetricReport, MetricResult, SeriesPoint, TotalPoint } from '../../../src/contract/index.js';
+export type { BenchmarkStatus, BreakdownResult, CompareMode, Dimension, Grain, MetricReport, MetricResult, SeriesPoint, TableResult, TotalPoint } from '../../../src/contract/index.js';
 // Alerts are the activation module's, declared in contract/.
 export type { Cohort, CohortReport, RetentionSegment, RfmReport, SegmentRetentionReport } from '../../../src/contract/index.js';
 export type { DataSource, ImportRecord, ListedPrediction, PredictionPage, SegmentMembersReport as SegmentMembers } from '../../../src/contract/index.js';

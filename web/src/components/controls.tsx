@@ -9,6 +9,8 @@ export interface PeriodState {
   grain: Grain;
   compare: '' | 'previous' | 'last-year';
   segment: string;
+  /** All of the data chosen on purpose (`range=all`), so the overview does not replace it with its opening period. */
+  all: boolean;
 }
 
 /** Reads the period controls from the query string, with the defaults. */
@@ -21,6 +23,7 @@ export function readPeriod(query: URLSearchParams): PeriodState {
     grain: grains.includes(grain as Grain) ? (grain as Grain) : 'month',
     compare: compare === 'none' ? '' : compare === 'last-year' ? 'last-year' : 'previous',
     segment: query.get('segment') ?? '',
+    all: query.get('range') === 'all' && !query.get('from') && !query.get('to'),
   };
 }
 
@@ -37,6 +40,7 @@ export function periodParams(p: PeriodState): Record<string, string> {
   if (p.grain !== 'month') out.grain = p.grain;
   if (p.compare !== 'previous') out.compare = p.compare || 'none';
   if (p.segment) out.segment = p.segment;
+  if (p.all) out.range = 'all';
   return out;
 }
 
@@ -45,10 +49,10 @@ export function PeriodControls({ period, onChange }: { period: PeriodState; onCh
   return (
     <form className="controls" onSubmit={(e) => e.preventDefault()} aria-label="Period">
       <label>
-        From <input type="date" value={period.from} onChange={(e) => onChange({ from: e.target.value || null })} />
+        From <input type="date" value={period.from} onChange={(e) => onChange({ from: e.target.value || null, range: null })} />
       </label>
       <label>
-        To (exclusive) <input type="date" value={period.to} onChange={(e) => onChange({ to: e.target.value || null })} />
+        To (exclusive) <input type="date" value={period.to} onChange={(e) => onChange({ to: e.target.value || null, range: null })} />
       </label>
       <label>
         Grain
@@ -82,7 +86,7 @@ export function PeriodControls({ period, onChange }: { period: PeriodState; onCh
         {segments.status === 'error' && <span className="hint"> (segments unavailable: {segments.error.message})</span>}
       </label>
       {(period.from || period.to) && (
-        <button type="button" onClick={() => onChange({ from: null, to: null })}>
+        <button type="button" onClick={() => onChange({ from: null, to: null, range: 'all' })}>
           All data
         </button>
       )}

@@ -1,9 +1,10 @@
-import { queryString } from '../api/client.js';
+import { useState } from 'react';
+import { ApiError, apiFetch, queryString } from '../api/client.js';
 import type { CustomerPrediction, Profile, Timeline as TimelinePage } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { Link } from '../components/link.js';
-import { Empty, Loaded } from '../components/status.js';
-import { formatAny, formatMoney, formatTime, formatValue } from '../format.js';
+import { Empty, ErrorBox, Loaded } from '../components/status.js';
+import { formatAny, formatCount, formatMoney, formatTime, formatValue } from '../format.js';
 import { href } from '../router.js';
 
 type TraitSources = Record<string, { source?: string; at?: string }>;
@@ -86,24 +87,49 @@ function describe(message: Record<string, unknown>): string {
   return type;
 }
 
+/** The customer's events, newest first, a page at a time: "Older events" reads the next page (`before`) and adds it below. */
 function Timeline({ id }: { id: string }) {
   const state = useApi<TimelinePage>(`/profiles/${encodeURIComponent(id)}/timeline`);
+  const [older, setOlder] = useState<{ events: TimelinePage['events']; next: string | null } | null>(null);
+  const [more, setMore] = useState<{ status: 'idle' | 'loading' } | { status: 'error'; message: string }>({ status: 'idle' });
+  const loadOlder = async (before: string) => {
+    setMore({ status: 'loading' });
+    try {
+      const page = await apiFetch<TimelinePage>(`/profiles/${encodeURIComponent(id)}/timeline${queryString({ before })}`);
+      setOlder((o) => ({ events: [...(o?.events ?? []), ...page.events], next: page.next }));
+      setMore({ status: 'idle' });
+    } catch (err) {
+      setMore({ status: 'error', message: err instanceof ApiError ? err.message : String(err) });
+    }
+  };
   return (
     <Loaded state={state} what="the timeline">
       {(t) => {
-        const events = t.events;
+        const events = [...t.events, ...(older?.events ?? [])];
+        const next = older ? older.next : t.next;
         if (events.length === 0) return <Empty>No events.</Empty>;
         return (
-          <ol className="timeline">
-            {events.map((e, i) => {
-              const m = e.message as Record<string, unknown>;
-              return (
-                <li key={e.seq ?? i}>
-                  <time>{formatTime(m.timestamp as string)}</time> <strong>{describe(m)}</strong> <span className="muted">{e.source ?? ''}</span>
-                </li>
-              );
-            })}
-          </ol>
+          <>
+            <ol className="timeline" data-testid="timeline">
+              {events.map((e, i) => {
+                const m = e.message as Record<string, unknown>;
+                return (
+                  <li key={e.seq ?? i} data-seq={e.seq}>
+                    <time>{formatTime(m.timestamp as string)}</time> <strong>{describe(m)}</strong> <span className="muted">{e.source ?? ''}</span>
+                  </li>
+                );
+              })}
+            </ol>
+            <p className="muted">
+              {formatCount(events.length)} events shown{next ? '' : ', back to the first'}.{' '}
+              {next && (
+                <button type="button" onClick={() => void loadOlder(next)} disabled={more.status === 'loading'}>
+                  {more.status === 'loading' ? 'Loading older events…' : 'Older events'}
+                </button>
+              )}
+            </p>
+            {more.status === 'error' && <ErrorBox what="older events" message={more.message} />}
+          </>
         );
       }}
     </Loaded>

@@ -27,6 +27,8 @@ function rowsOf(data: ProfileSearch | Profile): ProfileMatch[] {
 
 function Results({ text }: { text: string }) {
   const state = useApi<ProfileSearch | Profile>(searchPath(text));
+  // An exact identifier nobody has is answered 404: to the reader that is a search without a match, not a failure.
+  if (state.status === 'error' && state.error.status === 404) return <Empty>No customer matches “{text}”.</Empty>;
   return (
     <Loaded state={state} what="customers">
       {(data) => {

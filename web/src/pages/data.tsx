@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DataSource, ImportRecord, QuarantineRow, StoredEvent } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { Empty, Loaded } from '../components/status.js';
@@ -75,8 +75,29 @@ function merge(a: StoredEvent[], b: StoredEvent[]): StoredEvent[] {
   return [...bySeq.values()].sort((x, y) => x.seq - y.seq).slice(-KEEP);
 }
 
+/** A counter that moves a moment after new events arrive (one re-read per burst), to keep counts in step with the live feed. */
+function useEventsSettledTick(delayMs = 1500): number {
+  const [tick, setTick] = useState(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onEvents = useCallback(() => {
+    if (pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      setTick((t) => t + 1);
+    }, delayMs);
+  }, [delayMs]);
+  useLiveEvents(onEvents);
+  useEffect(
+    () => () => {
+      if (pending.current) clearTimeout(pending.current);
+    },
+    [],
+  );
+  return tick;
+}
+
 function Sources() {
-  const state = useApi<{ sources: DataSource[] }>('/sources');
+  const state = useApi<{ sources: DataSource[] }>('/sources', useEventsSettledTick());
   return (
     <section aria-label="Sources">
       <h2>Sources</h2>

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, apiFetch } from '../api/client.js';
 import { isLeading, useCatalog } from '../api/catalog.js';
-import { dimensions, type BreakdownResult, type CatalogEntry, type MetricResult, type SegmentSummary, type Unit } from '../api/types.js';
+import { dimensions, type BreakdownResult, type CatalogEntry, type MetricResult, type SegmentSummary, type TableResult, type Unit } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { BenchmarkEditor } from '../components/benchmark-editor.js';
 import { baseOption, Chart, cssColor } from '../components/chart.js';
@@ -56,7 +56,7 @@ function breakdownOption(result: Pick<BreakdownResult, 'unit' | 'groups'>) {
   };
 }
 
-function SeriesTable({ result }: { result: MetricResult }) {
+function SeriesTable({ result, compared }: { result: MetricResult; compared: boolean }) {
   const download = () =>
     downloadText(
       `${result.metric}-${result.grain}.csv`,
@@ -82,8 +82,8 @@ function SeriesTable({ result }: { result: MetricResult }) {
               <th scope="col">Value</th>
               <th scope="col">Numerator</th>
               <th scope="col">Denominator</th>
-              <th scope="col">Comparison</th>
-              <th scope="col">Change</th>
+              {compared && <th scope="col">Comparison</th>}
+              {compared && <th scope="col">Change</th>}
             </tr>
           </thead>
           <tbody>
@@ -93,8 +93,8 @@ function SeriesTable({ result }: { result: MetricResult }) {
                 <td className="num">{formatValue(p.value, u)}</td>
                 <td className="num">{formatValue(p.numerator, 'ratio')}</td>
                 <td className="num">{formatValue(p.denominator, 'ratio')}</td>
-                <td className="num">{formatValue(p.previous, u)}</td>
-                <td className="num">{formatChange(p.change)}</td>
+                {compared && <td className="num">{formatValue(p.previous, u)}</td>}
+                {compared && <td className="num">{formatChange(p.change)}</td>}
               </tr>
             ))}
           </tbody>
@@ -106,8 +106,8 @@ function SeriesTable({ result }: { result: MetricResult }) {
               </td>
               <td />
               <td />
-              <td className="num">{formatValue(result.total.previous, u)}</td>
-              <td className="num">{formatChange(result.total.change)}</td>
+              {compared && <td className="num">{formatValue(result.total.previous, u)}</td>}
+              {compared && <td className="num">{formatChange(result.total.change)}</td>}
             </tr>
           </tfoot>
         </table>
@@ -117,7 +117,7 @@ function SeriesTable({ result }: { result: MetricResult }) {
 }
 
 /** A breakdown's lines and its table of whole-range values and changes, one row per group. */
-function GroupChartAndTable({ result, by, testId }: { result: Pick<BreakdownResult, 'label' | 'unit' | 'groups'>; by: string; testId?: string }) {
+function GroupChartAndTable({ result, by, testId, compared }: { result: Pick<BreakdownResult, 'label' | 'unit' | 'groups'>; by: string; testId?: string; compared: boolean }) {
   return (
     <>
       <Chart option={breakdownOption(result)} label={`${result.label} by ${by}`} />
@@ -126,7 +126,7 @@ function GroupChartAndTable({ result, by, testId }: { result: Pick<BreakdownResu
           <tr>
             <th scope="col">{by}</th>
             <th scope="col">Whole range</th>
-            <th scope="col">Change</th>
+            {compared && <th scope="col">Change</th>}
           </tr>
         </thead>
         <tbody>
@@ -134,7 +134,7 @@ function GroupChartAndTable({ result, by, testId }: { result: Pick<BreakdownResu
             <tr key={g.group}>
               <th scope="row">{g.group}</th>
               <td className="num">{formatValue(g.total.value, result.unit)}</td>
-              <td className="num">{formatChange(g.total.change)}</td>
+              {compared && <td className="num">{formatChange(g.total.change)}</td>}
             </tr>
           ))}
         </tbody>
@@ -143,7 +143,7 @@ function GroupChartAndTable({ result, by, testId }: { result: Pick<BreakdownResu
   );
 }
 
-function Breakdown({ id, query }: { id: string; query: string }) {
+function Breakdown({ id, query, compared }: { id: string; query: string; compared: boolean }) {
   const state = useApi<BreakdownResult>(`/metrics/${encodeURIComponent(id)}${query}`);
   return (
     <Loaded state={state} what="the breakdown">
@@ -151,7 +151,7 @@ function Breakdown({ id, query }: { id: string; query: string }) {
         result.groups.length === 0 ? (
           <Empty>No data to break down in this range.</Empty>
         ) : (
-          <GroupChartAndTable result={result} by={result.breakdown} />
+          <GroupChartAndTable result={result} by={result.breakdown} compared={compared} />
         )
       }
     </Loaded>
@@ -162,7 +162,7 @@ function Breakdown({ id, query }: { id: string; query: string }) {
  * The KPI per saved segment: one answer per segment (`?segment=`), the same engine as every tile,
  * laid out like a breakdown. A customer may be in several segments, so the rows need not add up.
  */
-function SegmentBreakdown({ id, query }: { id: string; query: string }) {
+function SegmentBreakdown({ id, query, compared }: { id: string; query: string; compared: boolean }) {
   type PerSegment = Pick<BreakdownResult, 'label' | 'unit' | 'groups'>;
   const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; result: PerSegment }>({ status: 'loading' });
   useEffect(() => {
@@ -185,7 +185,56 @@ function SegmentBreakdown({ id, query }: { id: string; query: string }) {
   if (state.status === 'error') return <p className="status error">Could not load the KPI per segment: {state.message}</p>;
   if (state.result.groups.length === 0) return <Empty>No saved segments yet: build one on the Segments page.</Empty>;
   const result = state.result;
-  return <GroupChartAndTable result={result} by="segment" testId="segment-breakdown" />;
+  return <GroupChartAndTable result={result} by="segment" testId="segment-breakdown" compared={compared} />;
+}
+
+/**
+ * A KPI whose answer is a table (`unit: table`, such as the top traffic sources): one row per group over the
+ * whole range, one column per measure, each in its own unit. It has no single value to draw as a line.
+ */
+function TableKpi({ result }: { result: TableResult }) {
+  const rows = result.total.rows;
+  if (rows.length === 0) return <Empty>No data in this range.</Empty>;
+  return (
+    <section aria-label="Table">
+      <h2>
+        By {result.by}, over the range
+      </h2>
+      <div className="table-wrap">
+        <table data-testid="kpi-table">
+          <thead>
+            <tr>
+              <th scope="col">{result.by}</th>
+              {result.columns.map((c) => (
+                <th key={c.id} scope="col" className="num">
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.group}>
+                <th scope="row">{r.group}</th>
+                {result.columns.map((c) => {
+                  const v = r[c.id];
+                  return (
+                    <td key={c.id} className="num">
+                      {typeof v === 'number' || v === null || v === undefined ? formatValue(v, c.unit) : v}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function isTable(result: MetricResult | TableResult): result is TableResult {
+  return result.unit === 'table';
 }
 
 function Definition({ entry }: { entry: CatalogEntry | undefined }) {
@@ -220,9 +269,11 @@ export function KpiPage({ id, reload }: { id: string; reload: number }) {
   const breakdown = query.get('breakdown') ?? '';
   const catalog = useCatalog();
   const [saved, setSaved] = useState(0);
-  const state = useApi<MetricResult>(`/metrics/${encodeURIComponent(id)}${metricQuery(period)}`, reload + saved);
+  const state = useApi<MetricResult | TableResult>(`/metrics/${encodeURIComponent(id)}${metricQuery(period)}`, reload + saved);
   const entry = catalog.status === 'ok' ? catalog.data.find((m) => m.id === id) : undefined;
-  const option = useMemo(() => (state.status === 'ok' ? seriesOption(state.data, period.compare !== '') : null), [state, period.compare]);
+  // "Compare to: nothing": the server still answers a comparison (there is no mode for none), so the page hides it.
+  const compared = period.compare !== '';
+  const option = useMemo(() => (state.status === 'ok' && !isTable(state.data) ? seriesOption(state.data, compared) : null), [state, compared]);
   return (
     <section aria-labelledby="page-title">
       <p className="crumbs">
@@ -232,7 +283,9 @@ export function KpiPage({ id, reload }: { id: string; reload: number }) {
       <PeriodControls period={period} onChange={setQuery} />
       <Loaded state={state} what={`the KPI ${id}`}>
         {(result) =>
-          result.series.length === 0 ? (
+          isTable(result) ? (
+            <TableKpi result={result} />
+          ) : result.series.length === 0 ? (
             <Empty>No data in this range.</Empty>
           ) : (
             <>
@@ -240,40 +293,43 @@ export function KpiPage({ id, reload }: { id: string; reload: number }) {
                 <span data-testid="kpi-total-headline">{formatValue(result.total.value, result.unit)}</span>{' '}
                 <span className="muted">
                   over the range
-                  {result.total.change !== null && result.total.change !== undefined ? `, ${formatChange(result.total.change)} against the comparison` : ' (no earlier data to compare with)'}
+                  {!compared ? '' : result.total.change !== null && result.total.change !== undefined ? `, ${formatChange(result.total.change)} against the comparison` : ' (no earlier data to compare with)'}
                 </span>
               </p>
               {option && <Chart option={option} label={`${result.label} by ${result.grain}`} />}
-              <SeriesTable result={result} />
+              <SeriesTable result={result} compared={compared} />
             </>
           )
         }
       </Loaded>
-      <section aria-label="Breakdown">
-        <div className="row">
-          <h2>Breakdown</h2>
-          <label>
-            by{' '}
-            <select value={breakdown} onChange={(e) => setQuery({ breakdown: e.target.value || null })}>
-              <option value="">nothing</option>
-              {dimensions.map((d) => (
-                <option key={d} value={d}>
-                  {d}
-                </option>
-              ))}
-              <option value="segment">segment</option>
-            </select>
-          </label>
-        </div>
-        {breakdown === 'segment' ? (
-          <SegmentBreakdown id={id} query={metricQuery({ ...period, segment: '' })} />
-        ) : breakdown ? (
-          <Breakdown id={id} query={metricQuery(period, { breakdown })} />
-        ) : (
-          <p className="hint">Choose a dimension to split the KPI by source, country, currency or saved segment.</p>
-        )}
-      </section>
-      {state.status === 'ok' && <BenchmarkEditor key={id} metric={id} unit={state.data.unit} benchmark={state.data.total.benchmark ?? null} onSaved={() => setSaved((n) => n + 1)} />}
+      {/* A table KPI is already split by its own dimension. */}
+      {!(state.status === 'ok' && isTable(state.data)) && (
+        <section aria-label="Breakdown">
+          <div className="row">
+            <h2>Breakdown</h2>
+            <label>
+              by{' '}
+              <select value={breakdown} onChange={(e) => setQuery({ breakdown: e.target.value || null })}>
+                <option value="">nothing</option>
+                {dimensions.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+                <option value="segment">segment</option>
+              </select>
+            </label>
+          </div>
+          {breakdown === 'segment' ? (
+            <SegmentBreakdown id={id} query={metricQuery({ ...period, segment: '' })} compared={compared} />
+          ) : breakdown ? (
+            <Breakdown id={id} query={metricQuery(period, { breakdown })} compared={compared} />
+          ) : (
+            <p className="hint">Choose a dimension to split the KPI by source, country, currency or saved segment.</p>
+          )}
+        </section>
+      )}
+      {state.status === 'ok' && !isTable(state.data) && <BenchmarkEditor key={id} metric={id} unit={state.data.unit} benchmark={state.data.total.benchmark ?? null} onSaved={() => setSaved((n) => n + 1)} />}
       <section aria-label="Definition">
         <h2>Definition</h2>
         <Loaded state={catalog} what="the catalog">

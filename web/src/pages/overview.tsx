@@ -5,10 +5,11 @@ import { useApi, type ApiState } from '../api/use-api.js';
 import { AlertsPanel } from '../components/alerts-panel.js';
 import { metricQuery, PeriodControls, periodParams, readPeriod } from '../components/controls.js';
 import { KpiTile } from '../components/kpi-tile.js';
+import { Link } from '../components/link.js';
 import { Empty, Loaded } from '../components/status.js';
 import { workspace } from '../format.js';
 import { openingPeriod, todayIn } from '../opening-period.js';
-import { useQueryState } from '../router.js';
+import { href, useQueryState } from '../router.js';
 
 /** The overview's KPIs: those the catalog marks as headline, else the first few series KPIs. */
 function headline(catalog: CatalogEntry[]): CatalogEntry[] {
@@ -24,7 +25,7 @@ function tileState(report: ApiState<MetricReport>, id: string): ApiState<MetricR
   return found && 'series' in found && 'value' in found.total ? { status: 'ok', data: found as MetricResult } : { status: 'loading' };
 }
 
-function Tiles({ tiles, query, params, reload }: { tiles: CatalogEntry[]; query: string; params: Record<string, string>; reload: number }) {
+function Tiles({ tiles, query, params, reload, compared }: { tiles: CatalogEntry[]; query: string; params: Record<string, string>; reload: number; compared: boolean }) {
   // One request for every tile: the server refreshes the facts once and answers them together.
   const ids = tiles.map((m) => m.id).join(',');
   const report = useApi<MetricReport>(`/report${query}${query ? '&' : '?'}metrics=${encodeURIComponent(ids)}`, reload);
@@ -48,12 +49,29 @@ function Tiles({ tiles, query, params, reload }: { tiles: CatalogEntry[]; query:
             </h2>
             <div className="tiles">
               {g.items.map((m) => (
-                <KpiTile key={m.id} entry={m} state={tileState(report, m.id)} params={params} />
+                <KpiTile key={m.id} entry={m} state={tileState(report, m.id)} params={params} compared={compared} />
               ))}
             </div>
           </section>
         ))}
     </>
+  );
+}
+
+/** The catalog's other KPIs, which have no tile: each a link to its page with the same period, so none is reachable only by URL. */
+function OtherKpis({ entries, params }: { entries: CatalogEntry[]; params: Record<string, string> }) {
+  if (entries.length === 0) return null;
+  return (
+    <section aria-labelledby="other-kpis-title">
+      <h2 id="other-kpis-title">More KPIs</h2>
+      <ul className="chips" data-testid="other-kpis">
+        {entries.map((m) => (
+          <li key={m.id}>
+            <Link to={href(`/kpi/${m.id}`, params)}>{m.label}</Link>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -82,7 +100,7 @@ export function OverviewPage({ reload }: { reload: number }) {
   const catalog = useCatalog();
   const params = periodParams(period);
   // Only a first visit without a period gets the opening one; once chosen (or found not to apply) the URL rules.
-  const [opened, setOpened] = useState(Boolean(period.from || period.to));
+  const [opened, setOpened] = useState(Boolean(period.from || period.to || period.all));
   const first = catalog.status === 'ok' ? (headline(catalog.data)[0]?.id ?? null) : catalog.status === 'error' ? null : undefined;
   const opening = useOpeningPeriod(opened ? null : first);
   useEffect(() => {
@@ -100,7 +118,13 @@ export function OverviewPage({ reload }: { reload: number }) {
           const tiles = headline(entries);
           if (tiles.length === 0) return <Empty>The catalog has no KPIs yet.</Empty>;
           if (!opened) return <Empty>Finding the latest months of data…</Empty>;
-          return <Tiles tiles={tiles} query={metricQuery(period)} params={params} reload={reload} />;
+          const shown = new Set(tiles.map((m) => m.id));
+          return (
+            <>
+              <Tiles tiles={tiles} query={metricQuery(period)} params={params} reload={reload} compared={period.compare !== ''} />
+              <OtherKpis entries={entries.filter((m) => !shown.has(m.id))} params={params} />
+            </>
+          );
         }}
       </Loaded>
     </section>

@@ -13,18 +13,25 @@ const fields = [
   { id: 'fact:orders', label: 'orders (all time)' },
   { id: 'fact:revenue', label: 'revenue (all time)' },
   { id: 'fact:days_since_last_order', label: 'days since last order' },
-  { id: 'rfm:segment', label: 'RFM segment (=)' },
+  { id: 'rfm:segment', label: 'RFM segment' },
   { id: 'trait:address.country', label: 'country' },
   { id: 'trait:gender', label: 'gender' },
 ];
 const ops: Record<string, string> = { '=': 'eq', '!=': 'neq', '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte' };
+/** The operators a field takes: an RFM segment is one of the named segments or not, never more or less than one. */
+function opsOf(field: string): string[] {
+  return field.startsWith('rfm:') ? ['=', '!='] : Object.keys(ops);
+}
 
 /** One builder row as a rule condition. */
 function conditionOf(c: SegmentRule): Record<string, unknown> {
   const value = /^-?\d+(\.\d+)?$/.test(String(c.value)) ? Number(c.value) : String(c.value);
   const [kind, name = ''] = c.field.split(':');
   const op = ops[c.op] ?? 'eq';
-  if (kind === 'rfm') return { rfm: { segment: [String(c.value)] } };
+  if (kind === 'rfm') {
+    const inSegment = { rfm: { segment: [String(c.value)] } };
+    return c.op === '!=' ? { not: inSegment } : inSegment;
+  }
   if (kind === 'trait') return { trait: name.includes('.') ? name.split('.') : name, op, value };
   return { fact: name, op, value };
 }
@@ -134,7 +141,11 @@ function Builder({ onSaved }: { onSaved: () => void }) {
       <ul className="conditions">
         {conditions.map((c, i) => (
           <li key={i}>
-            <select value={c.field} onChange={(e) => update(i, { field: e.target.value })} aria-label={`Field of condition ${i + 1}`}>
+            <select
+              value={c.field}
+              onChange={(e) => update(i, { field: e.target.value, ...(opsOf(e.target.value).includes(c.op) ? {} : { op: '=' }) })}
+              aria-label={`Field of condition ${i + 1}`}
+            >
               {fields.map((f) => (
                 <option key={f.id} value={f.id}>
                   {f.label}
@@ -142,7 +153,7 @@ function Builder({ onSaved }: { onSaved: () => void }) {
               ))}
             </select>{' '}
             <select value={c.op} onChange={(e) => update(i, { op: e.target.value })} aria-label={`Operator of condition ${i + 1}`}>
-              {Object.keys(ops).map((o) => (
+              {opsOf(c.field).map((o) => (
                 <option key={o}>{o}</option>
               ))}
             </select>{' '}
