@@ -22,14 +22,20 @@ function toStored(row: Row): StoredSegment {
   return { ...def, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
 }
 
-/** Stores a validated definition; an existing id is an error unless `replace`. */
-export async function saveSegment(store: Store, input: unknown, options: { replace?: boolean } = {}): Promise<{ segment: StoredSegment; replaced: boolean }> {
+/**
+ * Stores a validated definition; an existing id is an error unless `replace`. `howToReplace` is how the caller's user
+ * asks for it (`pass --replace`, `replace=true`): the dashboard's user has no flag to pass.
+ */
+export async function saveSegment(store: Store, input: unknown, options: { replace?: boolean; howToReplace?: string } = {}): Promise<{ segment: StoredSegment; replaced: boolean }> {
   const def = parseOrThrow(SegmentDefinition, input, 'segment definition');
   const now = new Date();
   const replaced = await store.transaction(async (tx) => {
     const existing = await tx.query<{ created_at: Date }>(sql`SELECT created_at FROM segment_definitions WHERE id = ${def.id}`);
     const first = existing[0];
-    if (first && !options.replace) throw new TesseraError('invalid_argument', `segment ${def.id} exists: pass --replace to overwrite it`);
+    if (first && !options.replace) {
+      const how = options.howToReplace === undefined ? '' : `, or ${options.howToReplace} to overwrite it`;
+      throw new TesseraError('invalid_argument', `a segment with the id ${def.id} exists already: choose another name${how}`);
+    }
     await tx.run(sql`DELETE FROM segment_definitions WHERE id = ${def.id}`);
     await tx.run(sql`INSERT INTO segment_definitions (id, name, description, definition, created_at, updated_at)
       VALUES (${def.id}, ${def.name}, ${def.description ?? null}, ${JSON.stringify(def)}::JSON, ${first?.created_at ?? now}, ${now})`);

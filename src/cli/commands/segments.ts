@@ -100,7 +100,7 @@ export function registerSegments(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { replace?: boolean; json?: boolean }, cmd: Command) => {
       const input = await readDefinition(resolve(ctx.cwd, file));
-      const result = await ctx.withWorkspace(globals(cmd), (ws) => saveSegment(ws.store, input, { replace: opts.replace === true }));
+      const result = await ctx.withWorkspace(globals(cmd), (ws) => saveSegment(ws.store, input, { replace: opts.replace === true, howToReplace: 'pass --replace' }));
       if (opts.json) return printJson(ctx.io, result);
       ctx.io.err(`${result.replaced ? 'replaced' : 'created'} segment ${result.segment.id}\n`);
     });

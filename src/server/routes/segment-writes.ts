@@ -20,7 +20,7 @@ const SaveQuery = z.object({ replace: z.enum(['true', 'false']).optional() }).st
 export function registerSegmentWrites(app: FastifyInstance, deps: SegmentWritesDeps): void {
   app.post('/api/v1/segments', async (request, reply) => {
     const q = parseInput(SaveQuery, request.query);
-    const { segment, replaced } = await saveSegment(deps.store, request.body, { replace: q.replace === 'true' });
+    const { segment, replaced } = await saveSegment(deps.store, request.body, { replace: q.replace === 'true', howToReplace: 'send replace=true' });
     const [change] = await refreshMemberships(deps.store, deps.workspace, { id: segment.id });
     void reply.status(replaced ? 200 : 201);
     return { segment, replaced, customers: change?.members ?? 0 };
