@@ -226,4 +226,12 @@ describe('the dashboard as a new user meets it', () => {
       await api('/metrics/aov/benchmark', { method: 'DELETE' });
     }
   });
+
+  it('says the month in progress is so far, in the table and on the chart axis, and the month before it is not', async () => {
+    const now = new Date();
+    const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
+    const { page } = await open(`/kpi/orders?grain=month&from=${month(-1)}&to=${month(1)}`);
+    await page.waitForSelector('[data-testid=kpi-total]');
+    await expect(page.locator('section[aria-label=Table] tbody th').allInnerTexts()).resolves.toEqual([month(-1).slice(0, 7), `${month(0).slice(0, 7)} (so far)`]);
+  });
 });

@@ -77,3 +77,25 @@ describe('a KPI without --from and --to', () => {
     expect((JSON.parse(cohorts.stdout) as { as_of: string }).as_of).toBe('2025-05-01');
   });
 });
+
+describe('the period in progress', () => {
+  it('is marked partial, in the JSON and with a footnote in the text, and the periods before it are not', async () => {
+    const now = new Date();
+    const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
+    const ws = await openTestWorkspace(dataDir);
+    try {
+      const result = (await answerMetric(openMetrics(ws.store, ws.config), { metric: 'orders', from: month(-1), to: month(1) })) as MetricResult;
+      expect(result.series.map((p) => [p.start, p.partial ?? false])).toEqual([
+        [month(-1), false],
+        [month(0), true],
+      ]);
+    } finally {
+      await ws.close();
+    }
+    const text = await runCli(['metrics', 'orders', '--from', month(-1), '--to', month(1)], { dataDir });
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`${month(0).slice(0, 7)}*`);
+    expect(text.stdout).not.toContain(`${month(-1).slice(0, 7)}*`);
+    expect(text.stdout).toMatch(/\* not over yet: its value is so far\n$/);
+  });
+});

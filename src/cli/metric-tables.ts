@@ -39,7 +39,7 @@ function seriesTable(series: readonly SeriesPoint[], total: Point, unit: string)
   const numeratorUnit = unit === 'currency' ? 'currency' : undefined;
   return columnTable(
     ['period', 'value', 'numerator', 'denominator', 'previous', 'change'],
-    [...series.map((p) => p.period), 'total'],
+    [...series.map((p) => (p.partial ? `${p.period}*` : p.period)), 'total'],
     [
       numberColumn(points.map((p) => p.value), unit),
       numberColumn(points.map((p) => p.numerator), numeratorUnit),
@@ -58,11 +58,16 @@ export function formatMetricText(r: AnyMetricResult): string {
     const columns = r.columns.map((c) => numberColumn(rows.map((row) => (typeof row[c.id] === 'number' ? (row[c.id] as number) : null)), c.unit));
     return `${title}${r.total.start ?? '?'} to ${r.total.end ?? '?'}\n${columnTable([r.by, ...r.columns.map((c) => c.label)], rows.map((row) => row.group), columns)}`;
   }
-  if ('groups' in r) return title + r.groups.map((g) => `${r.breakdown} ${g.group}\n${seriesTable(g.series, g.total, r.unit)}`).join('\n');
+  if ('groups' in r) return title + r.groups.map((g) => `${r.breakdown} ${g.group}\n${seriesTable(g.series, g.total, r.unit)}`).join('\n') + partialNote(r.groups[0]?.series ?? []);
   const b = r.total.benchmark;
   const status = b?.status ? `\n${b.status === 'on_track' ? 'on track' : 'off track'} against ${b.target !== null ? `the target ${formatNumber(b.target, r.unit)}` : `the baseline ${formatNumber(b.baseline?.value, r.unit)}`}\n` : '';
   const dropped = r.total.dropped && r.total.dropped.count > 0 ? `\n${r.total.dropped.count} not counted: ${r.total.dropped.reason}\n` : '';
-  return title + seriesTable(r.series, r.total, r.unit) + status + dropped;
+  return title + seriesTable(r.series, r.total, r.unit) + status + dropped + partialNote(r.series);
+}
+
+/** The footnote of a series whose last periods are not over. */
+function partialNote(series: readonly SeriesPoint[]): string {
+  return series.some((p) => p.partial) ? '\n* not over yet: its value is so far\n' : '';
 }
 
 /** The catalog as a readable table. */

@@ -31,6 +31,8 @@ export interface SeriesPoint {
   previous: number | null;
   /** Relative change from `previous`, in percent; null when either is null or previous is 0. */
   change: number | null;
+  /** The period is not over: today (in the reporting zone) or a later day is in it, so its value is so far. */
+  partial?: true;
 }
 
 /** A KPI against its benchmark: the target, else the baseline period's value. */

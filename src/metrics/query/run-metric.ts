@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { TesseraError, type WorkspaceConfig } from '../../contract/index.js';
 import type { Grain, Store } from '../../store/index.js';
 import type { Catalog } from '../catalog/build-catalog.js';
@@ -122,6 +123,8 @@ export async function queryMetric(deps: MetricsDeps, query: MetricQuery): Promis
   if (range && range.start >= range.end) throw new TesseraError('invalid_argument', `from (${range.start}) must be before to (${range.end})`);
 
   const windows = planWindows(def, range, grain, compare, baseline);
+  // Read as of an instant, a period is over if it ended by then.
+  const today = DateTime.fromJSDate(query.asOf ?? new Date(), { zone: deps.workspace.reportingTimezone }).toISODate() ?? '';
   const f = engineFunctions(deps.store.dialect);
   const ctx = { ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.segment ? { segment: query.segment } : {}) };
   const compiled = compileMetric(def, windows.plan, { ctx, f, ...(query.breakdown ? { breakdown: query.breakdown } : {}) });
@@ -136,7 +139,9 @@ export async function queryMetric(deps: MetricsDeps, query: MetricQuery): Promis
     const series = windows.periods.map((p, i): SeriesPoint => {
       const now = fig(windows.main[i] as number);
       const previous = fig(windows.compared[i] as number);
-      return { period: p.label, start: p.start, end: p.end, value: now.value, numerator: now.numerator, denominator: now.denominator, previous: previous.value, change: changeOf(now.exact, previous.exact) };
+      const point: SeriesPoint = { period: p.label, start: p.start, end: p.end, value: now.value, numerator: now.numerator, denominator: now.denominator, previous: previous.value, change: changeOf(now.exact, previous.exact) };
+      // A month on its first day is a day's worth against a whole month: readers must see it is not over.
+      return p.end > today ? { ...point, partial: true } : point;
     });
     const total = windows.total === null ? null : fig(windows.total);
     const totalCompared = windows.totalCompared === null ? null : fig(windows.totalCompared);

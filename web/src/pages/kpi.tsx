@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, apiFetch } from '../api/client.js';
 import { isLeading, useCatalog } from '../api/catalog.js';
-import { dimensions, type BreakdownResult, type CatalogEntry, type MetricResult, type SegmentSummary, type TableResult, type Unit } from '../api/types.js';
+import { dimensions, type BreakdownResult, type CatalogEntry, type MetricResult, type SegmentSummary, type SeriesPoint, type TableResult, type Unit } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { BenchmarkEditor } from '../components/benchmark-editor.js';
 import { baseOption, Chart, cssColor } from '../components/chart.js';
@@ -12,19 +12,23 @@ import { downloadText, toCsv } from '../csv.js';
 import { formatChange, formatValue } from '../format.js';
 import { href, useQueryState } from '../router.js';
 
+/** A period's label, saying when it is not over yet. */
+const periodLabel = (p: SeriesPoint): string => (p.partial ? `${p.period} (so far)` : p.period);
+
 function seriesOption(result: MetricResult, showPrevious: boolean) {
   const base = baseOption();
   const target = result.total.benchmark?.target ?? null;
   return {
     ...base,
-    xAxis: { ...(base.xAxis as object), type: 'category', data: result.series.map((p) => p.period) },
+    xAxis: { ...(base.xAxis as object), type: 'category', data: result.series.map(periodLabel) },
     yAxis: { ...(base.yAxis as object), type: 'value', axisLabel: { formatter: (v: number) => formatValue(v, result.unit, { compact: true }) } },
     tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => formatValue(v, result.unit) },
     series: [
       {
         name: result.label,
         type: 'line',
-        data: result.series.map((p) => p.value),
+        // A period not over yet is drawn faint: its value is so far, not a fall.
+        data: result.series.map((p) => (p.partial ? { value: p.value, itemStyle: { opacity: 0.4 }, symbol: 'emptyCircle' } : p.value)),
         showSymbol: result.series.length < 40,
         ...(target !== null
           ? {
@@ -89,7 +93,10 @@ function SeriesTable({ result, compared }: { result: MetricResult; compared: boo
           <tbody>
             {result.series.map((p) => (
               <tr key={p.period}>
-                <th scope="row">{p.period}</th>
+                <th scope="row">
+                  {p.period}
+                  {p.partial && <span className="muted"> (so far)</span>}
+                </th>
                 <td className="num">{formatValue(p.value, u)}</td>
                 <td className="num">{formatValue(p.numerator, 'ratio')}</td>
                 <td className="num">{formatValue(p.denominator, 'ratio')}</td>
