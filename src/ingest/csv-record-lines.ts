@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { SourceFile } from './import-source.js';
+import { openFileBytes } from './import-sniff.js';
 
 /**
  * Where the records of a CSV file start, as DuckDB's reader splits them. An import numbers a row
@@ -112,14 +110,6 @@ class RecordScanner {
   }
 }
 
-function openBytes(source: SourceFile): Readable {
-  const file = createReadStream(source.path, { highWaterMark: 1 << 20 });
-  if (source.compression !== 'gzip') return file;
-  const gunzip = createGunzip();
-  file.on('error', (err) => gunzip.destroy(err));
-  return file.pipe(gunzip);
-}
-
 /** The steps of a CSV file's records up to record `through` (or the file's end), in batches, read as DuckDB's reader was told to (import-source.ts). */
 export async function* scanRecordSteps(source: SourceFile, through: number, batchSize = 65_536): AsyncGenerator<RecordStep[]> {
   const { layout } = source;
@@ -131,7 +121,7 @@ export async function* scanRecordSteps(source: SourceFile, through: number, batc
     whole || source.columns.length === 1,
     through,
   );
-  const input = openBytes(source);
+  const input = openFileBytes(source.path, source.compression === 'gzip', 1 << 20).bytes;
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       const more = scanner.feed(chunk);

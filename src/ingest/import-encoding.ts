@@ -1,11 +1,11 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { TesseraError } from '../contract/index.js';
+import { openFileBytes } from './import-sniff.js';
 
 /**
  * The text encoding of a CSV file. Excel's plain "CSV" on Windows (Western Europe and the Americas)
@@ -54,7 +54,7 @@ export async function utf8Copy(path: string, gzip: boolean): Promise<{ path: str
   const remove = () => rm(dir, { recursive: true, force: true });
   const decode = new Transform({ transform: (chunk: Buffer, _enc, done) => done(null, decodeWindows1252(chunk)) });
   try {
-    await pipeline([createReadStream(path), ...(gzip ? [createGunzip()] : []), decode, createWriteStream(copy)]);
+    await pipeline([openFileBytes(path, gzip).bytes, decode, createWriteStream(copy)]);
   } catch (err) {
     await remove();
     throw new TesseraError('import_failed', `${path}: cannot be read: ${(err as Error).message}`);

@@ -1,15 +1,13 @@
-import { createReadStream, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { TesseraError } from '../contract/index.js';
 import type { Store } from '../store/index.js';
 import type { Ingestor } from './ingestor.js';
 import { recordImportEnd, recordImportStart } from './import-record.js';
 import { stagingFilePath } from './import-leftovers.js';
-import { sniffFileKind } from './import-sniff.js';
+import { openFileBytes, sniffFileKind } from './import-sniff.js';
 import { decodeLatin1Line } from './import-utf8.js';
 import { rejectionLine } from './log-record.js';
 import { logLinesRelation } from './log-relation.js';
@@ -145,9 +143,8 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
     for (let i = 0; i < 2; i++) files.push(await StagingFile.create(stagingFilePath(options.tmpDir), options.bufferBytes ?? 4 << 20));
     staged = files[0];
     // Segment's archives (its S3 destination, a data lake) are gzip'd NDJSON: told by the bytes, as the other formats do.
-    const file = createReadStream(path);
     const gzip = sniffFileKind(path) === 'gzip';
-    const input = gzip ? pipeline(file, createGunzip(), () => undefined) : file;
+    const { bytes: input, file } = openFileBytes(path, gzip);
     // latin1 keeps every byte (one char each), so a line that is not UTF-8 is caught with its column, not silently mended.
     input.setEncoding('latin1');
     const reader = createInterface({ input, crlfDelay: Infinity });

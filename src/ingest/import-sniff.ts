@@ -1,4 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, type ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 
 /**
  * What a file is, told from its bytes rather than its name: a gzip file saved without `.gz`, or a
@@ -19,4 +21,16 @@ export function sniffFileKind(path: string): FileKind {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A file's bytes as a stream, inflated when it is gzip; `file` is the stream on disk (its `bytesRead` measures
+ * progress against the file's size). An error of the file ends the inflated stream with it, so a reader sees it.
+ */
+export function openFileBytes(path: string, gzip: boolean, highWaterMark?: number): { bytes: Readable; file: ReadStream } {
+  const file = createReadStream(path, highWaterMark === undefined ? {} : { highWaterMark });
+  if (!gzip) return { bytes: file, file };
+  const gunzip = createGunzip();
+  file.on('error', (err) => gunzip.destroy(err));
+  return { bytes: file.pipe(gunzip), file };
 }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { sql, type Store } from '../../store/index.js';
+import { sql, type Sql, type Store } from '../../store/index.js';
 import type { Grain } from '../../store/index.js';
 import { addDays, addPeriods, coveringRange, type DayWindow } from './periods.js';
 
@@ -26,7 +26,7 @@ export interface DataDays {
   after?: string;
 }
 
-const dayOf = async (store: Store, query: ReturnType<typeof sql>): Promise<string | null> =>
+const dayOf = async (store: Store, query: Sql): Promise<string | null> =>
   (await store.query<{ d: string | null }>(query))[0]?.d ?? null;
 
 /**

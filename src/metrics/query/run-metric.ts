@@ -69,16 +69,14 @@ function planWindows(def: MetricDefinition, range: DayWindow | null, grain: Grai
   const add = (w: DayWindow, periods = 1): number => (withPrevious ? plan.addWithPrevious(w, shiftWindow(w, grain, -periods)) : plan.add(w));
   const periods = range ? periodsOf(range.start, range.end, grain) : [];
   const n = Math.max(periods.length, 1);
-  const comparedOf = (w: DayWindow, periodCount: number): DayWindow => {
-    if (compare === 'baseline') return baseline as BaselinePeriod & DayWindow;
-    return compare === 'last-year' ? lastYearWindow(w, grain) : shiftWindow(w, grain, -periodCount);
-  };
   // The whole range, and what it is compared with, reach back by the range's own length (spanBefore).
   const addSpan = (w: DayWindow): number => (withPrevious ? plan.addWithPrevious(w, spanBefore(w, grain, n)) : plan.add(w));
   const baselineWindow = baseline ? { start: baseline.from, end: baseline.to } : null;
   const baselineCount = baselineWindow ? Math.max(periodsOf(baselineWindow.start, baselineWindow.end, grain).length, 1) : 1;
   const main = periods.map((p) => add(p));
-  const compared = periods.map((p) => (compare === 'baseline' && baselineWindow ? add(baselineWindow, baselineCount) : add(comparedOf(p, 1))));
+  // Each period against the baseline, the same period a year earlier, or the period before it.
+  const periodCompared = (p: DayWindow): DayWindow => (compare === 'last-year' ? lastYearWindow(p, grain) : shiftWindow(p, grain, -1));
+  const compared = periods.map((p) => (compare === 'baseline' && baselineWindow ? add(baselineWindow, baselineCount) : add(periodCompared(p))));
   const total = range ? addSpan(range) : null;
   const compareTotal = range ? (compare === 'baseline' ? baselineWindow : compare === 'last-year' ? lastYearWindow(range, grain) : spanBefore(range, grain, n)) : null;
   const totalCompared = compareTotal ? (compare === 'baseline' ? add(compareTotal, baselineCount) : addSpan(compareTotal)) : null;
