@@ -115,6 +115,42 @@ describe('files saved by a spreadsheet', () => {
       ['items.csv:5', 'rejected_by_mapping'],
     ]);
   });
+  it('reads a status whatever its case (a spreadsheet capitalizes it), and a mapping test with ignore_case', async () => {
+    const path = write(
+      'caps.csv',
+      [
+        header,
+        'K1,a@example.com,,2024-01-05 10:00:00,USD,30,Completed,S,Sock,C,1,30',
+        'K2,b@example.com,,2024-01-06 10:00:00,USD,5,REFUNDED,S,Sock,C,1,5',
+        'K3,c@example.com,,2024-01-07 10:00:00,USD,7,Cancelled,S,Sock,C,1,7',
+        'K4,d@example.com,,2024-01-08 10:00:00,USD,9,Shipped,S,Sock,C,1,9',
+      ].join('\n') + '\n',
+    );
+    expect(await w.import(path, { format: 'orders' })).toMatchObject({
+      rowsRead: 4,
+      messages: { 'Order Completed': 3, 'Order Refunded': 1, 'Order Cancelled': 1 },
+      quarantined: { rejected_by_mapping: 1 },
+    });
+    expect((await w.events()).filter((e) => e.event !== 'Order Completed').map((e) => [e.event, e.order_id])).toEqual([
+      ['Order Refunded', 'K2'],
+      ['Order Cancelled', 'K3'],
+    ]);
+    const sales = write('sales.csv', ['Invoice,Email,Date,Amount,Kind', 'I1,a@example.com,2024-03-05 10:00:00,10,Return', 'I2,b@example.com,2024-03-05 10:00:00,12,sale'].join('\n') + '\n');
+    const mapping = (ignoreCase: boolean) =>
+      write(
+        `m-${String(ignoreCase)}.yaml`,
+        [
+          'source: till',
+          'identity: { email: Email }',
+          'time: Date',
+          'order: { order_id: Invoice, currency: { value: USD }, total: Amount }',
+          `skip: [{ reason: returns, where: { column: Kind, equals: RETURN${ignoreCase ? ', ignore_case: true' : ''} } }]`,
+        ].join('\n'),
+      );
+    expect(await w.import(sales, { format: 'csv', mapping: mapping(false) })).toMatchObject({ rowsRead: 2, skipped: {} });
+    const other = write('sales2.csv', ['Invoice,Email,Date,Amount,Kind', 'J1,a@example.com,2024-03-05 10:00:00,10,Return', 'J2,b@example.com,2024-03-05 10:00:00,12,sale'].join('\n') + '\n');
+    expect(await w.import(other, { format: 'csv', mapping: mapping(true) })).toMatchObject({ rowsRead: 2, skipped: { returns: 1 } });
+  });
 });
 
 describe('files in Windows-1252 (Excel on Windows saving plain CSV)', () => {

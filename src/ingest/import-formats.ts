@@ -33,8 +33,9 @@ export function ordersMapping(columns: readonly string[] = []): MappingInput {
       order_id: c('order_id'),
       currency: c('currency'),
       total: c('total'),
-      refunded_when: { column: status, equals: 'refunded' },
-      cancelled_when: { column: status, equals: 'cancelled' },
+      // Spreadsheets capitalize (`Completed`); the status words are the same whatever their case.
+      refunded_when: { column: status, equals: 'refunded', ignore_case: true },
+      cancelled_when: { column: status, equals: 'cancelled', ignore_case: true },
       refunded_at: { column: c('refunded_at'), optional: true },
       cancelled_at: { column: c('cancelled_at'), optional: true },
       properties: { discount: optional(c('discount'), 'number'), coupon: optional(c('coupon')) },
@@ -53,7 +54,7 @@ export function ordersMapping(columns: readonly string[] = []): MappingInput {
       {
         reason: 'status must be completed, refunded or cancelled',
         field: status,
-        where: { all: [{ column: status, is_not_empty: true }, { not: { column: status, in: ['completed', 'refunded', 'cancelled'] } }] },
+        where: { all: [{ column: status, is_not_empty: true }, { not: { column: status, in: ['completed', 'refunded', 'cancelled'], ignore_case: true } }] },
       },
     ],
   };
@@ -152,8 +153,8 @@ export function shopifyOrdersMapping(columns: readonly string[]): MappingInput {
       total: c('Total'),
       ...(status
         ? {
-            refunded_when: { column: c('Financial Status'), equals: 'refunded' },
-            partially_refunded_when: { column: c('Financial Status'), equals: 'partially_refunded' },
+            refunded_when: { column: c('Financial Status'), equals: 'refunded', ignore_case: true },
+            partially_refunded_when: { column: c('Financial Status'), equals: 'partially_refunded', ignore_case: true },
           }
         : {}),
       refund_total: num('Refunded Amount'),
@@ -166,7 +167,7 @@ export function shopifyOrdersMapping(columns: readonly string[]): MappingInput {
               any: [
                 ...(has('Cancelled at') ? [{ column: c('Cancelled at'), is_not_empty: true }] : []),
                 // An expired authorization was never paid, as a voided one was refused: neither is a sale.
-                ...(status ? [{ column: c('Financial Status'), in: ['voided', 'expired'] }] : []),
+                ...(status ? [{ column: c('Financial Status'), in: ['voided', 'expired'], ignore_case: true }] : []),
               ],
             },
           }

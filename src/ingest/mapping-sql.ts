@@ -121,18 +121,21 @@ export class ColumnScope {
     if ('any' in cond) return sql`(${join(cond.any.map((c, i) => this.condition(c, `${key}.any.${i}`)), ' OR ')})`;
     if ('not' in cond) return sql`(NOT ${this.condition(cond.not, `${key}.not`)})`;
     const col = this.column(cond.column, `${key}.column`);
-    const text = col ? cellText(col) : raw('CAST(NULL AS VARCHAR)');
-    const num = asNumber(text, this.decimal);
+    const cell = col ? cellText(col) : raw('CAST(NULL AS VARCHAR)');
+    const num = asNumber(cell, this.decimal);
+    // A number keeps its own comparison; only the text side and the text values are folded.
+    const text = cond.ignore_case === true ? sql`lower(${cell})` : cell;
+    const value = (v: string): string => (cond.ignore_case === true ? v.toLowerCase() : v);
     const test = (): Sql => {
       if (cond.is_empty !== undefined) return cond.is_empty ? sql`${text} IS NULL` : sql`${text} IS NOT NULL`;
       if (cond.is_not_empty !== undefined) return cond.is_not_empty ? sql`${text} IS NOT NULL` : sql`${text} IS NULL`;
-      if (cond.equals !== undefined) return equals(text, num, cond.equals);
-      if (cond.not_equals !== undefined) return sql`NOT ${equals(text, num, cond.not_equals)}`;
-      if (cond.in !== undefined) return sql`(${join(cond.in.map((v) => equals(text, num, v)), ' OR ')})`;
-      if (cond.starts_with !== undefined) return sql`starts_with(${text}, ${cond.starts_with})`;
-      if (cond.ends_with !== undefined) return sql`suffix(${text}, ${cond.ends_with})`;
-      if (cond.contains !== undefined) return sql`contains(${text}, ${cond.contains})`;
-      if (cond.matches !== undefined) return sql`regexp_matches(${text}, ${cond.matches})`;
+      if (cond.equals !== undefined) return equals(text, num, cond.equals, value);
+      if (cond.not_equals !== undefined) return sql`NOT ${equals(text, num, cond.not_equals, value)}`;
+      if (cond.in !== undefined) return sql`(${join(cond.in.map((v) => equals(text, num, v, value)), ' OR ')})`;
+      if (cond.starts_with !== undefined) return sql`starts_with(${text}, ${value(cond.starts_with)})`;
+      if (cond.ends_with !== undefined) return sql`suffix(${text}, ${value(cond.ends_with)})`;
+      if (cond.contains !== undefined) return sql`contains(${text}, ${value(cond.contains)})`;
+      if (cond.matches !== undefined) return cond.ignore_case === true ? sql`regexp_matches(${cell}, ${cond.matches}, 'i')` : sql`regexp_matches(${cell}, ${cond.matches})`;
       if (cond.less_than !== undefined) return sql`${num} < ${cond.less_than}`;
       if (cond.at_most !== undefined) return sql`${num} <= ${cond.at_most}`;
       if (cond.greater_than !== undefined) return sql`${num} > ${cond.greater_than}`;
@@ -170,7 +173,7 @@ function delimiterHint(columns: readonly string[]): string {
 }
 
 /** Numbers compare as numbers (so `0` matches `0.00`), everything else as text. */
-function equals(text: Sql, num: Sql, value: string | number | boolean): Sql {
+function equals(text: Sql, num: Sql, value: string | number | boolean, fold: (v: string) => string): Sql {
   if (typeof value === 'number') return sql`${num} = ${value}`;
-  return sql`${text} = ${String(value)}`;
+  return sql`${text} = ${fold(String(value))}`;
 }

@@ -57,9 +57,11 @@ const columnTest = z
     at_most: z.number().optional(),
     greater_than: z.number().optional(),
     at_least: z.number().optional(),
+    /** Text tests (equals, not_equals, in, starts_with, ends_with, contains) read `Refunded` as `refunded`. */
+    ignore_case: z.boolean().optional(),
   })
   .strict()
-  .refine((t) => Object.keys(t).filter((k) => k !== 'column').length === 1, {
+  .refine((t) => Object.keys(t).filter((k) => k !== 'column' && k !== 'ignore_case').length === 1, {
     message: 'a column test has exactly one of is_empty, is_not_empty, equals, not_equals, in, starts_with, ends_with, contains, matches, less_than, at_most, greater_than, at_least',
   });
 export type ColumnTest = z.infer<typeof columnTest>;
