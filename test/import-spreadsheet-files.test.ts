@@ -33,17 +33,24 @@ describe('files saved by a spreadsheet', () => {
           // A tool that writes points into a semicolon file is read as it means.
           'E3;c@example.com;;2024-03-05 12:00:00;USD;0.125;completed;S1;Sock;C;1;0.125',
           'E4;d@example.com;;2024-03-05 12:00:00;USD;12,5x;completed;S1;Sock;C;1;1',
+          // A thousand and 234 as a formatted cell saves it, or 1.234 from a tool writing points: neither is safe to guess.
+          'E5;e@example.com;;2024-03-05 12:00:00;USD;1.234;completed;S1;Sock;C;1;1',
+          'E6;e@example.com;;2024-03-05 12:00:00;USD;€ 2.500.000;completed;S1;Sock;C;1;1',
         ].join('\r\n') +
         '\r\n',
     );
     const summary = await w.import(path, { format: 'orders' });
-    expect(summary).toMatchObject({ rowsRead: 4, written: 3, quarantined: { invalid_value: 1 } });
+    expect(summary).toMatchObject({ rowsRead: 6, written: 3, quarantined: { invalid_value: 3 } });
     expect(await totals()).toEqual({
       E1: [12.5, [{ sku: 'S1', name: 'Sock', category: 'C', price: 12.5, quantity: 1 }]],
       E2: [1234.5, [{ sku: 'S1', name: 'Sock', category: 'C', price: 617.25, quantity: 2 }]],
       E3: [0.125, [{ sku: 'S1', name: 'Sock', category: 'C', price: 0.125, quantity: 1 }]],
     });
-    expect((await w.quarantine()).map((q) => [q.location, q.reason])).toEqual([['eu.csv:5', 'total is not a number: 12,5x']]);
+    expect((await w.quarantine()).map((q) => [q.location, q.reason])).toEqual([
+      ['eu.csv:5', 'total is not a number: 12,5x'],
+      ['eu.csv:6', 'total is not a number: 1.234'],
+      ['eu.csv:7', 'total is not a number: € 2.500.000'],
+    ]);
   });
 
   it('reads amounts saved from cells formatted as currency or with grouped digits, and leaves 1,234 (a thousand, or one and a bit) to quarantine', async () => {

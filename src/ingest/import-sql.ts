@@ -15,12 +15,16 @@ export function cellText(value: Sql): Sql {
  * Numbers as spreadsheets write them, beyond what a cast reads. Only forms that cannot mean anything
  * else are read: `1,234` may be a thousand or one and a bit, so grouped digits need their fraction.
  * With a decimal point: `1,234.50`. With a decimal comma: `12,50`, `1.234,50`, `1 234,50` (a space,
- * or the no-break spaces French Excel groups with). Plain numbers (`12.50` in a `;` file too) are cast.
+ * or the no-break spaces French Excel groups with). Plain numbers (`12.50` in a `;` file too) are cast, but
+ * not `1.234` there: with a decimal comma it may be a thousand, as `1,234` may be with a decimal point.
  */
 const groupedNumber = {
   '.': '[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+[.][0-9]+',
   ',': '[+-]?((0|[1-9][0-9]*)(,[0-9]+)?|[1-9][0-9]{0,2}([ \u00a0\u202f][0-9]{3})+(,[0-9]+)?|[1-9][0-9]{0,2}([.][0-9]{3})+,[0-9]+)',
 } as const;
+
+/** Digits grouped by points with no fraction: a thousand and 234, or one and a bit. */
+const ambiguousPoint = '[+-]?[1-9][0-9]{0,2}([.][0-9]{3})+';
 
 /** A currency sign before or after an amount, as a cell formatted as currency is saved (`$30.00`, `-$5.00`, `12,50 €`). */
 const currencySign = '[$\u20ac\u00a3\u00a5]';
@@ -38,6 +42,13 @@ export function asNumber(text: Sql, decimal: '.' | ',' = '.'): Sql {
   // The plain cast first: DuckDB's coalesce evaluates the next argument only on the rows still NULL, so the regular
   // expressions cost only the cells a cast cannot read (a bulk import's amounts are plain numbers).
   const d = sql`coalesce(try_cast(${text} AS DOUBLE), try_cast(${plain} AS DOUBLE))`;
+  if (decimal === ',') {
+    // Where the comma is the decimal separator, `1.234` is a thousand and 234 grouped as a formatted cell saves it, or a
+    // tool's 1.234: like `1,234` in a file of decimal points, neither reading is safe, so it is no number. `contains`
+    // first keeps the expression off the cells without a point, which in such a file are nearly all of them.
+    const ambiguous = sql`contains(${text}, '.') AND regexp_full_match(${bare}, ${raw(`'${ambiguousPoint}'`)})`;
+    return sql`CASE WHEN ${ambiguous} THEN NULL WHEN isfinite(${d}) THEN ${d} END`;
+  }
   return sql`CASE WHEN isfinite(${d}) THEN ${d} END`;
 }
 
