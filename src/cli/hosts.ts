@@ -54,8 +54,14 @@ function noWorkspace(dataDir: string): TesseraError {
   );
 }
 
-/** Context of a CLI process on its own: it opens the data directory itself for each command. */
-export function localContext(io: CliIo, cwd: string, env: Record<string, string | undefined>): CliContext {
+/**
+ * Context of a CLI process on its own: it opens the data directory itself for each command. With
+ * `trustServerFile`, a server.json naming a live process sends the command there before the store is opened:
+ * opening it only to find it locked cost a forwarded command ~1 s here (DuckDB's native module loads, then an
+ * instance fails on the lock). The file may be a killed server's whose pid is reused, so the caller retries
+ * without it when that forward finds no server (ServerGone): then the file counts only while the lock is held.
+ */
+export function localContext(io: CliIo, cwd: string, env: Record<string, string | undefined>, options: { trustServerFile?: boolean } = {}): CliContext {
   return {
     io,
     cwd,
@@ -65,6 +71,8 @@ export function localContext(io: CliIo, cwd: string, env: Record<string, string 
     async withWorkspace(o, fn, access) {
       const config = this.config(o);
       if (access?.create !== true && isEmptyPlace(config.dataDir)) throw noWorkspace(config.dataDir);
+      const server = options.trustServerFile === true ? liveServer(config.dataDir) : undefined;
+      if (server) throw new ForwardToServer(server);
       const ws = await openOrForward(config);
       try {
         return await fn(ws);
@@ -124,6 +132,8 @@ export async function forward(server: ServerInfo, argv: string[], cwd: string): 
     throw err;
   }
   if (response.status === 503) throw new ServerGone(`the server at ${server.url} is stopping`);
+  // Another server took the address since this file was written (it has a token of its own): ours is gone.
+  if (response.status === 401) throw new ServerGone(`the server at ${server.url} is not the one that holds this data directory`);
   if (!response.ok) throw new TesseraError('internal', `the server at ${server.url} refused the command (HTTP ${response.status})`);
   return (await response.json()) as { stdout: string; stderr: string; exitCode: number };
 }

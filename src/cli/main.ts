@@ -33,9 +33,11 @@ const hooks: ProgramHooks = {
  */
 async function run(io: CliIo, argv: string[]): Promise<number> {
   const deadline = Date.now() + 15_000;
+  // First the server file alone; once a forward finds no server there, only a file seen while the lock is held.
+  let trustServerFile = true;
   for (;;) {
     try {
-      return await runProgram(localContext(io, process.cwd(), process.env), hooks, argv);
+      return await runProgram(localContext(io, process.cwd(), process.env, { trustServerFile }), hooks, argv);
     } catch (err) {
       if (!(err instanceof ForwardToServer)) throw err;
       try {
@@ -45,7 +47,8 @@ async function run(io: CliIo, argv: string[]): Promise<number> {
         return result.exitCode;
       } catch (failed) {
         if (!(failed instanceof ServerGone) || Date.now() > deadline) throw failed;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (trustServerFile) trustServerFile = false;
+        else await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
   }

@@ -5,6 +5,7 @@ import { TesseraError, type DuckDbConfig } from '../../contract/index.js';
 import type { AppendValue, ColumnChunk, Row, Store, StoreTx } from '../store.js';
 import { raw, renderSql, sql, type RenderedSql, type Sql } from '../sql.js';
 import type { ColumnType } from '../dialect.js';
+import { databaseFile } from './database-file.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { dataDirOpenError } from './open-errors.js';
 
@@ -100,10 +101,6 @@ function writeAccessError(path: string): Error | undefined {
   }
 }
 
-const databaseFile = (dataDir: string): string => joinPath(dataDir, 'tessera.duckdb');
-
-/** Whether a data directory holds a store already (opening one creates it). */
-export const duckDbStoreExists = (dataDir: string): boolean => existsSync(databaseFile(dataDir));
 
 /** Creates a directory; a path that is a file, or runs through one, is the user's to fix (exit 1), not an internal error. */
 function makeDirectory(path: string, what: string): void {
