@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Store, StoreTx } from '../store/index.js';
 import { customerMapTable, ident, replaceTable, sql } from '../store/index.js';
 import type { ApplyResult } from './change-tracker.js';
@@ -12,6 +10,7 @@ import { MergeRules, type MergeRulesInput } from './merge-rules.js';
 import { assignmentRows, customerOf, type AssignmentRow } from './read-graph.js';
 import { eventIdentifiersQuery, eventTimeSpans, firstEventOfEachIdentifierSet, toObservations, type ObservationOptions, type PackedEventIdentifiers } from './observations-query.js';
 import { writeAssignmentsCsv } from './assignments-csv.js';
+import { clearAbandonedMapParts, mapPartStem } from './map-part-files.js';
 import { prefetched } from './prefetched.js';
 import { standardIdentifier } from './profile.js';
 import { removeSplit, splitIdentifier } from './split.js';
@@ -43,7 +42,10 @@ export interface IdentityServiceOptions {
    * and takes ~2.5 s to write, which a busy server should not pay every few seconds.
    */
   graphFileIntervalMs?: number;
-  /** Where a full rebuild writes the map's rows for the store to read (default: the system's temporary directory). */
+  /**
+   * Where a full rebuild writes the map's rows for the store to read (default: the system's temporary directory).
+   * A directory of the data directory's own: a killed rebuild's files are removed from it when the service is made.
+   */
   tmpDir?: string;
   /** Rows of each of those files (default assignments-csv.ts' PART_ROWS): the store reads one while the next is written. */
   mapPartRows?: number;
@@ -106,6 +108,8 @@ export class IdentityService {
   ) {
     this.observationOptions = { subaddress: MergeRules.parse(rules).subaddress };
     this.roundEvents = options.roundEvents ?? 32_768;
+    // Made when a process opens the data directory (holding its lock): a map write in that directory now is a killed one's.
+    if (options.tmpDir !== undefined) clearAbandonedMapParts(options.tmpDir);
   }
 
   /** Saves the graph to its file if it changed since it was last saved: a process's last act on the workspace. */
@@ -387,7 +391,7 @@ export class IdentityService {
    */
   private async writeAll(): Promise<void> {
     const state = this.state as IdentityState;
-    const stem = join(this.options.tmpDir ?? tmpdir(), `customer-map-${randomUUID()}`);
+    const stem = mapPartStem(this.options.tmpDir ?? tmpdir());
     const files: string[] = [];
     const columns = Object.fromEntries(customerMapTable.columns.map((c) => [c.name, c.type]));
     try {

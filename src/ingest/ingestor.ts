@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { TesseraError, type IngestConfig, type SegmentMessage, type WorkspaceConfig } from '../contract/index.js';
 import type { Sql, Store } from '../store/index.js';
 import { dropRepeatedRejections } from './import-rejections.js';
+import { dropStoredNoRate } from './stored-no-rate.js';
 import { writeStaged, type StagedCounts } from './staging.js';
 import { messageLine, rejectionLine, type Rejection } from './log-record.js';
 import { SegmentLoader, type LoadResult } from './segment-loader.js';
@@ -68,9 +69,14 @@ export class Ingestor {
     if (result.inserted > 0) for (const l of this.loadedListeners) l(result);
   }
 
-  /** Loads what a previous process acknowledged but did not load (crash recovery). */
-  recover(): Promise<LoadResult> {
-    return this.loader.load();
+  /**
+   * Loads what a previous process acknowledged but did not load (crash recovery). Orders a retry had logged
+   * when that process died are stored now, so their `no_rate` rows, which the retry never got to delete, go.
+   */
+  async recover(): Promise<LoadResult> {
+    const result = await this.loader.load();
+    if (result.segments > 0) await this.loader.betweenLoads(() => dropStoredNoRate(this.store));
+    return result;
   }
 
   /** Refuses new work while the log or the loader is too far behind, rather than growing memory. */

@@ -4,9 +4,10 @@ import type { Ingestor } from './ingestor.js';
 
 /**
  * Retries orders quarantined for want of a rate (after `rates import`). Each message is
- * re-queued durably before its quarantine row is deleted, so a crash between the two can only
- * leave a stale reason behind (its order stored once all the same: the message keeps its messageId),
- * never lose the order; the loader quarantines again what still has no rate.
+ * re-queued durably before its quarantine row is deleted, so a crash between the two never loses the
+ * order (stored once all the same: the message keeps its messageId); the stale row it leaves is deleted
+ * when the next process loads the order from the log (stored-no-rate.ts). The loader quarantines again
+ * what still has no rate.
  */
 export async function retryNoRate(store: Store, ingestor: Ingestor): Promise<{ retried: number; stillQuarantined: number }> {
   let retried = 0;

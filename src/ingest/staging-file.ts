@@ -1,9 +1,24 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { TesseraError } from '../contract/index.js';
+
+/** What a disk says when it takes no more: the user's to fix, by freeing space or giving another data directory. */
+const diskReasons: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EIO: 'input/output error',
+};
 
 /**
  * A staging file written in the background: lines fill a buffer, and each full buffer is queued as a
  * positioned write on the thread pool, so the kernel's copy (and, on a fresh file, its page faults)
  * runs beside the next lines' validation instead of blocking it.
+ *
+ * A write that fails is reported where the lines are awaited (`flushed`), naming the file: left as a promise
+ * nobody awaited yet, a full disk ended the process with a stack trace instead of the import's error. A write
+ * that falls short is finished, or the lines it left out would count as duplicates in the summary.
  */
 export class StagingFile {
   private size = 0;
@@ -50,9 +65,24 @@ export class StagingFile {
     this.buffer = undefined;
     this.used = 0;
     this.pending = this.pending.then(async () => {
-      await this.handle.write(filled, 0, length, at);
+      try {
+        for (let done = 0; done < length; ) {
+          const { bytesWritten } = await this.handle.write(filled, done, length - done, at + done);
+          if (bytesWritten <= 0) throw new Error('the write made no progress');
+          done += bytesWritten;
+        }
+      } catch (err) {
+        throw this.writeError(err);
+      }
       this.spare.push(filled);
     });
+    // Seen by flushed() or close(); until then a failure must not count as unhandled, which ends the process.
+    this.pending.catch(() => undefined);
+  }
+
+  private writeError(err: unknown): unknown {
+    const reason = diskReasons[(err as NodeJS.ErrnoException).code ?? ''];
+    return reason === undefined ? err : new TesseraError('import_failed', `cannot write the import's staging file ${this.path}: ${reason}; free some space (or use another --data directory) and import the file again`);
   }
 
   /** Every line added is in the file. */
