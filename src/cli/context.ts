@@ -41,7 +41,11 @@ export function printJson(io: CliIo, value: unknown): void {
 
 /** Thrown by a lone CLI that finds a live server on its data directory: the command goes there. */
 export class ForwardToServer extends Error {
-  constructor(readonly server: ServerInfo) {
+  /** `config`: the settings this CLI would have run with, so the server can say where its own differ. */
+  constructor(
+    readonly server: ServerInfo,
+    readonly config?: TesseraConfig,
+  ) {
     super('forward to server');
   }
 }

@@ -30,7 +30,7 @@ export function liveServer(dataDir: string): ServerInfo | undefined {
 function openOrForward(config: TesseraConfig): Promise<Workspace> {
   return openWhenFree(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), () => {
     const server = liveServer(config.dataDir);
-    if (server) throw new ForwardToServer(server);
+    if (server) throw new ForwardToServer(server, config);
   });
 }
 
@@ -72,7 +72,7 @@ export function localContext(io: CliIo, cwd: string, env: Record<string, string 
       const config = this.config(o);
       if (access?.create !== true && isEmptyPlace(config.dataDir)) throw noWorkspace(config.dataDir);
       const server = options.trustServerFile === true ? liveServer(config.dataDir) : undefined;
-      if (server) throw new ForwardToServer(server);
+      if (server) throw new ForwardToServer(server, config);
       const ws = await openOrForward(config);
       try {
         return await fn(ws);
@@ -117,23 +117,39 @@ export function bufferIo(): CliIo & { stdout: string; stderr: string } {
  */
 export class ServerGone extends Error {}
 
-/** Sends a command to the server that holds the data directory. */
-export async function forward(server: ServerInfo, argv: string[], cwd: string): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+/** Sends a command to the server that holds the data directory, with the settings this CLI would have used. */
+export async function forward(
+  server: ServerInfo,
+  argv: string[],
+  cwd: string,
+  config?: TesseraConfig,
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   let response: Response;
   try {
     response = await fetch(`${server.url}/internal/v1/cli`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ argv, cwd }),
+      body: JSON.stringify({ argv, cwd, ...(config ? { config } : {}) }),
     });
   } catch (err) {
     // Only a refused connection proves the command was not taken: a reset may come after it ran.
-    if ((err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw new ServerGone(`the server at ${server.url} has stopped`);
-    throw err;
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED') throw new ServerGone(`the server at ${server.url} has stopped`);
+    // fetch says only "fetch failed"; the user needs to know the command may have run, in part or whole.
+    throw new TesseraError(
+      'internal',
+      `the server at ${server.url} stopped answering while it ran the command${code ? ` (${code})` : ''}: it may have run in part or whole; ` +
+        'see the server\'s log, then run the command again (an import or rates import repeated adds nothing twice)',
+    );
   }
   if (response.status === 503) throw new ServerGone(`the server at ${server.url} is stopping`);
   // Another server took the address since this file was written (it has a token of its own): ours is gone.
   if (response.status === 401) throw new ServerGone(`the server at ${server.url} is not the one that holds this data directory`);
   if (!response.ok) throw new TesseraError('internal', `the server at ${server.url} refused the command (HTTP ${response.status})`);
-  return (await response.json()) as { stdout: string; stderr: string; exitCode: number };
+  try {
+    return (await response.json()) as { stdout: string; stderr: string; exitCode: number };
+  } catch (err) {
+    // The answer was cut off: the server died after its headers, while it ran the command.
+    throw new TesseraError('internal', `the server at ${server.url} stopped answering while it ran the command (${(err as Error).message}): it may have run in part or whole; see the server's log`);
+  }
 }

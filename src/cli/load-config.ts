@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { basename, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
 import { TesseraConfig, TesseraError } from '../contract/index.js';
+import { settingLocator, type LocateSetting } from './config-lines.js';
 
 export interface ConfigSources {
   cwd: string;
@@ -42,13 +43,14 @@ const envSettings: [string, string[], (v: string) => unknown][] = [
 export function loadConfig(sources: ConfigSources): TesseraConfig {
   const file = sources.configPath ? resolve(sources.cwd, sources.configPath) : resolve(sources.cwd, 'tessera.config.yaml');
   let input: Record<string, unknown> = {};
+  let locate: LocateSetting | undefined;
   if (existsSync(file)) {
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new TesseraError('invalid_config', `${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-    }
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
+    const [error] = doc.errors;
+    if (error) throw new TesseraError('invalid_config', `${file}: not valid YAML: ${error.message.split('\n')[0]}`);
+    const parsed: unknown = doc.toJS();
+    locate = settingLocator(doc, lines);
     if (parsed !== null && parsed !== undefined) {
       if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new TesseraError('invalid_config', `${file}: the config must be a mapping`);
       input = parsed as Record<string, unknown>;
@@ -74,11 +76,21 @@ export function loadConfig(sources: ConfigSources): TesseraConfig {
   }
   const result = TesseraConfig.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => {
-      const path = i.path.join('.');
-      const variable = fromEnv.get(path);
-      return `  ${path || '(root)'}${variable ? ` (${variable})` : ''}: ${i.message}`;
+    // One line per setting: an unknown key (a typo) is named whole, where it stands, as a wrong value is.
+    const problems = result.error.issues.flatMap((i): { path: PropertyKey[]; key?: string; message: string }[] =>
+      i.code === 'unrecognized_keys' ? i.keys.map((key) => ({ path: [...i.path, key], key, message: 'unknown setting (a typo?)' })) : [{ path: i.path, message: i.message }],
+    );
+    const described = problems.map(({ path, key, message }) => {
+      const name = path.map(String).join('.');
+      const variable = fromEnv.get(name);
+      // A setting a variable or flag gave is not the file's, whatever line the file has for it.
+      const line = variable === undefined && (path[0] !== 'dataDir' || !sources.dataDir) ? locate?.(key === undefined ? path : path.slice(0, -1), key) : undefined;
+      // The heading names the whole path; each line names the file as an editor's tab does.
+      const where = line !== undefined ? `${basename(file)}:${line}: ` : '';
+      return { line: line ?? Number.MAX_SAFE_INTEGER, text: `  ${where}${name || '(root)'}${variable ? ` (${variable})` : ''}: ${message}` };
     });
+    // In file order, as the user reads the file to correct it; the environment's after.
+    const lines = described.sort((a, b) => a.line - b.line).map((d) => d.text);
     throw new TesseraError('invalid_config', `invalid configuration (${existsSync(file) ? file : 'environment'}):\n${lines.join('\n')}`);
   }
   return { ...result.data, dataDir: resolve(sources.cwd, result.data.dataDir) };

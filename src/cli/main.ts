@@ -2,7 +2,9 @@
 // The launcher's environment (huge pages for glibc, a slower page decay for DuckDB's jemalloc) and node flag (a
 // larger young generation) are explained in launcher-env.ts; both are read only at process start, hence the shebang.
 import { TesseraError } from '../contract/index.js';
+import { configDifferenceNote, configDifferences } from './config-differences.js';
 import { ForwardToServer, type CliIo } from './context.js';
+import { untilInterrupted } from './interrupt-forwarded.js';
 import { bufferIo, forward, localContext, serverContext, ServerGone } from './hosts.js';
 import { runProgram, type ProgramHooks } from './program.js';
 
@@ -16,11 +18,16 @@ const hooks: ProgramHooks = {
   async invoke(argv) {
     const io = bufferIo();
     const code = await run(io, argv);
-    if (code !== 0) throw new TesseraError(code === 1 ? 'invalid_argument' : 'internal', io.stderr.trim().split('\n')[0] ?? 'command failed');
+    // The command's whole message (an invalid config lists every setting on lines of its own), without the
+    // `error: ` it already carries, which the caller's own report adds again.
+    if (code !== 0) throw new TesseraError(code === 1 ? 'invalid_argument' : 'internal', io.stderr.trim().replace(/^error: /, '') || 'command failed');
     return io.stdout;
   },
-  serverRunner: (ws) => async (argv, cwd) => {
+  serverRunner: (ws) => async (argv, cwd, clientConfig) => {
     const io = bufferIo();
+    // The command runs with the server's settings whatever the CLI was given: say so when they differ.
+    const differences = clientConfig === undefined ? [] : configDifferences(clientConfig, ws.config);
+    if (differences.length > 0) io.err(configDifferenceNote(differences));
     const exitCode = await runProgram(serverContext(io, cwd, ws), hooks, argv);
     return { stdout: io.stdout, stderr: io.stderr, exitCode };
   },
@@ -31,7 +38,7 @@ const hooks: ProgramHooks = {
  * stops just as a command is forwarded to it never took the command, so it runs again (here, once the
  * server has let the directory go) for up to 15 s.
  */
-async function run(io: CliIo, argv: string[]): Promise<number> {
+async function run(io: CliIo, argv: string[], interruptible = false): Promise<number> {
   const deadline = Date.now() + 15_000;
   // First the server file alone; once a forward finds no server there, only a file seen while the lock is held.
   let trustServerFile = true;
@@ -41,7 +48,9 @@ async function run(io: CliIo, argv: string[]): Promise<number> {
     } catch (err) {
       if (!(err instanceof ForwardToServer)) throw err;
       try {
-        const result = await forward(err.server, argv, process.cwd());
+        const forwarded = forward(err.server, argv, process.cwd(), err.config);
+        // Only the user's own command: a poll of `events tail` is forwarded too, and tail stops on Ctrl-C itself.
+        const result = interruptible ? await untilInterrupted(err.server.url, forwarded, io.err, (code) => process.exit(code)) : await forwarded;
         io.out(result.stdout);
         io.err(result.stderr);
         return result.exitCode;
@@ -60,7 +69,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-run(terminal, process.argv.slice(2)).then(
+run(terminal, process.argv.slice(2), true).then(
   (code) => {
     process.exitCode = code;
   },

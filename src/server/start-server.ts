@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { TesseraError } from '../contract/index.js';
 import { createApp, type CommandRunner } from './create-app.js';
 import { scheduledJobs } from './scheduled-jobs.js';
 import { startScheduler } from './scheduler.js';
@@ -17,6 +18,20 @@ export interface ServerInfo {
   pid: number;
   url: string;
   token: string;
+}
+
+// Why a listen failed, when it is the address the user gave (a busy port, one that needs privileges, a host not ours).
+const listenReasons: Record<string, string> = {
+  EADDRINUSE: 'the port is in use (another server?)',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the host is no address of this machine',
+};
+
+/** The user error for an address the server cannot listen on; anything else comes back unchanged. */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const reason = listenReasons[(err as NodeJS.ErrnoException | undefined)?.code ?? ''];
+  if (reason === undefined) return err;
+  return new TesseraError('invalid_argument', `cannot listen on ${host}:${port}: ${reason}; give another --port (or TESSERA_PORT, server.port, server.host)`);
 }
 
 /** Starts listening and announces the server in the data directory; `stop` undoes both. */
@@ -37,7 +52,14 @@ export async function startServer(
     ...(options.runCommand ? { runCommand: options.runCommand } : {}),
   });
   const follower = followLog(workspace);
-  await app.listen({ host: options.host, port: options.port });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (err) {
+    // Undo what started, so the caller can close the workspace; a port the user chose is theirs to change.
+    await app.close();
+    await follower.stop();
+    throw listenError(err, options.host, options.port);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;

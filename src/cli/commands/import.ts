@@ -89,6 +89,10 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .action(async (files: string[], opts: { format: Format; mapping?: string; source?: string; timezone?: string; encoding?: TextEncoding; json?: boolean }, cmd: Command) => {
       // JSON text is UTF-8 by its standard (RFC 8259): an NDJSON file has no other encoding to name.
       if (opts.encoding !== undefined && opts.format === 'segment') throw new TesseraError('invalid_argument', '--encoding is for CSV files: NDJSON is UTF-8');
+      // `-` is standard input to most tools; here it would be looked for as a file named `-` and "not found".
+      if (files.includes('-') || opts.mapping === '-') {
+        throw new TesseraError('invalid_argument', 'import reads files, not standard input (-): save the data to a file and name it (gzip is fine)');
+      }
       const paths = files.map((f) => resolve(ctx.cwd, f));
       for (const p of paths) requireFile(p, 'file');
       const mapping = opts.mapping === undefined ? undefined : resolve(ctx.cwd, opts.mapping);

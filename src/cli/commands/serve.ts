@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { startServer, type CommandRunner, type Workspace } from '../../server/index.js';
+import { startServer, type CommandRunner, type RunningServer, type Workspace } from '../../server/index.js';
 import { createLogger } from '../create-logger.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { liveServer } from '../hosts.js';
@@ -35,7 +35,14 @@ export async function serveUntilSignal(
     await ws.close();
     throw err;
   }
-  const server = await startServer(ws, { host: config.server.host, port: global.port ?? config.server.port, runCommand: serverRunner(ws) });
+  let server: RunningServer;
+  try {
+    server = await startServer(ws, { host: config.server.host, port: global.port ?? config.server.port, runCommand: serverRunner(ws) });
+  } catch (err) {
+    // Let the data directory go cleanly (the identity graph saved), as a stop does.
+    await ws.close();
+    throw err;
+  }
   ctx.io.err(`Tessera is listening on ${server.url} (data: ${config.dataDir})\n`);
   await hooks.ready?.(ws, server.url);
   await new Promise<void>((resolve) => {
@@ -52,7 +59,7 @@ export async function serveUntilSignal(
 export function registerServe(program: Command, ctx: CliContext, serverRunner: (ws: Workspace) => CommandRunner): void {
   program
     .command('serve')
-    .description('ingestion API + read API + dashboard')
+    .description('ingestion API + read API + dashboard + scheduler (alerts, segment refreshes), until Ctrl-C')
     .option('--port <port>', 'port to listen on (default 8080, or TESSERA_PORT)', parseCount)
     .action(async (opts: { port?: number }, cmd: Command) => {
       if (ctx.inServer) throw new TesseraError('invalid_argument', 'a server already holds this data directory');
