@@ -78,8 +78,13 @@ export const MergeRules = z
     priority: z
       .array(z.union([TypeName, z.literal(EXTERNAL_PRIORITY)]))
       .min(1)
-      .refine((types) => new Set(types).size === types.length, 'each type listed once')
-      .superRefine((types, ctx) => refuseTypos(types, ctx, (_, i) => [i]))
+      .superRefine((types, ctx) => {
+        // Named at the repeat's place, so the one error listing every problem says which type to remove.
+        types.forEach((type, i) => {
+          if (types.indexOf(type) < i) ctx.addIssue({ code: 'custom', message: `"${type}" is listed twice: each type once`, path: [i] });
+        });
+        refuseTypos(types, ctx, (_, i) => [i]);
+      })
       .default(['user', 'email', 'phone', EXTERNAL_PRIORITY, 'anon']),
     forbidden: ForbiddenRules.prefault({}),
     /**

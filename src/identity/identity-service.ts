@@ -424,7 +424,7 @@ export class IdentityService {
     }
   }
 
-  /** The inputs a graph's map is resolved from: rules as configured, the splits in force, options, and the resolver. */
+  /** The inputs a graph's map is resolved from: rules as configured, the splits in force, options, and the resolver (map-priority.ts reads the rules back). */
   private fingerprintOf(state: IdentityState): string {
     return JSON.stringify([RESOLUTION_VERSION, this.rules, state.rules.forbidden, this.observationOptions]);
   }

@@ -93,3 +93,5 @@ export { readTimeline, type Timeline, type TimelineOptions } from './profile-tim
 export { searchProfiles, type ProfileSearch, type ProfileMatch } from './profile-search.js';
 /** Joins and expression that give each event of `events AS e` its resolved customer. */
 export { eventCustomerJoins, eventCustomerId, customerEventsQuery } from './profile-events.js';
+/** The type priority the stored customer_map was resolved under, which eventCustomerJoins and eventCustomerId take. */
+export { readMapPriority } from './map-priority.js';

@@ -1,38 +1,120 @@
+import { EXTERNAL_PRIORITY } from '../contract/index.js';
 import { raw, sql, type Sql } from '../store/index.js';
 
+/** The identifier types events carry in columns of their own, with the alias their customer_map join has. */
+const COLUMN_TYPES = [
+  { type: 'user', alias: 'pu' },
+  { type: 'email', alias: 'pe' },
+  { type: 'phone', alias: 'pp' },
+  { type: 'anon', alias: 'pa' },
+] as const;
+
+/** The rank (1 first) of a type `priority` does not name, as compileMergeRules ranks it: the place of `external`, else last. */
+function externalRank(priority: readonly string[]): number {
+  const external = priority.indexOf(EXTERNAL_PRIORITY);
+  return external >= 0 ? external + 1 : priority.length + 1;
+}
+
+/** Rank of a type in `priority` (1 first), as compileMergeRules ranks it. */
+function rankIn(priority: readonly string[], type: string): number {
+  const at = priority.indexOf(type);
+  return at >= 0 ? at + 1 : externalRank(priority);
+}
+
 /**
- * The customer of each event of `events AS e`: the customer of its highest-priority identifier
- * (user, email, phone, anon), as the identity graph resolves a message with several identifiers.
- * The one rule profiles, exports and the metric facts share, so a KPI counts an event for the customer whose
- * profile shows it. It follows the default priority; a workspace that reorders `identity.priority` or relies on
- * source-declared ids alone is still read in this order (a difference only where a link was refused).
+ * The joins eventCustomerId reads: customer_map for each identifier column of `events AS e`, and `px`, the
+ * best-ranked of the event's mapped external ids (`context.externalIds`, as identity reads them: `user_id` is a
+ * user, `anonymous_id` an anon, other types lower-cased) with its rank `px.r`. `priority` is the type order the
+ * stored map was resolved under (readMapPriority).
  */
-export function eventCustomerJoins(): Sql {
+export function eventCustomerJoins(priority: readonly string[]): Sql {
+  const external = externalRank(priority);
+  // As identity reads them (observations-query.ts): anything but an array of {type: text, id: text or number}
+  // names nobody, and must not fail the query (TRY_CAST) of every profile and fact.
   return sql`
     LEFT JOIN customer_map pu ON pu.type = ${'user'} AND pu.value = e.user_id
     LEFT JOIN customer_map pe ON pe.type = ${'email'} AND pe.value = e.email
     LEFT JOIN customer_map pp ON pp.type = ${'phone'} AND pp.value = e.phone
-    LEFT JOIN customer_map pa ON pa.type = ${'anon'} AND pa.value = e.anonymous_id`;
+    LEFT JOIN customer_map pa ON pa.type = ${'anon'} AND pa.value = e.anonymous_id
+    LEFT JOIN LATERAL (
+      SELECT arg_min(cm.customer_id, (x.r, x.type, x.id)) AS customer_id, min(x.r) AS r FROM (
+        SELECT type, id, coalesce(list_position(${[...priority]}, type), ${external}) AS r FROM (
+          SELECT CASE t WHEN ${'user_id'} THEN ${'user'} WHEN ${'anonymous_id'} THEN ${'anon'} ELSE t END AS type, id FROM (
+            SELECT lower(trim(json_extract_string(j, '$.type'))) AS t, json_extract_string(j, '$.id') AS id
+            FROM (SELECT unnest(TRY_CAST(e.external_ids AS JSON[])) AS j)
+            WHERE json_type(j, '$.type') = 'VARCHAR' AND json_type(j, '$.id') IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE')))) x
+      JOIN customer_map cm ON cm.type = x.type AND cm.value = x.id) px ON TRUE`;
 }
 
-export const eventCustomerId: Sql = raw('coalesce(pu.customer_id, pe.customer_id, pp.customer_id, pa.customer_id)');
+/**
+ * The customer of each event of `events AS e` (over eventCustomerJoins): the customer of its identifier of the
+ * highest-priority type in the configured `identity.priority`, as compareRepr ranks a customer's members, so an
+ * event whose identifiers a refused link left in two customers goes where the rules put the highest one (ties
+ * among external ids of one rank by type, then value). The one rule profiles, exports and the metric facts
+ * share, so a KPI counts an event for the customer whose profile shows it.
+ */
+export function eventCustomerId(priority: readonly string[]): Sql {
+  // An external id outranking a column's type wins before it; px.r is NULL (no test holds) without one.
+  const ordered = [...COLUMN_TYPES].sort((a, b) => rankIn(priority, a.type) - rankIn(priority, b.type));
+  const arms = ordered.map(
+    ({ type, alias }) => sql`WHEN px.r < ${rankIn(priority, type)} THEN px.customer_id WHEN ${raw(alias)}.customer_id IS NOT NULL THEN ${raw(alias)}.customer_id`,
+  );
+  return sql`(CASE ${joinSql(arms)} ELSE px.customer_id END)`;
+}
+
+function joinSql(parts: readonly Sql[]): Sql {
+  return parts.reduce((acc, part) => sql`${acc} ${part}`);
+}
 
 /**
  * Whether the event's email and phone belong to the customer it resolves to (over `eventCustomerJoins`): an identify
  * can carry an address the graph refused (a blocked value, one over the email limit), which is someone else's or
  * nobody's, and must not become the trait an email tool sends to.
  */
-export const eventContactsOwned: Sql = sql`(e.email IS NULL OR coalesce(pe.customer_id = ${eventCustomerId}, false)) AS email_owned,
-  (e.phone IS NULL OR coalesce(pp.customer_id = ${eventCustomerId}, false)) AS phone_owned`;
+export function eventContactsOwned(priority: readonly string[]): Sql {
+  const customer = eventCustomerId(priority);
+  return sql`(e.email IS NULL OR coalesce(pe.customer_id = ${customer}, false)) AS email_owned,
+  (e.phone IS NULL OR coalesce(pp.customer_id = ${customer}, false)) AS phone_owned`;
+}
+
+/** The identifiers of one customer, by the event column each narrows (user_id, email, phone, anonymous_id; `external`: external_ids). */
+export interface CustomerIdentifierLists {
+  user: string[];
+  email: string[];
+  phone: string[];
+  anon: string[];
+  /** The values of the customer's identifiers of every other type, which events carry in `context.externalIds`. */
+  external: string[];
+}
+
+/** A customer's identifiers (customer_map rows) split into the lists that narrow a scan of its events. */
+export function identifierListsOf(members: readonly { type: string; value: string }[]): CustomerIdentifierLists {
+  const ids: CustomerIdentifierLists = { user: [], email: [], phone: [], anon: [], external: [] };
+  for (const m of members) {
+    if (m.type === 'user' || m.type === 'email' || m.type === 'phone' || m.type === 'anon') ids[m.type].push(m.value);
+    else ids.external.push(m.value);
+  }
+  return ids;
+}
+
+/**
+ * Whether the event `e` may be one of the customer's: it carries one of their identifiers. A superset (an external
+ * id is matched by value, whatever its type): the resolved-customer test that follows decides. An event known to
+ * the customer only by an external id (a server-side order sent with a shop's customer id) is among them.
+ */
+export function carriesIdentifierOf(ids: CustomerIdentifierLists): Sql {
+  return sql`(e.user_id IN (SELECT unnest(${ids.user})) OR e.email IN (SELECT unnest(${ids.email}))
+        OR e.phone IN (SELECT unnest(${ids.phone})) OR e.anonymous_id IN (SELECT unnest(${ids.anon}))
+        OR (e.external_ids IS NOT NULL AND ${ids.external.length > 0}
+          AND list_has_any(json_extract_string(e.external_ids, ${raw(`'$[*].id'`)}), ${ids.external})))`;
+}
 
 /**
  * Events of one customer. The identifier lists narrow the scan; the resolved-customer test then
  * drops events whose higher-priority identifier belongs to someone else (a shared device).
  */
-export function customerEventsQuery(customerId: string, ids: { user: string[]; email: string[]; phone: string[]; anon: string[] }, columns: Sql, tail: Sql = raw('')): Sql {
-  return sql`SELECT ${columns} FROM events e ${eventCustomerJoins()}
-    WHERE (e.user_id IN (SELECT unnest(${ids.user})) OR e.email IN (SELECT unnest(${ids.email}))
-        OR e.phone IN (SELECT unnest(${ids.phone})) OR e.anonymous_id IN (SELECT unnest(${ids.anon})))
-      AND ${eventCustomerId} = ${customerId}
+export function customerEventsQuery(customerId: string, ids: CustomerIdentifierLists, priority: readonly string[], columns: Sql, tail: Sql = raw('')): Sql {
+  return sql`SELECT ${columns} FROM events e ${eventCustomerJoins(priority)}
+    WHERE ${carriesIdentifierOf(ids)} AND ${eventCustomerId(priority)} = ${customerId}
     ${tail}`;
 }

@@ -1,6 +1,7 @@
 import { TesseraError, type Timeline } from '../contract/index.js';
 import { raw, sql, type Store } from '../store/index.js';
 import type { IdentityService } from './identity-service.js';
+import { readMapPriority } from './map-priority.js';
 import { customerIdentifierLists, resolveCustomer } from './profile.js';
 import { scopedEvents } from './profile-traits.js';
 
@@ -26,11 +27,12 @@ export async function readTimeline(store: Store, identity: IdentityService, iden
   const { customerId } = await resolveCustomer(store, identity, identifier);
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
   const ids = await customerIdentifierLists(store, customerId);
+  const priority = await readMapPriority(store);
   const t = store.dialect.epochMs(raw('e.ts'));
   const cursor = options.before === undefined ? undefined : parseCursor(options.before);
   const older = cursor === undefined ? raw('TRUE') : sql`(${t} < ${cursor.t} OR (${t} = ${cursor.t} AND e.seq < ${cursor.seq}))`;
   const rows = await store.query<{ seq: number; source: string; message: unknown; t: number }>(
-    sql`SELECT seq, source, message, t FROM (${scopedEvents({ customerId, ids }, sql`e.seq, e.source, e.message, ${t} AS t`, older)})
+    sql`SELECT seq, source, message, t FROM (${scopedEvents({ customerId, ids, priority }, sql`e.seq, e.source, e.message, ${t} AS t`, older)})
       ORDER BY t DESC, seq DESC LIMIT ${limit + 1}`,
   );
   const page = rows.slice(0, limit);

@@ -1,17 +1,14 @@
 import { raw, sql, type Sql, type Store } from '../store/index.js';
 import { serverLibraries } from '../metrics/index.js';
-import { eventCustomerId, eventCustomerJoins } from './profile-events.js';
+import { carriesIdentifierOf, eventCustomerId, eventCustomerJoins, type CustomerIdentifierLists } from './profile-events.js';
 
-/** The identifiers of one customer, by the event column each narrows (user_id, email, phone, anonymous_id). */
-export interface CustomerIdentifierLists {
-  user: string[];
-  email: string[];
-  phone: string[];
-  anon: string[];
-}
+export type { CustomerIdentifierLists };
 
-/** Which customers a computed-trait query covers: one (its identifiers narrow the scan) or all. */
-export type TraitScope = { customerId: string; ids: CustomerIdentifierLists } | 'all';
+/**
+ * Which customers a computed-trait query covers: one (its identifiers narrow the scan) or all, with the type
+ * priority an event's identifiers are ranked by (readMapPriority).
+ */
+export type TraitScope = { customerId: string; ids: CustomerIdentifierLists; priority: readonly string[] } | { all: true; priority: readonly string[] };
 
 const SESSION_GAP_MS = 30 * 60 * 1000;
 /** Sent by the shop, not done by the person: they do not make the person "seen". */
@@ -19,15 +16,14 @@ const SENT_TO_PERSON = ['Email Delivered', 'Email Bounced'];
 
 /** `SELECT customer_id, e.<columns> FROM events e …` for the scope: every event with its resolved customer. */
 export function scopedEvents(scope: TraitScope, columns: Sql, filter: Sql = raw('TRUE')): Sql {
-  if (scope === 'all') {
-    return sql`SELECT ${eventCustomerId} AS customer_id, ${columns} FROM events e ${eventCustomerJoins()}
-      WHERE ${eventCustomerId} IS NOT NULL AND ${filter}`;
+  const customer = eventCustomerId(scope.priority);
+  if ('all' in scope) {
+    return sql`SELECT ${customer} AS customer_id, ${columns} FROM events e ${eventCustomerJoins(scope.priority)}
+      WHERE ${customer} IS NOT NULL AND ${filter}`;
   }
   const { ids, customerId } = scope;
-  return sql`SELECT ${eventCustomerId} AS customer_id, ${columns} FROM events e ${eventCustomerJoins()}
-    WHERE (e.user_id IN (SELECT unnest(${ids.user})) OR e.email IN (SELECT unnest(${ids.email}))
-        OR e.phone IN (SELECT unnest(${ids.phone})) OR e.anonymous_id IN (SELECT unnest(${ids.anon})))
-      AND ${eventCustomerId} = ${customerId} AND ${filter}`;
+  return sql`SELECT ${customer} AS customer_id, ${columns} FROM events e ${eventCustomerJoins(scope.priority)}
+    WHERE ${carriesIdentifierOf(ids)} AND ${customer} = ${customerId} AND ${filter}`;
 }
 
 /**
@@ -69,11 +65,11 @@ export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
   const orderEvents = ['Order Completed', 'Order Refunded', 'Order Cancelled'];
   const isOrderEvent = sql`e.order_id IS NOT NULL AND e.event IN (SELECT unnest(${orderEvents}))`;
   const ofScope =
-    scope === 'all' ? isOrderEvent : sql`${isOrderEvent} AND e.order_id IN (SELECT order_id FROM (${scopedEvents(scope, raw('e.order_id'), isOrderEvent)}))`;
-  const inScope = scope === 'all' ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customerId}`;
+    'all' in scope ? isOrderEvent : sql`${isOrderEvent} AND e.order_id IN (SELECT order_id FROM (${scopedEvents(scope, raw('e.order_id'), isOrderEvent)}))`;
+  const inScope = 'all' in scope ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customerId}`;
   return sql`WITH ce AS (
-      SELECT ${eventCustomerId} AS customer_id, e.event, e.order_id, e.ts, e.seq, e.amount, e.amount_base, e.rate, e.message
-      FROM events e ${eventCustomerJoins()} WHERE ${ofScope}),
+      SELECT ${eventCustomerId(scope.priority)} AS customer_id, e.event, e.order_id, e.ts, e.seq, e.amount, e.amount_base, e.rate, e.message
+      FROM events e ${eventCustomerJoins(scope.priority)} WHERE ${ofScope}),
     completed AS (
       SELECT customer_id, order_id, ts, amount, amount_base AS gross, rate, message FROM (
         SELECT *, row_number() OVER (PARTITION BY order_id ORDER BY ts, seq) AS rn FROM ce WHERE event = ${'Order Completed'})

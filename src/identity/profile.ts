@@ -2,16 +2,16 @@ import { TesseraError, type Profile, type ProfileIdentifier } from '../contract/
 import { sql, type Store } from '../store/index.js';
 import { explainIdentifier, type IdentifierExplanation } from './explain.js';
 import type { IdentityService } from './identity-service.js';
+import { importMadeAnonIdsQuery, shownIdentifiers } from './import-anonymous-ids.js';
+import { readMapPriority } from './map-priority.js';
 import { successorOf } from './read-graph.js';
-import { customerEventsQuery, eventContactsOwned } from './profile-events.js';
+import { customerEventsQuery, eventContactsOwned, identifierListsOf } from './profile-events.js';
 import { readComputedTraits, toComputed, type CustomerIdentifierLists } from './profile-traits.js';
 import { normalizePhone } from '../ingest/index.js';
 import { normalizePhoneDigits } from './identifier.js';
 
 // The shapes are part of the API (the dashboard reads them): they live in contract/.
 export type { Profile, ProfileIdentifier };
-
-const identifierTypes = ['user', 'email', 'phone', 'anon'] as const;
 
 /**
  * An identifier as a person types it, in the form ingestion stores it: an email trimmed and lower-cased, a
@@ -76,20 +76,15 @@ export async function resolveCustomer(store: Store, identity: IdentityService, i
   return { customerId: await requireCustomerId(store, identifier, identity.phoneRegion) };
 }
 
-/** A customer's identifiers of the types that events carry in columns, to narrow scans of its events. */
+/** A customer's identifiers, by the event column each is found in, to narrow scans of its events. */
 export async function customerIdentifierLists(store: Store, customerId: string): Promise<CustomerIdentifierLists> {
-  const members = await store.query<{ type: string; value: string }>(
-    sql`SELECT type, value FROM customer_map WHERE customer_id = ${customerId} AND type IN (SELECT unnest(${[...identifierTypes]}))`,
-  );
-  const ids: CustomerIdentifierLists = { user: [], email: [], phone: [], anon: [] };
-  for (const m of members) ids[m.type as keyof CustomerIdentifierLists].push(m.value);
-  return ids;
+  return identifierListsOf(await store.query<{ type: string; value: string }>(sql`SELECT type, value FROM customer_map WHERE customer_id = ${customerId}`));
 }
 
 /** Latest value of every identify trait by event time, with its source. */
-async function readTraits(store: Store, customerId: string, ids: CustomerIdentifierLists) {
+async function readTraits(store: Store, customerId: string, ids: CustomerIdentifierLists, priority: readonly string[]) {
   const rows = await store.query<{ message: string; source: string; message_id: string; ts: Date }>(
-    customerEventsQuery(customerId, ids, sql`e.message, e.source, e.message_id, e.ts, ${eventContactsOwned}`, sql`AND e.type = ${'identify'} ORDER BY e.ts, e.seq`),
+    customerEventsQuery(customerId, ids, priority, sql`e.message, e.source, e.message_id, e.ts, ${eventContactsOwned(priority)}`, sql`AND e.type = ${'identify'} ORDER BY e.ts, e.seq`),
   );
   const acc = { traits: {} as Record<string, unknown>, sources: {} as Profile['trait_sources'] };
   for (const r of rows) foldTraits(acc, r);
@@ -126,13 +121,15 @@ export async function readProfile(store: Store, identity: IdentityService, ident
   const first = members[0];
   const explanation = first ? explainIdentifier(state, `${first.type}:${first.value}`) : undefined;
   const firstSeen = new Map((explanation?.identifiers ?? []).map((i) => [i.key, i.firstSeen]));
-  const ids: CustomerIdentifierLists = { user: [], email: [], phone: [], anon: [] };
-  for (const m of members) if ((identifierTypes as readonly string[]).includes(m.type)) ids[m.type as keyof CustomerIdentifierLists].push(m.value);
-  const { traits, sources } = await readTraits(store, customerId, ids);
-  const computed = (await readComputedTraits(store, { customerId, ids })).get(customerId) ?? toComputed();
+  const ids = identifierListsOf(members);
+  const priority = await readMapPriority(store);
+  const { traits, sources } = await readTraits(store, customerId, ids, priority);
+  const computed = (await readComputedTraits(store, { customerId, ids, priority })).get(customerId) ?? toComputed();
+  const anon = members.filter((m) => m.type === 'anon').map((m) => m.value);
+  const madeUp = new Set(anon.length === 0 ? [] : (await store.query<{ value: string }>(importMadeAnonIdsQuery(anon))).map((r) => r.value));
   return {
     customer_id: customerId,
-    identifiers: members
+    identifiers: shownIdentifiers(members, (m) => m.type === 'anon' && madeUp.has(m.value))
       .map((m) => {
         const t = firstSeen.get(`${m.type}:${m.value}`);
         return { type: m.type, value: m.value, first_seen: t === undefined ? null : new Date(t).toISOString() };

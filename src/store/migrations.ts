@@ -90,6 +90,11 @@ export const migrations: readonly Migration[] = [
       sql`DELETE FROM fact_state`,
     ],
   },
+  {
+    version: 12,
+    name: "facts derived again: an event belongs to the customer of its identifier first in the configured identity.priority, external ids included",
+    statements: () => [sql`DELETE FROM fact_state`],
+  },
 ];
 
 /** Applies every migration newer than the store's version (up to `upTo`), each in its own transaction. */

@@ -1,5 +1,5 @@
 import { engineFunctions } from '../sql/engine-functions.js';
-import { sql, type Store, type StoreTx } from '../../store/index.js';
+import { raw, sql, type Store, type StoreTx } from '../../store/index.js';
 
 /** A cheap fingerprint of customer_map: when it is unchanged, no event needs re-keying. */
 export async function customerMapFingerprint(store: Store, tx: Pick<StoreTx, 'query'>): Promise<string> {
@@ -22,10 +22,18 @@ export async function collectChangedIdentifiers(tx: StoreTx): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Events already folded in (seq ≤ lastSeq) that carry one of the changed identifiers, as a condition over `e`. */
+/**
+ * Events already folded in (seq ≤ lastSeq) that carry one of the changed identifiers, as a condition over `e`. An
+ * external id (`context.externalIds`) can decide an event's customer (identity's eventCustomerId), so an event
+ * carrying a changed one is resolved again too: matched by value whatever its type, a superset that only costs
+ * resolving a few events again.
+ */
 export function carriesChangedIdentifier(lastSeq: number) {
   const of = (type: string) => sql`(SELECT value FROM changed_identifiers WHERE type = ${type})`;
-  return sql`e.seq <= ${lastSeq} AND (e.user_id IN ${of('user')} OR e.email IN ${of('email')} OR e.phone IN ${of('phone')} OR e.anonymous_id IN ${of('anon')})`;
+  const columnTypes = ['user', 'email', 'phone', 'anon'];
+  const external = sql`(SELECT coalesce(list(value), []) FROM changed_identifiers WHERE type NOT IN (SELECT unnest(${columnTypes})))`;
+  return sql`e.seq <= ${lastSeq} AND (e.user_id IN ${of('user')} OR e.email IN ${of('email')} OR e.phone IN ${of('phone')} OR e.anonymous_id IN ${of('anon')}
+    OR (e.external_ids IS NOT NULL AND list_has_any(json_extract_string(e.external_ids, ${raw(`'$[*].id'`)}), ${external})))`;
 }
 
 /** Makes the facts' copy of customer_map the live one. */

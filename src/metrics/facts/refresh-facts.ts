@@ -1,4 +1,5 @@
 import type { WorkspaceConfig } from '../../contract/index.js';
+import { readMapPriority } from '../../identity/index.js';
 import { ident, raw, sql, type Store, type StoreTx } from '../../store/index.js';
 import { inList } from '../sql/in-list.js';
 import { assignCustomerKeys, assignEventCodes } from './assign-keys.js';
@@ -54,8 +55,13 @@ export async function refreshFacts(store: Store, workspace: WorkspaceConfig, opt
     const eventCount = Number(log[0]?.n ?? 0);
     // Events folded in that are gone (erased) cannot be subtracted from the facts: rebuild them.
     const erased = state !== undefined && Number(log[0]?.folded ?? 0) !== state.eventsFolded;
-    const full = options.full === true || state === undefined || state.timezone !== workspace.reportingTimezone || erased;
-    const fingerprint = await customerMapFingerprint(store, tx);
+    // Which customer an event belongs to follows the type priority the map was resolved under: a reordered
+    // `identity.priority` can move events whose identifiers all kept their customer, so the facts start again.
+    const priority = await readMapPriority(tx);
+    const ranked = `${priority.join(',')}|`;
+    const reranked = state !== undefined && !state.mapFingerprint.startsWith(ranked);
+    const full = options.full === true || state === undefined || state.timezone !== workspace.reportingTimezone || erased || reranked;
+    const fingerprint = ranked + (await customerMapFingerprint(store, tx));
     const lastSeq = full ? 0 : (state?.lastSeq ?? 0);
     const mapChanged = full || fingerprint !== state?.mapFingerprint;
     if (!full && maxSeq === lastSeq && !mapChanged) {
@@ -70,7 +76,7 @@ export async function refreshFacts(store: Store, workspace: WorkspaceConfig, opt
     // Identity moved identifiers: events already folded in that carry one are resolved again.
     let rekeyedEvents = 0;
     if (!full && mapChanged && (await collectChangedIdentifiers(tx)) > 0) {
-      await tx.run(createResolvedTable('rekey_resolved', carriesChangedIdentifier(lastSeq)));
+      await tx.run(createResolvedTable('rekey_resolved', carriesChangedIdentifier(lastSeq), priority));
       await assignCustomerKeys(tx, 'rekey_resolved');
       rekeyedEvents = await rekeyEventFacts(tx, 'rekey_resolved');
       await tx.run(sql`DROP TABLE rekey_resolved`);
@@ -80,7 +86,7 @@ export async function refreshFacts(store: Store, workspace: WorkspaceConfig, opt
     // New events: resolved, keyed and narrowed into event_facts.
     const newRange = sql`e.seq > ${lastSeq} AND e.seq <= ${maxSeq}`;
     await assignEventCodes(tx, lastSeq, maxSeq);
-    await tx.run(createResolvedTable('new_resolved', newRange));
+    await tx.run(createResolvedTable('new_resolved', newRange, priority));
     await assignCustomerKeys(tx, 'new_resolved');
     const newEvents = await tx.run(insertEventFacts(d, 'new_resolved', workspace.reportingTimezone));
     await tx.run(sql`DROP TABLE new_resolved`);
