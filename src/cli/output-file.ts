@@ -1,27 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { TesseraError } from '../contract/index.js';
-
-// What the user can fix, by errno code: a path they typed is wrong, or the disk or its permissions say no.
-const reasons: Record<string, string> = {
-  ENOENT: 'no such directory',
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EISDIR: 'it is a directory; give a file name',
-  EEXIST: 'a file is in the way of a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-};
+import { fileErrorReason, TesseraError } from '../contract/index.js';
 
 /**
  * The user error for a file or directory the CLI cannot write (`--out`), naming the path; an error that
  * is not about the path (a bug) comes back unchanged, to be reported as internal.
  */
 export function toWriteError(path: string, err: unknown): unknown {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const reason = code === undefined ? undefined : reasons[code];
+  const reason = fileErrorReason(err);
   return reason === undefined ? err : new TesseraError('invalid_argument', `cannot write ${path}: ${reason}`);
 }
 

@@ -9,3 +9,4 @@ export * from './customer-prediction.js';
 export * from './profile.js';
 export * from './segment-reports.js';
 export * from './data-sources.js';
+export * from './file-errors.js';

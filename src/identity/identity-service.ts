@@ -11,6 +11,7 @@ import { assignmentRows, customerOf, type AssignmentRow } from './read-graph.js'
 import { eventIdentifiersQuery, eventTimeSpans, firstEventOfEachIdentifierSet, toObservations, type ObservationOptions, type PackedEventIdentifiers } from './observations-query.js';
 import { writeAssignmentsCsv } from './assignments-csv.js';
 import { clearAbandonedMapParts, mapPartStem } from './map-part-files.js';
+import { mapFingerprint } from './map-priority.js';
 import { prefetched } from './prefetched.js';
 import { standardIdentifier } from './profile.js';
 import { removeSplit, splitIdentifier } from './split.js';
@@ -424,9 +425,9 @@ export class IdentityService {
     }
   }
 
-  /** The inputs a graph's map is resolved from: rules as configured, the splits in force, options, and the resolver (map-priority.ts reads the rules back). */
+  /** The inputs a graph's map is resolved from: rules as configured, the splits in force, options, and the resolver. */
   private fingerprintOf(state: IdentityState): string {
-    return JSON.stringify([RESOLUTION_VERSION, this.rules, state.rules.forbidden, this.observationOptions]);
+    return mapFingerprint(RESOLUTION_VERSION, this.rules, state.rules.forbidden, this.observationOptions);
   }
 
   private fingerprint(): string {

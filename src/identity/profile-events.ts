@@ -1,5 +1,5 @@
 import { EXTERNAL_PRIORITY } from '../contract/index.js';
-import { raw, sql, type Sql } from '../store/index.js';
+import { join, raw, sql, type Sql } from '../store/index.js';
 
 /** The identifier types events carry in columns of their own, with the alias their customer_map join has. */
 const COLUMN_TYPES = [
@@ -59,11 +59,7 @@ export function eventCustomerId(priority: readonly string[]): Sql {
   const arms = ordered.map(
     ({ type, alias }) => sql`WHEN px.r < ${rankIn(priority, type)} THEN px.customer_id WHEN ${raw(alias)}.customer_id IS NOT NULL THEN ${raw(alias)}.customer_id`,
   );
-  return sql`(CASE ${joinSql(arms)} ELSE px.customer_id END)`;
-}
-
-function joinSql(parts: readonly Sql[]): Sql {
-  return parts.reduce((acc, part) => sql`${acc} ${part}`);
+  return sql`(CASE ${join(arms, ' ')} ELSE px.customer_id END)`;
 }
 
 /**

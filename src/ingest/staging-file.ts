@@ -1,15 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { TesseraError } from '../contract/index.js';
-
-/** What a disk says when it takes no more: the user's to fix, by freeing space or giving another data directory. */
-const diskReasons: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EIO: 'input/output error',
-};
+import { fileErrorReason, TesseraError } from '../contract/index.js';
 
 /**
  * A staging file written in the background: lines fill a buffer, and each full buffer is queued as a
@@ -81,7 +71,7 @@ export class StagingFile {
   }
 
   private writeError(err: unknown): unknown {
-    const reason = diskReasons[(err as NodeJS.ErrnoException).code ?? ''];
+    const reason = fileErrorReason(err);
     return reason === undefined ? err : new TesseraError('import_failed', `cannot write the import's staging file ${this.path}: ${reason}; free some space (or use another --data directory) and import the file again`);
   }
 
