@@ -15,6 +15,8 @@ export const errorRegistry = {
   forbidden: { status: 403, exit: 1 },
   not_found: { status: 404, exit: 1 },
   overloaded: { status: 503, exit: 2 },
+  // The event log cannot be written (a full disk, a read-only or failing one): retrying later is the fix, so 503.
+  storage_unavailable: { status: 503, exit: 2 },
   shutting_down: { status: 503, exit: 2 },
   too_many_requests: { status: 429, exit: 1 },
   invalid_config: { status: 500, exit: 1 },
@@ -34,8 +36,8 @@ export interface ErrorBody {
 export class TesseraError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
+  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'TesseraError';
     this.code = code;
     this.details = details;

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileErrorReason, TesseraError } from '../contract/index.js';
 
 /**
  * Segment files sort in creation order and never repeat a name, even across processes and after
@@ -17,6 +18,19 @@ export function listSegments(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => segmentPattern.test(f))
     .sort();
+}
+
+/**
+ * A commit the log could not write, as its callers report it: an HTTP client gets a 503 with Retry-After (its SDK
+ * sends again later; a 500 said nothing of what to do) and no server path, which `cause` keeps for the server's log.
+ */
+function unwritable(cause: Error, reason: string): TesseraError {
+  return new TesseraError(
+    'storage_unavailable',
+    `the event log cannot be written (${reason}): nothing of this request was stored; send it again once there is room`,
+    { retryAfterSeconds: 30 },
+    { cause },
+  );
 }
 
 interface Pending {
@@ -164,7 +178,7 @@ export class SegmentLog {
    */
   private async writeWhole(handle: FileHandle, buffers: readonly Buffer[], bytes: number): Promise<void> {
     const path = join(this.options.dir, this.current);
-    if (this.torn) throw new Error(`the event log segment ${path} ends in a failed write: retry (the next segment takes it)`);
+    if (this.torn) throw unwritable(new Error(`the event log segment ${path} ends in a failed write: retry (the next segment takes it)`), 'a failed write');
     const start = this.currentBytes;
     try {
       let done = await this.write(handle, buffers);
@@ -179,7 +193,7 @@ export class SegmentLog {
       } catch {
         this.torn = true;
       }
-      throw new Error(`cannot append to the event log segment ${path}: ${(err as Error).message}`, { cause: err });
+      throw unwritable(new Error(`cannot append to the event log segment ${path}: ${(err as Error).message}`, { cause: err }), fileErrorReason(err) ?? (err as Error).message);
     }
     this.currentBytes = start + bytes;
   }

@@ -40,6 +40,10 @@ export function handleError(this: unknown, err: FastifyError | Error, request: F
       error = new TesseraError('internal', 'internal error');
     }
   }
+  // Ours too when the server is at fault (a disk that refuses the log): the client's message leaves out what the log names.
+  if (err === error && error.status >= 500 && error.code !== 'overloaded' && error.code !== 'shutting_down') {
+    request.log.error({ code: error.code, cause: error.cause instanceof Error ? error.cause.message : undefined }, error.message);
+  }
   const details = error.details as { retryAfterSeconds?: number } | undefined;
   if (details?.retryAfterSeconds) void reply.header('retry-after', String(details.retryAfterSeconds));
   void reply.status(error.status).send(toErrorBody(error));
