@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,19 @@ describe('the demo shop files', () => {
     const again = join(root, 'again');
     await writeShop(generateShop(options), again, { memoryBudgetChars: 50_000 });
     for (const file of files) expect(await read(again, file), file).toBe(await read(dirA, file));
+  });
+
+  it("remove a killed writer's sorting directory, and leave a running writer's alone", async () => {
+    const dir = join(root, 'leftovers');
+    const deadPid = spawnSync('true').pid;
+    const killed = join(dir, `.demo-tmp-${deadPid}-aB3dEf`);
+    const running = join(dir, `.demo-tmp-${process.pid}-xY7zQw`);
+    for (const d of [killed, running]) {
+      await mkdir(d, { recursive: true });
+      await writeFile(join(d, 'events-0003.spill'), 'spilled lines\n');
+    }
+    await writeShop(generateShop({ customers: 20, seed: 7 }), dir);
+    expect((await readdir(dir)).filter((name) => name.startsWith('.demo-tmp-'))).toEqual([`.demo-tmp-${process.pid}-xY7zQw`]);
   });
 
   it('differ for a different seed', async () => {

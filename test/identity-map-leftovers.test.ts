@@ -40,4 +40,23 @@ describe('opening a data directory after an identity rebuild was killed', () => 
       await ws.close();
     }
   });
+
+  it('removes the temporary graph file of a save that was killed before its rename', async () => {
+    const first = await openTestWorkspace(dir);
+    await first.ingestor.accept([{ type: 'identify', messageId: 'm1', userId: 'u1', traits: { email: 'a@example.com' } }], { source: 'test', location: 'test' });
+    await first.ingestor.flush();
+    await first.identity.rebuild();
+    await first.close();
+    const graph = join(dir, 'identity-graph.bin');
+    expect(existsSync(graph)).toBe(true);
+    writeFileSync(`${graph}.tmp`, 'half of a graph');
+
+    const ws = await openTestWorkspace(dir);
+    try {
+      expect(existsSync(`${graph}.tmp`)).toBe(false);
+      expect(existsSync(graph)).toBe(true);
+    } finally {
+      await ws.close();
+    }
+  });
 });

@@ -29,7 +29,7 @@
  * bucketed by month (events of a shop over 20,000 people by day) and buckets spill to temporary
  * files once the buffers pass a budget; each bucket is then sorted on its own.
  */
-import { appendFile, mkdir, mkdtemp, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { customerLine, orderLine, rateLine, truthLine } from './csv.js';
 import { LineBytes } from './line-bytes.js';
@@ -234,6 +234,30 @@ async function writeFile(path: string, header: string, fill: (out: ChunkedWriter
   }
 }
 
+const tmpDirName = /^\.demo-tmp-(\d+)-/;
+
+/**
+ * Removes the sorting directories of writes whose process is gone (a killed `tessera generate`): they hold spilled
+ * buckets of the shop's lines, hundreds of MB for a large shop, that nothing else would remove. A directory
+ * whose process still runs is another write's, so each is named by its process.
+ */
+async function removeAbandonedTmpDirs(outDir: string): Promise<void> {
+  for (const name of await readdir(outDir)) {
+    const pid = tmpDirName.exec(name)?.[1];
+    if (pid !== undefined && !processAlive(Number(pid))) await rm(join(outDir, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, another user's.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Writes events.ndjson, orders.csv, customers.csv, rates.csv and truth.csv into outDir (created if missing, files overwritten). */
 export async function writeShop(shop: Shop, outDir: string, options: WriteOptions = {}): Promise<ShopSummary> {
   // A month of a large shop's events would not fit in memory to be sorted; a day does. Day buckets
@@ -243,7 +267,8 @@ export async function writeShop(shop: Shop, outDir: string, options: WriteOption
   const large = shop.options.customers > 20_000;
   const budget = options.memoryBudgetChars ?? (large ? 4 : 16) * DEFAULT_MEMORY_BUDGET;
   await mkdir(outDir, { recursive: true });
-  const tmpDir = await mkdtemp(join(outDir, '.demo-tmp-'));
+  await removeAbandonedTmpDirs(outDir);
+  const tmpDir = await mkdtemp(join(outDir, `.demo-tmp-${process.pid}-`));
   try {
     const events = new SortedSink(tmpDir, 'events', large ? 10 : 7);
     const orders = new SortedSink(tmpDir, 'orders', 7);

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -79,6 +79,16 @@ const align = (n: number): number => (n + 7) & ~7;
 /** Written a slice at a time, so the event loop of a server turns between slices. */
 const WRITE_SLICE = 32 << 20;
 
+const tempPath = (path: string): string => `${path}.tmp`;
+
+/**
+ * Removes the temporary file of a save whose process was killed before its rename: as large as the graph (760 MB at
+ * a million customers), and otherwise kept until the next save. Only by a process holding the data directory.
+ */
+export function clearAbandonedGraphFile(path: string): void {
+  rmSync(tempPath(path), { force: true });
+}
+
 /**
  * Writes `image` to `path` atomically: a temporary file beside it, flushed to disk, then renamed over it. A
  * crash midway leaves the previous file (or none), never a torn one. The caller must not change the arrays
@@ -103,7 +113,7 @@ export async function writeGraphFile(path: string, image: GraphImage): Promise<n
   prefix.writeUInt32LE(headerBytes.length, 0);
   prefix.write('TIG1', 4, 'latin1');
   headerBytes.copy(prefix, 8);
-  const tmp = `${path}.tmp`;
+  const tmp = tempPath(path);
   const handle = await open(tmp, 'w', 0o600);
   try {
     let position = 0;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import type { Store, StoreTx } from '../store/index.js';
 import { customerMapTable, ident, replaceTable, sql } from '../store/index.js';
 import type { ApplyResult } from './change-tracker.js';
-import { GraphFileReader, GraphImage, writeGraphFile } from './graph-file.js';
+import { clearAbandonedGraphFile, GraphFileReader, GraphImage, writeGraphFile } from './graph-file.js';
 import { applyObservations, createIdentityState, extendObservations } from './identity-graph.js';
 import type { IdentityState } from './identity-state.js';
 import { MergeRules, type MergeRulesInput } from './merge-rules.js';
@@ -110,7 +110,10 @@ export class IdentityService {
     this.observationOptions = { subaddress: MergeRules.parse(rules).subaddress };
     this.roundEvents = options.roundEvents ?? 32_768;
     // Made when a process opens the data directory (holding its lock): a map write in that directory now is a killed one's.
-    if (options.tmpDir !== undefined) clearAbandonedMapParts(options.tmpDir);
+    if (options.tmpDir !== undefined) {
+      clearAbandonedMapParts(options.tmpDir);
+      if (options.graphFile !== undefined) clearAbandonedGraphFile(options.graphFile);
+    }
   }
 
   /** Saves the graph to its file if it changed since it was last saved: a process's last act on the workspace. */
