@@ -398,6 +398,16 @@ export class IdentifierTable {
     }
   }
 
+  /**
+   * Points every identifier straight at its root. Afterwards `find` writes only the values already there, so the
+   * arrays can be written out (the graph file, with its checksum taken first) while another reader calls it.
+   */
+  flatten(): void {
+    const nodes = this.nodes;
+    const stride = this.stride;
+    for (let x = 0; x < this.count; x++) nodes[x * stride + PARENT] = this.find(x);
+  }
+
   find(x: number): number {
     const nodes = this.nodes;
     const stride = this.stride;

@@ -313,8 +313,14 @@ export class IdentityService {
       extendObservations(state, toObservations(chunk, this.observationOptions), skipTwins);
     }
     // A start without a usable graph file rebuilds; the stored map is rewritten only if it came from other inputs.
-    if (forceWrite || !(await this.storedMapMatches(this.lastSeq, this.eventsRead, this.fingerprint()))) await this.writeAll();
-    await this.saveGraph();
+    const writeMap = forceWrite || !(await this.storedMapMatches(this.lastSeq, this.eventsRead, this.fingerprint()));
+    // The graph file is written while the map is: the save mostly waits for the disk, the map's write for DuckDB.
+    // The map's writer only reads the graph, but its `find` shortens paths; flattened, it writes nothing new,
+    // so the file matches the checksum the save takes first.
+    state.table.flatten();
+    const [map, save] = await Promise.allSettled([writeMap ? this.writeAll() : Promise.resolve(), this.saveGraph()]);
+    if (map.status === 'rejected') throw map.reason;
+    if (save.status === 'rejected') throw save.reason;
     return { events, touchedCustomers: 0, removedCustomers: 0, rebuilt: true, restored: false };
   }
 
