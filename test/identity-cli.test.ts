@@ -51,8 +51,24 @@ describe('tessera identity', () => {
     const text = await cli('identity', 'explain', 'email:one@example.com');
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toMatch(/refused\n.*email:three@example\.com ✗ user:u-1 {2}\(limit:email, message m4\)/);
-    const blocked = jsonOf<{ status: string; customerId: string | null }>(await cli('identity', 'explain', 'email:test@test.com', '--json'));
+    const blocked = jsonOf<{ status: string; customerId: string | null; blocked: unknown }>(await cli('identity', 'explain', 'email:test@test.com', '--json'));
     expect(blocked.status).toBe('blocked');
+    expect(blocked.blocked).toMatchObject({ identifier: 'email:test@test.com', by: 'value', entry: 'test@test.com', setting: 'identity.blocked.values' });
+  });
+
+  it('names the blocked value of a refused link and the entry of identity.blocked that matched it, in JSON and in text', async () => {
+    const explanation = jsonOf<{ refusals: { rule: string; identifiers: string[]; blocked?: unknown }[] }>(await cli('identity', 'explain', 'user:u-2', '--json'));
+    expect(explanation.refusals).toEqual([
+      expect.objectContaining({
+        rule: 'blocked-value',
+        identifiers: ['user:u-2', 'email:test@test.com'],
+        blocked: { identifier: 'email:test@test.com', value: 'test@test.com', by: 'value', entry: 'test@test.com', setting: 'identity.blocked.values', reason: 'blocked by the value "test@test.com" in identity.blocked.values' },
+      }),
+    ]);
+    const text = await cli('identity', 'explain', 'user:u-2');
+    expect(text.stdout).toMatch(/email:test@test\.com ✗ user:u-2 {2}\(blocked-value, message m5\)\n {6}email:test@test\.com: blocked by the value "test@test\.com" in identity\.blocked\.values\n/);
+    const alone = await cli('identity', 'explain', 'email:test@test.com');
+    expect(alone.stdout).toMatch(/^email:test@test\.com: blocked, customer \(none\)\n {2}blocked by the value "test@test\.com" in identity\.blocked\.values\n/);
   });
 
   it('splits a wrong merge and undoes the split, the profile following each step', async () => {

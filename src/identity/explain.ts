@@ -1,3 +1,4 @@
+import { blockedValueOf, type BlockedValue } from './blocked-reason.js';
 import type { Identifier } from './identifier.js';
 import { BLOCKED, FORBIDDEN, INVALID, OUTSIDE_GRAPH } from './identifier-table.js';
 import { customerIdOfRoot, resolveIdentifier, type IdentityState } from './identity-state.js';
@@ -9,6 +10,8 @@ export interface IdentifierExplanation {
   readonly identifier: string;
   /** `linked`: an ordinary member; `forbidden`: a split keeps it apart; `blocked`/`invalid`: its value links nothing. */
   readonly status: 'linked' | 'forbidden' | 'blocked' | 'invalid';
+  /** With status `blocked`: the value and the entry of the rules that block it. */
+  readonly blocked?: BlockedValue;
   readonly customerId: string | undefined;
   /** The customer's identifiers, earliest first. */
   readonly identifiers: ReadonlyArray<Identifier & { readonly key: string; readonly firstSeen: number; readonly firstMessageId: string }>;
@@ -51,9 +54,11 @@ export function explainIdentifier(state: IdentityState, identifier: string | Ide
 
   const keys = new Set(members.map((m) => table.key(m)));
   const rules = state.rules.forbidden;
+  const blocked = blockedValueOf(table, x);
   return {
     identifier: table.key(x),
     status: (flags & BLOCKED) !== 0 ? 'blocked' : (flags & INVALID) !== 0 ? 'invalid' : (flags & FORBIDDEN) !== 0 ? 'forbidden' : 'linked',
+    ...(blocked === undefined ? {} : { blocked }),
     customerId: inGraph ? customerIdOfRoot(state, root) : undefined,
     identifiers: members.map((m) => ({
       type: table.typeName(m),

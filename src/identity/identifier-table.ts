@@ -2,7 +2,7 @@ import { assertIdentifierType, defaultNormalizers, parseIdentifierKey, type Iden
 import { ForbiddenLinks } from './forbidden-links.js';
 import type { GraphSink, GraphSource } from './graph-file.js';
 import { RULE_FORBIDDEN_LINK, RULE_LIMIT } from './merge-log.js';
-import type { CompiledMergeRules } from './merge-rules.js';
+import type { BlockingRule, CompiledMergeRules } from './merge-rules.js';
 import { customerIdForUnits } from './customer-id.js';
 import { ByteStrings, type StringArena } from './string-arena.js';
 import { grownCapacity } from './typed-buffers.js';
@@ -229,10 +229,32 @@ export class IdentifierTable {
    */
   private isBlockedValue(typeId: number, value: string): boolean {
     if (this.rules.isBlocked(value)) return true;
-    if (this.types[typeId]!.name !== 'anon') return false;
+    const made = this.madeFrom(typeId, value);
+    return made !== undefined && this.rules.isBlocked(made);
+  }
+
+  /** The identifier an import made an anonymous id from (its last `:` part), undefined for any other value. */
+  private madeFrom(typeId: number, value: string): string | undefined {
+    if (this.types[typeId]!.name !== 'anon') return undefined;
     const colon = value.lastIndexOf(':');
     // A value ending in `:` is someone's id, not one made of an empty identifier (imports never make those).
-    return colon >= 0 && colon < value.length - 1 && this.rules.isBlocked(value.slice(colon + 1));
+    return colon >= 0 && colon < value.length - 1 ? value.slice(colon + 1) : undefined;
+  }
+
+  /**
+   * Why a blocked identifier is blocked: the value that matched (the whole value, or the part an import's
+   * anonymous id was made from) and the rule's entry. Derived from the rules in force, which are the rules the
+   * flag was set under: a graph is only ever restored from its file under the rules it was saved with, and a
+   * change of rules rebuilds it. Undefined when the identifier is not blocked.
+   */
+  blockedBy(x: number): { value: string; rule: BlockingRule } | undefined {
+    if ((this.flagsOf(x) & BLOCKED) === 0) return undefined;
+    const value = this.value(x);
+    const whole = this.rules.blockingRule(value);
+    if (whole !== undefined) return { value, rule: whole };
+    const made = this.madeFrom(this.typeIdOf(x), value);
+    const part = made === undefined ? undefined : this.rules.blockingRule(made);
+    return made === undefined || part === undefined ? undefined : { value: made, rule: part };
   }
 
   /** The identifier's number, or -1 when it has never been seen. */

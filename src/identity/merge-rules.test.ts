@@ -48,6 +48,18 @@ describe('merge rules', () => {
     expect(isBlocked('  ')).toBe(true);
   });
 
+  it('names the entry that blocks a value exactly when isBlocked says it is blocked', () => {
+    const { isBlocked, blockingRule } = compileMergeRules({ blocked: { values: [' Test@Test.com ', 'NULL'], patterns: ['^x+$', '@example\\.invalid$'] } });
+    expect(blockingRule(' Undefined ')).toEqual({ kind: 'built-in', entry: 'undefined' });
+    expect(blockingRule('test@test.COM')).toEqual({ kind: 'value', entry: ' Test@Test.com ' });
+    expect(blockingRule('XXX')).toEqual({ kind: 'pattern', entry: '^x+$' });
+    expect(blockingRule('\u00a0')).toEqual({ kind: 'empty' });
+    expect(blockingRule('null')).toEqual({ kind: 'built-in', entry: 'null' });
+    for (const v of ['', ' ', 'null', 'NaN', '[object Object]', 'test@test.com', 'ann@example.invalid', 'x', 'xy', 'u-1', 'ann@example.com', '00', 'undefinedx']) {
+      expect(blockingRule(v) !== undefined, v).toBe(isBlocked(v));
+    }
+  });
+
   it('ranks types by priority, external types at the external slot', () => {
     const { rankOf } = compileMergeRules();
     expect(rankOf('user')).toBeLessThan(rankOf('email'));

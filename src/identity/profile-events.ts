@@ -96,13 +96,16 @@ export function identifierListsOf(members: readonly { type: string; value: strin
 /**
  * Whether the event `e` may be one of the customer's: it carries one of their identifiers. A superset (an external
  * id is matched by value, whatever its type): the resolved-customer test that follows decides. An event known to
- * the customer only by an external id (a server-side order sent with a shop's customer id) is among them.
+ * the customer only by an external id (a server-side order sent with a shop's customer id) is among them, and so is
+ * one known by an external id of a column's type (`email`, `phone`; Segment's `user_id`, `anonymous_id`), which
+ * the graph takes for that type's identifier: every value of the customer is looked for among the external ids.
  */
 export function carriesIdentifierOf(ids: CustomerIdentifierLists): Sql {
+  const every = [...ids.user, ...ids.email, ...ids.phone, ...ids.anon, ...ids.external];
   return sql`(e.user_id IN (SELECT unnest(${ids.user})) OR e.email IN (SELECT unnest(${ids.email}))
         OR e.phone IN (SELECT unnest(${ids.phone})) OR e.anonymous_id IN (SELECT unnest(${ids.anon}))
-        OR (e.external_ids IS NOT NULL AND ${ids.external.length > 0}
-          AND list_has_any(json_extract_string(e.external_ids, ${raw(`'$[*].id'`)}), ${ids.external})))`;
+        OR (e.external_ids IS NOT NULL AND ${every.length > 0}
+          AND list_has_any(json_extract_string(e.external_ids, ${raw(`'$[*].id'`)}), ${every})))`;
 }
 
 /**

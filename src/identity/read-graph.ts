@@ -1,7 +1,8 @@
 import type { Identifier } from './identifier.js';
 import { OUTSIDE_GRAPH } from './identifier-table.js';
 import { customerIdOf, customerIdOfRoot, resolveIdentifier, type IdentityState } from './identity-state.js';
-import { RULE_MERGE, ruleName } from './merge-log.js';
+import { RULE_BLOCKED, RULE_MERGE, ruleName } from './merge-log.js';
+import { blockedValueOf, type BlockedValue } from './blocked-reason.js';
 
 /** One identifier and the customer it resolves to. */
 export interface Assignment {
@@ -27,6 +28,8 @@ export interface MergeLogEntry {
   readonly timestamp: number;
   /** The message's anchor (its highest-priority identifier) and the identifier merged into or refused from its customer. */
   readonly identifiers: readonly [string, string];
+  /** For a `blocked-value` refusal: which value is blocked (the second identifier's) and by which entry of the rules. */
+  readonly blocked?: BlockedValue;
 }
 
 /** The customer an identifier (a `type:value` key or an identifier) resolves to; undefined if unknown, blocked or invalid. */
@@ -111,12 +114,15 @@ export function logEntryAt(state: IdentityState, i: number): MergeLogEntry {
   const { log, table, observations } = state;
   const o = log.obs[i]!;
   const rule = log.rule[i]!;
+  // Derived, not stored: the log stays four integers an entry, and the rules that set the flag are the ones in force.
+  const blocked = rule === RULE_BLOCKED ? blockedValueOf(table, log.b[i]!) : undefined;
   return {
     kind: rule === RULE_MERGE ? 'merge' : 'refusal',
     rule: ruleName(rule, table.limitTypes),
     messageId: state.messages.get(observations.message[o]!),
     timestamp: observations.time[o]!,
     identifiers: [table.key(log.a[i]!), table.key(log.b[i]!)],
+    ...(blocked === undefined ? {} : { blocked }),
   };
 }
 

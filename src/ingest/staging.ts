@@ -1,5 +1,5 @@
 import { TesseraError, type WorkspaceConfig } from '../contract/index.js';
-import { eventsTable, quarantineTable, raw, sql, type Sql, type Store, type StoreTx } from '../store/index.js';
+import { eventsTable, matchingExternalIds, quarantineTable, raw, sql, type Sql, type Store, type StoreTx } from '../store/index.js';
 import { quarantineUnreadable } from './unreadable-lines.js';
 
 /**
@@ -92,7 +92,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
     // Every row is new (checked above), so a plain insert: INSERT OR IGNORE would group the whole input by id first.
     counts.inserted = await tx.run(sql`INSERT INTO events (${cols})
       SELECT ${seqBase} + k.n, src.id, src.t, src.e, src.u, src.a, k.ts, k.r, src.s,
-        src.o, src.c, src.v, k.rate, CAST(src.v * k.rate AS DECIMAL(18,4)), src.em, src.ph, src.ch, src.m, k.key, src.x
+        src.o, src.c, src.v, k.rate, CAST(src.v * k.rate AS DECIMAL(18,4)), src.em, src.ph, src.ch, src.m, k.key, ${matchingExternalIds(raw('src.x'))}
       ${of('event')}`);
   }
   const qcols = raw(quarantineTable.columns.map((c) => c.name).join(', '));

@@ -22,6 +22,32 @@ export function normalizePhone(value: unknown, region: string): string | undefin
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
+/**
+ * `context.externalIds` of type `email` or `phone` (Segment's Engage sends them) name the same person as the
+ * email and phone of traits, so they are stored in the same form: the identity graph, and the SQL that joins
+ * `external_ids` to `customer_map`, then match them as sent once. Type names are read as identity reads
+ * them (trimmed, any case). The array is replaced, not changed in place: the sender's copy is what a
+ * rejection quarantines.
+ */
+function standardizeExternalIds(message: SegmentMessage, region: string): void {
+  const context = message.context as { externalIds?: unknown } | undefined;
+  const ids = context?.externalIds;
+  if (!Array.isArray(ids)) return;
+  let changed: unknown[] | undefined;
+  ids.forEach((item: unknown, i) => {
+    if (item === null || typeof item !== 'object') return;
+    const { type, id } = item as { type?: unknown; id?: unknown };
+    if (typeof type !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) return;
+    const kind = type.trim().toLowerCase();
+    // A value that does not standardize is kept as sent: the graph decides whether it is usable.
+    const standard = kind === 'email' ? normalizeEmail(id) : kind === 'phone' ? normalizePhone(id, region) : undefined;
+    if (standard === undefined || standard === id) return;
+    changed ??= [...ids];
+    changed[i] = { ...item, id: standard };
+  });
+  if (changed !== undefined && context !== undefined) context.externalIds = changed;
+}
+
 /** Money fields of order events, read once here so the store can convert them in bulk. */
 export interface MoneyFields {
   orderId?: string;
@@ -62,6 +88,7 @@ export function standardizeMessage(message: SegmentMessage, workspace: Workspace
       phone ??= p;
     }
   }
+  standardizeExternalIds(message, workspace.defaultRegion);
   const money: MoneyFields = {};
   if (message.type === 'track' && message.event && moneyEvents.has(message.event)) {
     const props = message.properties ?? {};

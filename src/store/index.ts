@@ -3,7 +3,7 @@ export type { Dialect, TableDef, ColumnDef, ColumnType, Grain } from './dialect.
 export { sql, ident, raw, join, param, renderSql, Sql, type SqlValue, type ParamType } from './sql.js';
 export { migrate, migrations } from './migrations.js';
 export { replaceTable } from './replace-table.js';
-export { externalIdsOf } from './event-columns.js';
+export { externalIdsOf, matchingExternalIds } from './event-columns.js';
 export { eventsTable, eventsTableV1, quarantineTable, loadedSegmentsTable, apiKeysTable, ratesTable, importsTable, customerMapTable, identitySplitsTable } from './schema.js';
 export { duckdbDialect } from './duckdb/duckdb-dialect.js';
 import type { DuckDbStoreOptions } from './duckdb/duckdb-store.js';

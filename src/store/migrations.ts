@@ -1,6 +1,6 @@
 import type { Dialect } from './dialect.js';
 import { alertsTable, apiKeysTable, customerMapTable, customerNameTable, customerMapTableV1, eventsTableV6, identityMapStateTable, eventsTableV1, identitySplitsTable, importsTable, loadedSegmentsTable, metricFactTables, predictionTables, quarantineTable, ratesTable, segmentTables } from './schema.js';
-import { externalIdsOf } from './event-columns.js';
+import { externalIdsOf, matchingExternalIds } from './event-columns.js';
 import { raw, sql, type Sql } from './sql.js';
 import type { Store } from './store.js';
 
@@ -94,6 +94,17 @@ export const migrations: readonly Migration[] = [
     version: 12,
     name: "facts derived again: an event belongs to the customer of its identifier first in the configured identity.priority, external ids included",
     statements: () => [sql`DELETE FROM fact_state`],
+  },
+  {
+    // The graph matched these ids standardized and customer_map holds them so, while SQL joined them as sent: the
+    // graph's own form leaves every resolution (and the saved graph) as it was, and the facts, which had left
+    // such events without their customer, are derived again.
+    version: 13,
+    name: 'external ids of type email or phone in the form identity matches them: an email trimmed and lower-cased, a phone by its digits',
+    statements: () => [
+      sql`UPDATE events SET external_ids = ${matchingExternalIds(raw('external_ids'))} WHERE external_ids ILIKE ${'%email%'} OR external_ids ILIKE ${'%phone%'}`,
+      sql`DELETE FROM fact_state`,
+    ],
   },
 ];
 

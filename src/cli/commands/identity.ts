@@ -14,12 +14,17 @@ export function registerIdentity(program: Command, ctx: CliContext): void {
       const explanation = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), (ws) => explainProfile(ws.store, ws.identity, identifier));
       if (opts.json) return printJson(ctx.io, explanation);
       const io = ctx.io;
-      io.out(`${explanation.identifier}: ${explanation.status}, customer ${explanation.customerId ?? '(none)'}\n\nidentifiers (earliest first)\n`);
+      const why = explanation.blocked === undefined ? '' : `  ${explanation.blocked.reason}\n`;
+      io.out(`${explanation.identifier}: ${explanation.status}, customer ${explanation.customerId ?? '(none)'}\n${why}\nidentifiers (earliest first)\n`);
       for (const i of explanation.identifiers) io.out(`  ${i.key}  first seen ${new Date(i.firstSeen).toISOString()} in ${i.firstMessageId}\n`);
       io.out('\nmerges\n');
       for (const m of explanation.merges) io.out(`  ${new Date(m.timestamp).toISOString()}  ${m.identifiers[1]} → ${m.identifiers[0]}  (${m.rule}, message ${m.messageId})\n`);
       if (explanation.refusals.length) io.out('\nrefused\n');
-      for (const m of explanation.refusals) io.out(`  ${new Date(m.timestamp).toISOString()}  ${m.identifiers[1]} ✗ ${m.identifiers[0]}  (${m.rule}, message ${m.messageId})\n`);
+      for (const m of explanation.refusals) {
+        io.out(`  ${new Date(m.timestamp).toISOString()}  ${m.identifiers[1]} ✗ ${m.identifiers[0]}  (${m.rule}, message ${m.messageId})\n`);
+        // Which of the two is blocked, and by what: a placeholder a client sent, or an entry of the user's own config.
+        if (m.blocked !== undefined) io.out(`      ${m.blocked.identifier}: ${m.blocked.reason}\n`);
+      }
     });
   for (const [name, undo] of [['split', false], ['unsplit', true]] as const) {
     identity

@@ -25,13 +25,15 @@ export async function collectChangedIdentifiers(tx: StoreTx): Promise<number> {
 /**
  * Events already folded in (seq ≤ lastSeq) that carry one of the changed identifiers, as a condition over `e`. An
  * external id (`context.externalIds`) can decide an event's customer (identity's eventCustomerId), so an event
- * carrying a changed one is resolved again too: matched by value whatever its type, a superset that only costs
- * resolving a few events again.
+ * carrying a changed one is resolved again too: matched by value whatever its type (an external id may be of a
+ * column's type, `email` or `phone`), a superset that only costs resolving a few events again.
  */
 export function carriesChangedIdentifier(lastSeq: number) {
   const of = (type: string) => sql`(SELECT value FROM changed_identifiers WHERE type = ${type})`;
-  const columnTypes = ['user', 'email', 'phone', 'anon'];
-  const external = sql`(SELECT coalesce(list(value), []) FROM changed_identifiers WHERE type NOT IN (SELECT unnest(${columnTypes})))`;
+  // An external id typed `email`, `phone` (or Segment's `user_id`) is that type's identifier, so their values are
+  // looked for too. Not anonymous ids: they are most of what a refresh adds (every new device), and each event with
+  // external ids tests its ids against this whole list; Segment's `anonymous_id` external ids are left to a rebuild.
+  const external = sql`(SELECT coalesce(list(value), []) FROM changed_identifiers WHERE type <> ${'anon'})`;
   return sql`e.seq <= ${lastSeq} AND (e.user_id IN ${of('user')} OR e.email IN ${of('email')} OR e.phone IN ${of('phone')} OR e.anonymous_id IN ${of('anon')}
     OR (e.external_ids IS NOT NULL AND list_has_any(json_extract_string(e.external_ids, ${raw(`'$[*].id'`)}), ${external})))`;
 }

@@ -51,9 +51,18 @@ function KeyValues({ values, sources }: { values: Record<string, unknown>; sourc
   );
 }
 
+interface ExplanationEntry {
+  rule?: string;
+  messageId?: string;
+  timestamp?: number | string;
+  identifiers?: string[];
+  /** A `blocked-value` refusal's blocked identifier and why. */
+  blocked?: { identifier?: string; reason?: string };
+}
+
 interface Explanation {
-  merges?: { rule?: string; messageId?: string; timestamp?: number | string; identifiers?: string[] }[];
-  refusals?: { rule?: string; messageId?: string; timestamp?: number | string; identifiers?: string[] }[];
+  merges?: ExplanationEntry[];
+  refusals?: ExplanationEntry[];
 }
 
 function MergeExplanation({ id }: { id: string }) {
@@ -68,6 +77,11 @@ function MergeExplanation({ id }: { id: string }) {
             {rows.map((m, i) => (
               <li key={i}>
                 <strong>{m.kind}</strong> {m.identifiers?.join(' ↔ ')} <span className="muted">({m.rule ?? 'rule?'}, message {m.messageId ?? '?'}, {formatTime(m.timestamp)})</span>
+                {m.blocked?.reason !== undefined && (
+                  <div className="muted">
+                    {m.blocked.identifier}: {m.blocked.reason}
+                  </div>
+                )}
               </li>
             ))}
           </ol>
