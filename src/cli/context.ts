@@ -1,12 +1,19 @@
 import type { TesseraConfig } from '../contract/index.js';
 import type { ServerInfo, Workspace } from '../server/index.js';
 
-/** Where a command's output goes: the terminal, or a buffer sent back by the server. */
+/** Where a command's output goes: the terminal, a buffer, or the frames a server streams back to the CLI. */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Writes to stdout and resolves once the reader can take more. Bulk output (an export) awaits it: inside a
+   * server, `out` alone would let the export outrun a slow reader and pile up in the server's memory.
+   */
+  write(text: string): Promise<void>;
   /** True when stdout is an interactive terminal (progress bars, colours). */
   isTty: boolean;
+  /** True when stderr is an interactive terminal (an import's progress line). */
+  errIsTty: boolean;
 }
 
 export interface GlobalOptions {

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TesseraConfig } from '../contract/index.js';
-import { TesseraError } from '../contract/index.js';
+import { TesseraError, type CliCommand, type CliFrame, type TesseraConfig } from '../contract/index.js';
 import { serverFile, workspaceExists, type ServerInfo, type Workspace } from '../server/index.js';
 import { ForwardToServer, type CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { createLogger } from './create-logger.js';
 import { loadConfig } from './load-config.js';
 import { openWhenFree } from './open-when-free.js';
+import { readFrames } from './read-frames.js';
 
 /**
  * The server that a data directory's server.json announces, if its process is alive. Only worth asking while
@@ -95,17 +95,22 @@ export function serverContext(io: CliIo, cwd: string, ws: Workspace): CliContext
   };
 }
 
-/** Captures a command's output in strings (server-side runs, and `invoke`). */
+/** Captures a command's output in strings (`invoke`, and tests). */
 export function bufferIo(): CliIo & { stdout: string; stderr: string } {
   const io = {
     stdout: '',
     stderr: '',
     isTty: false,
+    errIsTty: false,
     out(text: string) {
       io.stdout += text;
     },
     err(text: string) {
       io.stderr += text;
+    },
+    write(text: string) {
+      io.stdout += text;
+      return Promise.resolve();
     },
   };
   return io;
@@ -117,39 +122,60 @@ export function bufferIo(): CliIo & { stdout: string; stderr: string } {
  */
 export class ServerGone extends Error {}
 
-/** Sends a command to the server that holds the data directory, with the settings this CLI would have used. */
-export async function forward(
-  server: ServerInfo,
-  argv: string[],
-  cwd: string,
-  config?: TesseraConfig,
-): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+/** The command may have run: said when the server's answer breaks off, before or after some of its output. */
+function stoppedAnswering(server: ServerInfo, why: string | undefined): TesseraError {
+  return new TesseraError(
+    'internal',
+    `the server at ${server.url} stopped answering while it ran the command${why ? ` (${why})` : ''}: it may have run in part or whole; ` +
+      'see the server\'s log, then run the command again (an import or rates import repeated adds nothing twice)',
+  );
+}
+
+/**
+ * Sends a command to the server that holds the data directory, with the settings this CLI would have used, and
+ * writes its output to `io` as the server streams it; resolves with the command's exit code.
+ */
+export async function forward(server: ServerInfo, argv: string[], cwd: string, io: CliIo, config?: TesseraConfig): Promise<number> {
+  const command: CliCommand = { argv, cwd, tty: { out: io.isTty, err: io.errIsTty }, ...(config ? { config } : {}) };
   let response: Response;
   try {
     response = await fetch(`${server.url}/internal/v1/cli`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ argv, cwd, ...(config ? { config } : {}) }),
+      body: JSON.stringify(command),
     });
   } catch (err) {
     // Only a refused connection proves the command was not taken: a reset may come after it ran.
     const code = (err as { cause?: { code?: string } }).cause?.code;
     if (code === 'ECONNREFUSED') throw new ServerGone(`the server at ${server.url} has stopped`);
     // fetch says only "fetch failed"; the user needs to know the command may have run, in part or whole.
-    throw new TesseraError(
-      'internal',
-      `the server at ${server.url} stopped answering while it ran the command${code ? ` (${code})` : ''}: it may have run in part or whole; ` +
-        'see the server\'s log, then run the command again (an import or rates import repeated adds nothing twice)',
-    );
+    throw stoppedAnswering(server, code);
   }
   if (response.status === 503) throw new ServerGone(`the server at ${server.url} is stopping`);
   // Another server took the address since this file was written (it has a token of its own): ours is gone.
   if (response.status === 401) throw new ServerGone(`the server at ${server.url} is not the one that holds this data directory`);
-  if (!response.ok) throw new TesseraError('internal', `the server at ${server.url} refused the command (HTTP ${response.status})`);
+  if (!response.ok || !response.body) throw new TesseraError('internal', `the server at ${server.url} refused the command (HTTP ${response.status})`);
+  const frames = readFrames(response.body);
   try {
-    return (await response.json()) as { stdout: string; stderr: string; exitCode: number };
-  } catch (err) {
-    // The answer was cut off: the server died after its headers, while it ran the command.
-    throw new TesseraError('internal', `the server at ${server.url} stopped answering while it ran the command (${(err as Error).message}): it may have run in part or whole; see the server's log`);
+    for (;;) {
+      let next: IteratorResult<CliFrame>;
+      try {
+        next = await frames.next();
+      } catch (err) {
+        if (err instanceof TesseraError) throw err;
+        // The answer was cut off: the server died after its headers, while it ran the command.
+        throw stoppedAnswering(server, (err as Error).message);
+      }
+      if (next.done) throw stoppedAnswering(server, 'its answer ended before the command did');
+      const frame = next.value;
+      if ('exit' in frame) return frame.exit;
+      // Awaited: a reader that takes stdout slowly slows the server's command down, not fills memory here.
+      if ('out' in frame) await io.write(frame.out);
+      else io.err(frame.err);
+    }
+  } finally {
+    // Leaving early (a write that failed) closes the connection, which tells the server to stop writing. An
+    // error of the answer itself was reported already: its cancel's is not news.
+    await frames.return(undefined).catch(() => undefined);
   }
 }

@@ -9,7 +9,7 @@ const signalStatus = { SIGINT: 130, SIGTERM: 143 } as const;
 export async function untilInterrupted<T>(serverUrl: string, work: Promise<T>, writeErr: (text: string) => void, exit: (code: number) => void): Promise<T> {
   const handlers = (Object.keys(signalStatus) as (keyof typeof signalStatus)[]).map((signal) => {
     const handler = () => {
-      writeErr(`\ninterrupted: the command went to the server at ${serverUrl}, which runs it to its end even so (a server cannot stop a command halfway)\n`);
+      writeErr(`\ninterrupted: the command went to the server at ${serverUrl}, which runs it to its end even so (a server cannot stop a command halfway; only an export, whose reader is gone, stops)\n`);
       exit(signalStatus[signal]);
     };
     process.once(signal, handler);

@@ -10,3 +10,4 @@ export * from './profile.js';
 export * from './segment-reports.js';
 export * from './data-sources.js';
 export * from './file-errors.js';
+export * from './cli-bridge.js';

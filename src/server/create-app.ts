@@ -19,12 +19,9 @@ import { registerSegmentWrites } from './routes/segment-writes.js';
 import { registerStatic } from './routes/static.js';
 import { registerTracking, TrackingText } from './routes/tracking.js';
 import { registerBrowserSdkFiles } from './routes/browser-sdk.js';
+import { registerCliBridge, type CommandRunner } from './routes/cli-bridge.js';
 
-/**
- * Runs one CLI command inside the server, for a CLI whose data directory the server holds. `clientConfig` is the
- * configuration the CLI would have run with (unvalidated: it only serves to say where the server's differs).
- */
-export type CommandRunner = (argv: string[], cwd: string, clientConfig?: unknown) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
+export type { CommandOutput, CommandRunner } from './routes/cli-bridge.js';
 
 export interface AppDeps {
   store: Store;
@@ -106,16 +103,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAlertsRoutes(app, { store: deps.store, config: deps.config, notifier });
   registerPredictRoutes(app, { store: deps.store, config: deps.config, keys: deps.keys, localToken: deps.localToken, ...(deps.identity ? { identity: deps.identity } : {}) });
 
-  const runCommand = deps.runCommand;
-  if (runCommand) {
-    app.post('/internal/v1/cli', async (request) => {
-      if (request.headers.authorization !== `Bearer ${deps.localToken}`) throw new TesseraError('unauthorized', 'bad local token');
-      const body = request.body as { argv?: unknown; cwd?: unknown; config?: unknown };
-      if (!Array.isArray(body.argv) || !body.argv.every((a) => typeof a === 'string') || typeof body.cwd !== 'string') {
-        throw new TesseraError('bad_request', 'argv must be a list of strings and cwd a path');
-      }
-      return runCommand(body.argv as string[], body.cwd, body.config);
-    });
-  }
+  if (deps.runCommand) registerCliBridge(app, { localToken: deps.localToken, runCommand: deps.runCommand });
   return app;
 }

@@ -3,7 +3,7 @@ import type { AppDeps } from './create-app.js';
 import type { RunningServer } from './start-server.js';
 import type { Workspace } from './workspace.js';
 
-export type { AppDeps, CommandRunner } from './create-app.js';
+export type { AppDeps, CommandOutput, CommandRunner } from './create-app.js';
 export type { RunningServer, ServerInfo } from './start-server.js';
 export { openWorkspace, workspaceExists, serverFile, identityGraphFile, followLog, type LogFollower, type Workspace } from './workspace.js';
 export { loadDemo, type DemoLoad, type DemoOptions } from './load-demo.js';

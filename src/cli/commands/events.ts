@@ -6,6 +6,9 @@ import { printJson, type CliContext, type GlobalOptions } from '../context.js';
 import { writeTextFile, writeToFile, type WriteText } from '../output-file.js';
 import { MAX_LIST_ROWS, parseCount, parseListLimit } from '../parse-int.js';
 
+/** Messages per write of `events export`. */
+const exportSlice = 1000;
+
 const parse = (m: unknown): unknown => (typeof m === 'string' ? JSON.parse(m) : m);
 
 function formatEvent(row: EventRow): string {
@@ -61,12 +64,14 @@ export function registerEvents(program: Command, ctx: CliContext): void {
         ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
           let n = 0;
           for await (const lines of streamMessages(ws.store)) {
-            await write(lines.join('\n') + '\n');
+            // A store's chunk is 10,000 messages: written in slices, a forwarded export's frames (and the strings
+            // joined for them) stay about a megabyte, and a CLI sees output as soon as the first slice is read.
+            for (let i = 0; i < lines.length; i += exportSlice) await write(lines.slice(i, i + exportSlice).join('\n') + '\n');
             n += lines.length;
           }
           return n;
         });
-      const count = out ? await writeToFile(out, exportTo) : await exportTo(async (text) => ctx.io.out(text));
+      const count = out ? await writeToFile(out, exportTo) : await exportTo((text) => ctx.io.write(text));
       ctx.io.err(`exported ${count} messages${out ? ` to ${out}` : ''}\n`);
     });
 }

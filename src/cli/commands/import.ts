@@ -97,8 +97,8 @@ export function registerImport(program: Command, ctx: CliContext): void {
       for (const p of paths) requireFile(p, 'file');
       const mapping = opts.mapping === undefined ? undefined : resolve(ctx.cwd, opts.mapping);
       if (mapping !== undefined) requireFile(mapping, 'mapping file');
-      // Progress only where a person watches: this process's own stderr, a terminal (not inside a server, not a pipe).
-      const live = !ctx.inServer && Boolean(process.stderr.isTTY);
+      // Progress only where a person watches: a terminal's stderr, this process's or, forwarded, the CLI's (not a pipe).
+      const live = ctx.io.errIsTty;
       const summaries = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
         const out: (ImportSummary | FileImportSummary)[] = [];
         const fileOptions = (format: Exclude<Format, 'segment'>): ImportFileOptions => ({

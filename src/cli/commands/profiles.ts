@@ -91,7 +91,7 @@ export function registerProfiles(program: Command, ctx: CliContext): void {
           }
           return n;
         });
-      const count = opts.out ? await writeToFile(resolve(ctx.cwd, opts.out), exportTo) : await exportTo(async (text) => ctx.io.out(text));
+      const count = opts.out ? await writeToFile(resolve(ctx.cwd, opts.out), exportTo) : await exportTo((text) => ctx.io.write(text));
       ctx.io.err(`exported ${count} profiles${opts.out ? ` to ${opts.out}` : ''}\n`);
     });
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CliContext } from '../context.js';
+import { bufferIo } from '../hosts.js';
 import { registerTail } from './tail.js';
 
 /** A stored event as `events list --json` gives it. */
@@ -12,7 +13,7 @@ const stored = (seq: number) => ({ seq, source: 'http', message: { type: 'track'
  */
 function tailOver(log: ReturnType<typeof stored>[]) {
   const polls: string[][] = [];
-  const io = { stdout: '', stderr: '', isTty: false, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const io = bufferIo();
   const unused = () => {
     throw new Error('events tail reads only through events list');
   };
