@@ -1,3 +1,4 @@
+import { DateTime, FixedOffsetZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from './parse-instant.js';
 
@@ -41,5 +42,27 @@ describe('parseInstant', () => {
     expect(iso('2024-01-05T10:00:00.250', 'America/New_York')).toBe('2024-01-05T15:00:00.250Z');
     expect(iso('2024-02-29', 'Europe/Paris')).toBe('2024-02-28T23:00:00.000Z');
     expect(iso('2024-06-01T10:00:00', 'Not/AZone')).toBeUndefined();
+  });
+
+  it('gives the instant luxon gives for any calendar time at an offset, valid or not, early years included', () => {
+    // Deterministic pseudo-random fields, some out of range; luxon (which checks the calendar) is the reference.
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+    for (let k = 0; k < 5000; k++) {
+      const year = [0, 1, 99, 100, 1900, 1999, 2000, 2023, 2024, 2100, 2400, 9999][next(12)]!;
+      const [month, day, hour, minute, second, ms] = [next(14), next(33), next(25), next(61), next(61), next(1000)];
+      const hours = next(24);
+      const minutes = next(60);
+      const sign = next(2) === 0 ? '-' : '+';
+      const offset = next(3) === 0 ? 'Z' : `${sign}${pad(hours, 2)}:${pad(minutes, 2)}`;
+      const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(ms, 3)}${offset}`;
+      const zone = offset === 'Z' ? FixedOffsetZone.utcInstance : FixedOffsetZone.instance((sign === '-' ? -1 : 1) * (hours * 60 + minutes));
+      const expected = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond: ms }, { zone });
+      expect(iso(text), text).toBe(hour > 23 || !expected.isValid ? undefined : expected.toJSDate().toISOString());
+    }
   });
 });
