@@ -147,6 +147,19 @@ describe('identity under configured rules', () => {
     expect(await ws.buyers()).toEqual([[renamed.customer_id, 10]]);
   }, 180_000);
 
+  it('gives an event whose external ids name nobody to the customer of its columns, in profiles and in the facts', async () => {
+    const ws = await workspaceWith('', [
+      identify({ messageId: 'm1', userId: 'u1', traits: {}, timestamp: at(0) }),
+      // Neither names anyone to identity: not Segment's array, and an entry whose id is an object.
+      order({ messageId: 'm2', userId: 'u1', context: { externalIds: { id: 'S1', type: 'shop' } } }),
+      order({ messageId: 'm3', userId: 'u1', properties: { order_id: 'o2', revenue: 5, currency: 'USD' }, timestamp: at(11), context: { externalIds: [{ id: { n: 1 }, type: 'shop' }] } }),
+    ]);
+    dirs.push(ws.dir);
+    const u1 = await ws.profile('user:u1');
+    expect(u1.computed).toMatchObject({ orders: 2, revenue: 15 });
+    expect(await ws.buyers()).toEqual([[u1.customer_id, 15]]);
+  }, 180_000);
+
   it('keeps the anonymous ids an import made up out of profiles, the export and lookups aside', async () => {
     const ws = await workspaceWith('', []);
     dirs.push(ws.dir);

@@ -91,7 +91,7 @@ export { exportProfiles, type ExportedProfile } from './profiles-export.js';
 export { readTimeline, type Timeline, type TimelineOptions } from './profile-timeline.js';
 /** Customers whose name, email or phone contains a query. */
 export { searchProfiles, type ProfileSearch, type ProfileMatch } from './profile-search.js';
-/** Joins and expression that give each event of `events AS e` its resolved customer. */
-export { eventCustomerJoins, eventCustomerId, customerEventsQuery } from './profile-events.js';
-/** The type priority the stored customer_map was resolved under, which eventCustomerJoins and eventCustomerId take. */
+/** `events AS e` with the joins, and the expression, that give each event its resolved customer. */
+export { eventsWithCustomerJoins, eventCustomerId, customerEventsQuery } from './profile-events.js';
+/** The type priority the stored customer_map was resolved under, which eventsWithCustomerJoins and eventCustomerId take. */
 export { readMapPriority } from './map-priority.js';

@@ -22,48 +22,56 @@ function rankIn(priority: readonly string[], type: string): number {
 }
 
 /**
- * The joins eventCustomerId reads: customer_map for each identifier column of `events AS e`, and `px`, the
- * best-ranked of the event's mapped external ids (`context.externalIds`, as identity reads them: `user_id` is a
- * user, `anonymous_id` an anon, other types lower-cased) with its rank `px.r`. `priority` is the type order the
- * stored map was resolved under (readMapPriority).
+ * `events AS e` with the joins eventCustomerId reads: customer_map for each identifier column, and the best-ranked
+ * of the event's mapped external ids (`context.externalIds`, as identity reads them: `user_id` is a user,
+ * `anonymous_id` an anon, other types lower-cased) as `e.px_customer_id`, with its rank `e.px_r`. `priority` is the
+ * type order the stored map was resolved under (readMapPriority). Callers write `FROM ${eventsWithCustomerJoins(p)}`.
  */
-export function eventCustomerJoins(priority: readonly string[]): Sql {
+export function eventsWithCustomerJoins(priority: readonly string[]): Sql {
   const external = externalRank(priority);
+  // A LEFT JOIN LATERAL over every event made DuckDB materialize them all, with the columns the query reads, for its
+  // delim join (0.1–0.7 s of each of `profiles export`'s queries on the demo shop) though few carry external ids, and
+  // DuckDB refuses a non-inner one guarded by `external_ids IS NOT NULL`: only those events take the inner lateral
+  // join (an ungrouped aggregate, so one row each, NULLs when none is mapped). A caller's plain filter on `e` (a
+  // type, a seq range) is pushed into both arms.
   // As identity reads them (observations-query.ts): anything but an array of {type: text, id: text or number}
   // names nobody, and must not fail the query (TRY_CAST) of every profile and fact.
-  return sql`
+  return sql`(
+      SELECT e.*, CAST(NULL AS VARCHAR) AS px_customer_id, CAST(NULL AS BIGINT) AS px_r FROM events e WHERE e.external_ids IS NULL
+      UNION ALL
+      SELECT e.*, px.customer_id, px.r FROM events e, LATERAL (
+        SELECT arg_min(cm.customer_id, (x.r, x.type, x.id)) AS customer_id, min(x.r) AS r FROM (
+          SELECT type, id, coalesce(list_position(${[...priority]}, type), ${external}) AS r FROM (
+            SELECT CASE t WHEN ${'user_id'} THEN ${'user'} WHEN ${'anonymous_id'} THEN ${'anon'} ELSE t END AS type, id FROM (
+              SELECT lower(trim(json_extract_string(j, '$.type'))) AS t, json_extract_string(j, '$.id') AS id
+              FROM (SELECT unnest(TRY_CAST(e.external_ids AS JSON[])) AS j)
+              WHERE json_type(j, '$.type') = 'VARCHAR' AND json_type(j, '$.id') IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE')))) x
+        JOIN customer_map cm ON cm.type = x.type AND cm.value = x.id) px
+      WHERE e.external_ids IS NOT NULL) e
     LEFT JOIN customer_map pu ON pu.type = ${'user'} AND pu.value = e.user_id
     LEFT JOIN customer_map pe ON pe.type = ${'email'} AND pe.value = e.email
     LEFT JOIN customer_map pp ON pp.type = ${'phone'} AND pp.value = e.phone
-    LEFT JOIN customer_map pa ON pa.type = ${'anon'} AND pa.value = e.anonymous_id
-    LEFT JOIN LATERAL (
-      SELECT arg_min(cm.customer_id, (x.r, x.type, x.id)) AS customer_id, min(x.r) AS r FROM (
-        SELECT type, id, coalesce(list_position(${[...priority]}, type), ${external}) AS r FROM (
-          SELECT CASE t WHEN ${'user_id'} THEN ${'user'} WHEN ${'anonymous_id'} THEN ${'anon'} ELSE t END AS type, id FROM (
-            SELECT lower(trim(json_extract_string(j, '$.type'))) AS t, json_extract_string(j, '$.id') AS id
-            FROM (SELECT unnest(TRY_CAST(e.external_ids AS JSON[])) AS j)
-            WHERE json_type(j, '$.type') = 'VARCHAR' AND json_type(j, '$.id') IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE')))) x
-      JOIN customer_map cm ON cm.type = x.type AND cm.value = x.id) px ON TRUE`;
+    LEFT JOIN customer_map pa ON pa.type = ${'anon'} AND pa.value = e.anonymous_id`;
 }
 
 /**
- * The customer of each event of `events AS e` (over eventCustomerJoins): the customer of its identifier of the
+ * The customer of each event of `e` (over eventsWithCustomerJoins): the customer of its identifier of the
  * highest-priority type in the configured `identity.priority`, as compareRepr ranks a customer's members, so an
  * event whose identifiers a refused link left in two customers goes where the rules put the highest one (ties
  * among external ids of one rank by type, then value). The one rule profiles, exports and the metric facts
  * share, so a KPI counts an event for the customer whose profile shows it.
  */
 export function eventCustomerId(priority: readonly string[]): Sql {
-  // An external id outranking a column's type wins before it; px.r is NULL (no test holds) without one.
+  // An external id outranking a column's type wins before it; e.px_r is NULL (no test holds) without one.
   const ordered = [...COLUMN_TYPES].sort((a, b) => rankIn(priority, a.type) - rankIn(priority, b.type));
   const arms = ordered.map(
-    ({ type, alias }) => sql`WHEN px.r < ${rankIn(priority, type)} THEN px.customer_id WHEN ${raw(alias)}.customer_id IS NOT NULL THEN ${raw(alias)}.customer_id`,
+    ({ type, alias }) => sql`WHEN e.px_r < ${rankIn(priority, type)} THEN e.px_customer_id WHEN ${raw(alias)}.customer_id IS NOT NULL THEN ${raw(alias)}.customer_id`,
   );
-  return sql`(CASE ${join(arms, ' ')} ELSE px.customer_id END)`;
+  return sql`(CASE ${join(arms, ' ')} ELSE e.px_customer_id END)`;
 }
 
 /**
- * Whether the event's email and phone belong to the customer it resolves to (over `eventCustomerJoins`): an identify
+ * Whether the event's email and phone belong to the customer it resolves to (over `eventsWithCustomerJoins`): an identify
  * can carry an address the graph refused (a blocked value, one over the email limit), which is someone else's or
  * nobody's, and must not become the trait an email tool sends to.
  */
@@ -113,7 +121,7 @@ export function carriesIdentifierOf(ids: CustomerIdentifierLists): Sql {
  * drops events whose higher-priority identifier belongs to someone else (a shared device).
  */
 export function customerEventsQuery(customerId: string, ids: CustomerIdentifierLists, priority: readonly string[], columns: Sql, tail: Sql = raw('')): Sql {
-  return sql`SELECT ${columns} FROM events e ${eventCustomerJoins(priority)}
+  return sql`SELECT ${columns} FROM ${eventsWithCustomerJoins(priority)}
     WHERE ${carriesIdentifierOf(ids)} AND ${eventCustomerId(priority)} = ${customerId}
     ${tail}`;
 }

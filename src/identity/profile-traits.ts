@@ -1,6 +1,6 @@
 import { raw, sql, type Sql, type Store } from '../store/index.js';
 import { serverLibraries } from '../metrics/index.js';
-import { carriesIdentifierOf, eventCustomerId, eventCustomerJoins, type CustomerIdentifierLists } from './profile-events.js';
+import { carriesIdentifierOf, eventCustomerId, eventsWithCustomerJoins, type CustomerIdentifierLists } from './profile-events.js';
 
 export type { CustomerIdentifierLists };
 
@@ -18,11 +18,11 @@ const SENT_TO_PERSON = ['Email Delivered', 'Email Bounced'];
 export function scopedEvents(scope: TraitScope, columns: Sql, filter: Sql = raw('TRUE')): Sql {
   const customer = eventCustomerId(scope.priority);
   if ('all' in scope) {
-    return sql`SELECT ${customer} AS customer_id, ${columns} FROM events e ${eventCustomerJoins(scope.priority)}
+    return sql`SELECT ${customer} AS customer_id, ${columns} FROM ${eventsWithCustomerJoins(scope.priority)}
       WHERE ${customer} IS NOT NULL AND ${filter}`;
   }
   const { ids, customerId } = scope;
-  return sql`SELECT ${customer} AS customer_id, ${columns} FROM events e ${eventCustomerJoins(scope.priority)}
+  return sql`SELECT ${customer} AS customer_id, ${columns} FROM ${eventsWithCustomerJoins(scope.priority)}
     WHERE ${carriesIdentifierOf(ids)} AND ${customer} = ${customerId} AND ${filter}`;
 }
 
@@ -69,7 +69,7 @@ export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
   const inScope = 'all' in scope ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customerId}`;
   return sql`WITH ce AS (
       SELECT ${eventCustomerId(scope.priority)} AS customer_id, e.event, e.order_id, e.ts, e.seq, e.amount, e.amount_base, e.rate, e.message
-      FROM events e ${eventCustomerJoins(scope.priority)} WHERE ${ofScope}),
+      FROM ${eventsWithCustomerJoins(scope.priority)} WHERE ${ofScope}),
     completed AS (
       SELECT customer_id, order_id, ts, amount, amount_base AS gross, rate, message FROM (
         SELECT *, row_number() OVER (PARTITION BY order_id ORDER BY ts, seq) AS rn FROM ce WHERE event = ${'Order Completed'})

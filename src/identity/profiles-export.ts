@@ -1,5 +1,5 @@
 import { raw, sql, type Store } from '../store/index.js';
-import { eventContactsOwned, eventCustomerId, eventCustomerJoins } from './profile-events.js';
+import { eventContactsOwned, eventCustomerId, eventsWithCustomerJoins } from './profile-events.js';
 import { isImportMadeAnonId, shownIdentifiers } from './import-anonymous-ids.js';
 import { readMapPriority } from './map-priority.js';
 import { foldTraits, type Profile } from './profile.js';
@@ -22,7 +22,7 @@ export async function* exportProfiles(store: Store): AsyncIterable<ExportedProfi
   const traits = new Map<string, { traits: Record<string, unknown>; sources: Profile['trait_sources'] }>();
   for await (const rows of store.stream<{ customer_id: string; message: unknown; source: string; message_id: string; ts: Date; email_owned: boolean | null; phone_owned: boolean | null }>(
     sql`SELECT ${eventCustomerId(priority)} AS customer_id, e.message, e.source, e.message_id, e.ts, ${eventContactsOwned(priority)}
-      FROM events e ${eventCustomerJoins(priority)} WHERE e.type = ${'identify'} ORDER BY e.ts, e.seq`,
+      FROM ${eventsWithCustomerJoins(priority)} WHERE e.type = ${'identify'} ORDER BY e.ts, e.seq`,
   )) {
     for (const r of rows) {
       if (!r.customer_id) continue;

@@ -1,8 +1,8 @@
-import { eventCustomerId, eventCustomerJoins } from '../../identity/index.js';
+import { eventCustomerId, eventsWithCustomerJoins } from '../../identity/index.js';
 import { ident, sql, type Sql } from '../../store/index.js';
 
 /**
- * The customer of each event of `events AS e`, as profiles resolve it (identity's `eventCustomerId`: the customer
+ * The customer of each event of `e`, as profiles resolve it (identity's `eventCustomerId`: the customer
  * of its mapped identifier of the highest configured priority). An event none of whose identifiers is mapped yet stands for itself
  * under its raw identifier (`user:…`, `anon:…`), so a visitor who never identified still has one key, and the
  * facts do not wait for identity to run.
@@ -22,6 +22,6 @@ function resolvedCustomerId(priority: readonly string[]): Sql {
 export function createResolvedTable(name: string, where: Sql, priority: readonly string[]): Sql {
   return sql`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS
     SELECT e.seq, ${resolvedCustomerId(priority)} AS customer_id
-    FROM events e ${eventCustomerJoins(priority)}
+    FROM ${eventsWithCustomerJoins(priority)}
     WHERE ${where}`;
 }
