@@ -31,6 +31,16 @@ describe('computed traits', () => {
     expect(computed).toMatchObject({ orders: 1, revenue: 100, aov: 100, favourite_category: 'jackets' });
   });
 
+  it('sums revenue exactly, in decimals, so a profile shows the same cents whatever order the orders are added in', async () => {
+    const ws = await openWs();
+    // As binary floating point 0.1 + 0.2 is 0.30000000000000004, and a sum landing on a half cent rounded either
+    // way depending on which thread added which order first.
+    await send(ws, [order('D-1', 1.005, { userId: 'dee' }, 1), order('D-2', 0.2, { userId: 'dee' }, 2)]);
+    const computed = (await readProfile(ws.store, ws.identity, 'user:dee')).computed;
+    // 1.205 to the cent, half up; in floating point the sum is 1.2049999999999998.
+    expect(computed).toMatchObject({ orders: 2, revenue: 1.21 });
+  });
+
   it('counts an order once, for the customer of its first Order Completed, and applies a refund sent under another identity', async () => {
     const ws = await openWs();
     await send(ws, [

@@ -67,6 +67,9 @@ export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
   const ofScope =
     'all' in scope ? isOrderEvent : sql`${isOrderEvent} AND e.order_id IN (SELECT order_id FROM (${scopedEvents(scope, raw('e.order_id'), isOrderEvent)}))`;
   const inScope = 'all' in scope ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customerId}`;
+  // An order's revenue is a decimal (`kept`), not the double the rate makes it: a sum of doubles rounds a half cent
+  // either way by the order the threads add them in (1.005 + 0.2 is 1.2049999999999998), and a profile's revenue
+  // came out 1797.87 or 1797.88 from one run to the next.
   return sql`WITH ce AS (
       SELECT ${eventCustomerId(scope.priority)} AS customer_id, e.event, e.order_id, e.ts, e.seq, e.amount, e.amount_base, e.rate, e.message
       FROM ${eventsWithCustomerJoins(scope.priority)} WHERE ${ofScope}),
@@ -79,7 +82,7 @@ export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
         bool_or(event = ${'Order Cancelled'} OR (event = ${'Order Refunded'} AND amount IS NULL)) AS removed
       FROM ce WHERE event <> ${'Order Completed'} GROUP BY order_id),
     kept AS (
-      SELECT c.customer_id, c.order_id, c.ts, c.message, c.gross - coalesce(a.refunded, 0) * coalesce(c.rate, 1) AS revenue
+      SELECT c.customer_id, c.order_id, c.ts, c.message, CAST(c.gross - coalesce(a.refunded, 0) * coalesce(c.rate, 1) AS DECIMAL(18,4)) AS revenue
       FROM completed c LEFT JOIN after_sale a ON a.order_id = c.order_id
       WHERE NOT coalesce(a.removed, FALSE) AND coalesce(a.refunded, 0) < coalesce(c.amount, 0) - 0.005),
     items AS (
