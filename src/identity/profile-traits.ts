@@ -69,7 +69,8 @@ export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
   const inScope = 'all' in scope ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customerId}`;
   // An order's revenue is a decimal (`kept`), not the double the rate makes it: a sum of doubles rounds a half cent
   // either way by the order the threads add them in (1.005 + 0.2 is 1.2049999999999998), and a profile's revenue
-  // came out 1797.87 or 1797.88 from one run to the next.
+  // came out 1797.87 or 1797.88 from one run to the next. The sum is rounded to cents while a decimal too: as a
+  // double, a half cent (0.285) is just under it and JavaScript's rounding took it down.
   return sql`WITH ce AS (
       SELECT ${eventCustomerId(scope.priority)} AS customer_id, e.event, e.order_id, e.ts, e.seq, e.amount, e.amount_base, e.rate, e.message
       FROM ${eventsWithCustomerJoins(scope.priority)} WHERE ${ofScope}),
@@ -95,7 +96,7 @@ export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
       SELECT customer_id, category FROM (
         SELECT customer_id, category, row_number() OVER (PARTITION BY customer_id ORDER BY quantity DESC, category) AS k FROM categories)
       WHERE k = 1)
-    SELECT k.customer_id, count(*) AS orders, CAST(sum(k.revenue) AS DOUBLE) AS revenue, min(k.ts) AS first_order_at,
+    SELECT k.customer_id, count(*) AS orders, CAST(round(sum(k.revenue), 2) AS DOUBLE) AS revenue, min(k.ts) AS first_order_at,
       max(k.ts) AS last_order_at, any_value(f.category) AS favourite_category
     FROM kept k LEFT JOIN favourite f ON f.customer_id = k.customer_id GROUP BY k.customer_id`;
 }

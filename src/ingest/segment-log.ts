@@ -24,10 +24,13 @@ export function listSegments(dir: string): string[] {
  * A commit the log could not write, as its callers report it: an HTTP client gets a 503 with Retry-After (its SDK
  * sends again later; a 500 said nothing of what to do) and no server path, which `cause` keeps for the server's log.
  */
-function unwritable(cause: Error, reason: string): TesseraError {
+function unwritable(cause: Error, reason: string, stored: 'nothing' | 'maybe' = 'nothing'): TesseraError {
+  // A failed fdatasync leaves the bytes written but not known to be on disk: the loader may still find them, and
+  // the resent messages are the same messageIds, which it stores once.
+  const what = stored === 'nothing' ? 'nothing of this request was stored' : 'this request may not be stored';
   return new TesseraError(
     'storage_unavailable',
-    `the event log cannot be written (${reason}): nothing of this request was stored; send it again once there is room`,
+    `the event log cannot be written (${reason}): ${what}; send it again once there is room`,
     { retryAfterSeconds: 30 },
     { cause },
   );
@@ -153,11 +156,25 @@ export class SegmentLog {
       const bytes = batch.reduce((n, p) => n + p.buffer.length, 0);
       this.inFlight++;
       try {
-        const handle = await this.ensureOpen();
+        let handle: FileHandle;
+        try {
+          handle = await this.ensureOpen();
+        } catch (err) {
+          // The segment could not be made (a read-only remount, a directory gone): its error names the path.
+          throw unwritable(new Error(`cannot open an event log segment in ${this.options.dir}: ${(err as Error).message}`, { cause: err }), fileErrorReason(err) ?? 'a segment cannot be opened');
+        }
         const written = this.writeChain.then(() => this.writeWhole(handle, batch.map((p) => p.buffer), bytes));
         this.writeChain = written.catch(() => undefined);
         await written;
-        await this.sync(handle);
+        try {
+          await this.sync(handle);
+        } catch (err) {
+          // After a failed fdatasync the kernel may have dropped the pages it could not write and reports no error
+          // again: nothing more goes to this segment.
+          this.torn = true;
+          const path = join(this.options.dir, this.current);
+          throw unwritable(new Error(`cannot flush the event log segment ${path}: ${(err as Error).message}`, { cause: err }), fileErrorReason(err) ?? (err as Error).message, 'maybe');
+        }
         this.queuedBytes -= bytes;
         for (const p of batch) p.resolve();
       } catch (err) {

@@ -25,12 +25,30 @@ function cliGone(): TesseraError {
 }
 
 /**
+ * The answers under way, and whether the server is stopping. A stop waits for every connection to end, and an
+ * answer held back by a CLI that reads nothing (a pager left open) would never end: a stopping server cuts those.
+ */
+interface BridgeAnswers {
+  stopping: boolean;
+  readonly open: Set<ServerResponse>;
+}
+
+/** Cuts the connection of an answer the CLI does not read while the server stops (the CLI says the server stopped answering). */
+function cutIfStalled(raw: ServerResponse, answers: BridgeAnswers): boolean {
+  if (!answers.stopping || !raw.writableNeedDrain) return false;
+  raw.destroy();
+  return true;
+}
+
+/**
  * Frames written to the response as they come. Output that nobody awaits (a progress line, a summary) is small
  * and goes at once; once the CLI is gone, output is dropped rather than kept for nobody.
  */
-function streamedOutput(raw: ServerResponse, tty: CliCommand['tty']): CommandOutput & { end(exitCode: number): void } {
+function streamedOutput(raw: ServerResponse, tty: CliCommand['tty'], answers: BridgeAnswers): CommandOutput & { end(exitCode: number): void } {
   let gone = false;
+  answers.open.add(raw);
   raw.on('close', () => {
+    answers.open.delete(raw);
     if (!raw.writableFinished) gone = true;
   });
   // A write to a connection the CLI reset: `gone` is what counts, and an unheard 'error' would end the process.
@@ -48,6 +66,7 @@ function streamedOutput(raw: ServerResponse, tty: CliCommand['tty']): CommandOut
     async write(text) {
       if (gone) throw cliGone();
       if (text === '' || send({ out: text })) return;
+      if (cutIfStalled(raw, answers)) throw cliGone();
       await new Promise<void>((resolve, reject) => {
         const drained = () => {
           raw.off('close', closed);
@@ -65,6 +84,7 @@ function streamedOutput(raw: ServerResponse, tty: CliCommand['tty']): CommandOut
     errIsTty: tty?.err ?? false,
     end(exitCode) {
       if (!gone) raw.end(JSON.stringify({ exit: exitCode } satisfies CliFrame) + '\n');
+      cutIfStalled(raw, answers);
     },
   };
 }
@@ -74,6 +94,11 @@ function streamedOutput(raw: ServerResponse, tty: CliCommand['tty']): CommandOut
  * frames (CliFrame), so a long command shows its output as it goes and a large one is never held whole.
  */
 export function registerCliBridge(app: FastifyInstance, deps: { localToken: string; runCommand: CommandRunner }): void {
+  const answers: BridgeAnswers = { stopping: false, open: new Set() };
+  app.addHook('preClose', async () => {
+    answers.stopping = true;
+    for (const raw of answers.open) cutIfStalled(raw, answers);
+  });
   app.post('/internal/v1/cli', async (request, reply) => {
     if (request.headers.authorization !== `Bearer ${deps.localToken}`) throw new TesseraError('unauthorized', 'bad local token');
     const parsed = CliCommand.safeParse(request.body);
@@ -82,7 +107,7 @@ export function registerCliBridge(app: FastifyInstance, deps: { localToken: stri
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     reply.raw.flushHeaders();
-    const output = streamedOutput(reply.raw, parsed.data.tty);
+    const output = streamedOutput(reply.raw, parsed.data.tty, answers);
     let exitCode: number;
     try {
       exitCode = await deps.runCommand(parsed.data, output);
