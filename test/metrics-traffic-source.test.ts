@@ -135,10 +135,10 @@ describe("a session's traffic source", () => {
   });
 
   it('rebuilds facts built under the earlier source rules once the store is migrated', async () => {
-    // Facts of the previous rules, in a store that has not had migration 10 (nor 11 and 12, which also rebuild them) yet.
+    // Facts of the previous rules, in a store that has not had migration 10 (nor 11, 12 and 13, which also rebuild them) yet.
     await ws.store.run(sql`UPDATE sessions SET source = ${'shop.example.com'} WHERE source = ${DIRECT_SOURCE}`);
     await ws.store.run(sql`DELETE FROM schema_migrations WHERE version >= 10`);
-    expect(await migrate(ws.store)).toEqual([10, 11, 12]);
+    expect(await migrate(ws.store)).toEqual([10, 11, 12, 13]);
     const refreshed = await refreshFacts(ws.store, ws.config.workspace);
     expect(refreshed.full).toBe(true);
     expect((await breakdown('sessions')).direct).toBe(4);
