@@ -41,6 +41,13 @@ describe('computed traits', () => {
     expect(computed).toMatchObject({ orders: 2, revenue: 1.21 });
   });
 
+  it('rounds revenue on a half cent half up, as the decimal says, not down as its double would (0.285, 10.075)', async () => {
+    const ws = await openWs();
+    await send(ws, [order('H-1', 0.085, { userId: 'hai' }, 1), order('H-2', 0.2, { userId: 'hai' }, 2), order('H-3', 10.075, { userId: 'ho' }, 1)]);
+    expect((await readProfile(ws.store, ws.identity, 'user:hai')).computed).toMatchObject({ orders: 2, revenue: 0.29 });
+    expect((await readProfile(ws.store, ws.identity, 'user:ho')).computed).toMatchObject({ orders: 1, revenue: 10.08 });
+  });
+
   it('counts an order once, for the customer of its first Order Completed, and applies a refund sent under another identity', async () => {
     const ws = await openWs();
     await send(ws, [

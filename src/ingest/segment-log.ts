@@ -21,18 +21,20 @@ export function listSegments(dir: string): string[] {
 }
 
 /**
- * A commit the log could not write, as its callers report it: an HTTP client gets a 503 with Retry-After (its SDK
- * sends again later; a 500 said nothing of what to do) and no server path, which `cause` keeps for the server's log.
+ * A commit the log could not write (`what`: the step and its segment, for the server's log), as its callers report
+ * it: an HTTP client gets a 503 with Retry-After (its SDK sends again later; a 500 said nothing of what to do), the
+ * reason in words and no server path, which the error's `cause` keeps for the server's log.
  */
-function unwritable(cause: Error, reason: string, stored: 'nothing' | 'maybe' = 'nothing'): TesseraError {
+function unwritable(what: string, err: unknown, stored: 'nothing' | 'maybe' = 'nothing'): TesseraError {
+  const detail = err instanceof Error ? err.message : String(err);
   // A failed fdatasync leaves the bytes written but not known to be on disk: the loader may still find them, and
   // the resent messages are the same messageIds, which it stores once.
-  const what = stored === 'nothing' ? 'nothing of this request was stored' : 'this request may not be stored';
+  const outcome = stored === 'nothing' ? 'nothing of this request was stored' : 'this request may not be stored';
   return new TesseraError(
     'storage_unavailable',
-    `the event log cannot be written (${reason}): ${what}; send it again once there is room`,
+    `the event log cannot be written (${fileErrorReason(err) ?? detail}): ${outcome}; send it again once there is room`,
     { retryAfterSeconds: 30 },
-    { cause },
+    { cause: new Error(`${what}: ${detail}`, { cause: err }) },
   );
 }
 
@@ -161,7 +163,7 @@ export class SegmentLog {
           handle = await this.ensureOpen();
         } catch (err) {
           // The segment could not be made (a read-only remount, a directory gone): its error names the path.
-          throw unwritable(new Error(`cannot open an event log segment in ${this.options.dir}: ${(err as Error).message}`, { cause: err }), fileErrorReason(err) ?? 'a segment cannot be opened');
+          throw unwritable(`cannot open an event log segment in ${this.options.dir}`, err);
         }
         const written = this.writeChain.then(() => this.writeWhole(handle, batch.map((p) => p.buffer), bytes));
         this.writeChain = written.catch(() => undefined);
@@ -172,8 +174,7 @@ export class SegmentLog {
           // After a failed fdatasync the kernel may have dropped the pages it could not write and reports no error
           // again: nothing more goes to this segment.
           this.torn = true;
-          const path = join(this.options.dir, this.current);
-          throw unwritable(new Error(`cannot flush the event log segment ${path}: ${(err as Error).message}`, { cause: err }), fileErrorReason(err) ?? (err as Error).message, 'maybe');
+          throw unwritable(`cannot flush the event log segment ${join(this.options.dir, this.current)}`, err, 'maybe');
         }
         this.queuedBytes -= bytes;
         for (const p of batch) p.resolve();
@@ -195,7 +196,7 @@ export class SegmentLog {
    */
   private async writeWhole(handle: FileHandle, buffers: readonly Buffer[], bytes: number): Promise<void> {
     const path = join(this.options.dir, this.current);
-    if (this.torn) throw unwritable(new Error(`the event log segment ${path} ends in a failed write: retry (the next segment takes it)`), 'a failed write');
+    if (this.torn) throw unwritable(`the event log segment ${path}`, new Error('a failed write ended it; the next segment takes the retry'));
     const start = this.currentBytes;
     try {
       let done = await this.write(handle, buffers);
@@ -210,7 +211,7 @@ export class SegmentLog {
       } catch {
         this.torn = true;
       }
-      throw unwritable(new Error(`cannot append to the event log segment ${path}: ${(err as Error).message}`, { cause: err }), fileErrorReason(err) ?? (err as Error).message);
+      throw unwritable(`cannot append to the event log segment ${path}`, err);
     }
     this.currentBytes = start + bytes;
   }
