@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TesseraError } from '../src/contract/index.js';
+import { SegmentLoader } from '../src/ingest/segment-loader.js';
 import { SegmentLog } from '../src/ingest/segment-log.js';
 
 let dir: string;
@@ -41,5 +42,11 @@ describe('the event log when the disk refuses a commit', () => {
     const error = await log.append('{"m":1}\n').then(() => undefined, (err: unknown) => err);
     expect((error as TesseraError).code).toBe('storage_unavailable');
     expect((error as TesseraError).message).not.toContain(dir);
+  });
+
+  it("reports no backlog, rather than throwing from the sampling timer, once the log's directory is gone", () => {
+    const gone = join(dir, 'removed-log');
+    const loader = new SegmentLoader(undefined as never, gone, undefined as never, undefined as never);
+    expect(loader.backlogBytes()).toBe(0);
   });
 });

@@ -60,8 +60,17 @@ export class SegmentLoader {
 
   /** Bytes acknowledged but not yet in the store. */
   backlogBytes(): number {
+    let names: string[];
+    try {
+      names = listSegments(this.dir);
+    } catch (err) {
+      // Sampled by a timer: a log directory removed under the process (a crashed workspace's, deleted) holds no
+      // backlog, and throwing here would end the process from a timer. Appends report the missing directory.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
     let total = 0;
-    for (const name of listSegments(this.dir)) {
+    for (const name of names) {
       try {
         total += statSync(join(this.dir, name)).size;
       } catch {
