@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { TesseraConfig } from '../src/contract/index.js';
 import { GraphImage, writeGraphFile } from '../src/identity/graph-file.js';
-import { IdentityService } from '../src/identity/index.js';
+import { IdentityService, readProfile } from '../src/identity/index.js';
 import { firstEventOfEachIdentifierSet } from '../src/identity/observations-query.js';
 import { identityGraphFile, openWorkspace, type Workspace } from '../src/server/index.js';
 import { sql, type Sql } from '../src/store/index.js';
@@ -112,6 +112,39 @@ async function followNewEvents(ws: Workspace, n: number): Promise<{ events: numb
   }
 }
 
+/**
+ * One customer's profile (`tessera profile`, `GET /api/v1/profiles/:id`: identifiers, traits, computed traits) read
+ * from a workspace that holds its graph, as a server's does, for people spread over the log. Reference in the same
+ * run: DuckDB reading those customers' events whole, found by their identifiers (known beforehand): the least any
+ * profile reads.
+ */
+async function timeProfiles(ws: Workspace): Promise<{ medianMs: number; referenceMs: number }> {
+  const people = [7, 123_457, 555_555, 999_001, 42_424].filter((p) => p < PEOPLE);
+  const times: number[] = [];
+  const references: number[] = [];
+  for (const p of people) {
+    let t = performance.now();
+    await readProfile(ws.store, ws.identity, `user:u_${p}`);
+    times.push(performance.now() - t);
+    const members = await ws.store.query<{ type: string; value: string }>(
+      sql`SELECT type, value FROM customer_map WHERE customer_id = (SELECT customer_id FROM customer_map WHERE type = ${'user'} AND value = ${`u_${p}`})`,
+    );
+    const of = (type: string) => members.filter((m) => m.type === type).map((m) => m.value);
+    t = performance.now();
+    // By seq from the identifier columns, then whole: with the OR on the whole row, DuckDB reads every message.
+    await ws.store.query(sql`SELECT e.* FROM events e WHERE e.seq IN (SELECT seq FROM events
+      WHERE user_id IN (SELECT unnest(${of('user')})) OR email IN (SELECT unnest(${of('email')})) OR anonymous_id IN (SELECT unnest(${of('anon')})))`);
+    references.push(performance.now() - t);
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const result = { medianMs: Math.round(median(times)), referenceMs: Math.round(median(references)) };
+  console.log(
+    `one customer's profile (identifiers, traits, computed traits), ${people.length} customers: median ${result.medianMs} ms; ` +
+      `reference (their events read whole by their identifiers) ${result.referenceMs} ms, ${(result.medianMs / Math.max(1, result.referenceMs)).toFixed(1)}x`,
+  );
+  return result;
+}
+
 async function main(): Promise<void> {
   let ws = await open();
   try {
@@ -178,6 +211,7 @@ async function main(): Promise<void> {
     const startMs = performance.now() - t;
     if (!restored.restored) throw new Error('the start did not read the graph file');
     console.log(`a server's start from the graph file (read it, follow the log; the map stays): ${seconds(startMs)}, ${(startMs / referenceMs).toFixed(2)}x the reference; peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+    const profile = await timeProfiles(ws);
     const follow = await followNewEvents(ws, FOLLOW);
     saveResult('identity-store', {
       people: PEOPLE,
@@ -193,6 +227,7 @@ async function main(): Promise<void> {
       saveMs: Math.round(saveMs),
       graphFileMiB: Math.round(fileBytes / 2 ** 20),
       commandMs: Math.round(commandMs),
+      profile,
       follow,
     });
     if (PEOPLE >= 1_000_000 && rebuildMs > 8000) {
