@@ -3,6 +3,7 @@
 // one line for what the user must fix.
 
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,6 +142,25 @@ describe('tessera import', () => {
     const [event] = (jsonOf(await cli('events', 'list', '--json')) as { events: { message: { traits: unknown } }[] }).events;
     expect(event?.message.traits).toMatchObject({ address: { city: 'Köln €' } });
     expectUserError(await cli('import', fixture('events-local-time.ndjson'), '--encoding', 'windows-1252'), /^error: --encoding is for CSV files: NDJSON is UTF-8$/);
+  });
+
+  it('refuses a CSV or Parquet file imported without --format before anything is made, and quarantines its lines when told segment', async () => {
+    expectUserError(
+      await cli('import', fixture('orders.csv')),
+      /^error: orders\.csv:1 is not a JSON object \("order_id,email,[^"]*"\), and none of its first 5 non-blank lines is: it is not NDJSON of Segment messages, which import reads without --format\. Name its format: --format orders, customers or shopify-orders, or --format csv with --mapping FILE$/,
+    );
+    const parquet = join(dir, 'vendor.parquet');
+    await writeFile(parquet, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64)]));
+    expectUserError(await cli('import', parquet), /^error: vendor\.parquet is a Parquet file, not NDJSON of Segment messages \(what import reads without --format\): import it with --format parquet --mapping FILE$/);
+    // Nothing was made: no workspace for a command that imported nothing.
+    expect(existsSync(dataDir)).toBe(false);
+
+    // A file of messages whose first line is broken is one: the line goes to quarantine, the rest in.
+    const messages = join(dir, 'messages.ndjson');
+    await writeFile(messages, `\nnot json\n${JSON.stringify({ type: 'track', event: 'Product Viewed', userId: 'u1', messageId: 'm1', timestamp: '2025-01-02T10:00:00Z' })}\n`);
+    expect(jsonOf(await cli('import', messages, '--json'))).toMatchObject({ imports: [{ rowsRead: 2, written: 1, quarantined: { invalid_json: 1 } }] });
+    // Named, the format is taken at its word.
+    expect(jsonOf(await cli('import', fixture('orders.csv'), '--format', 'segment', '--json'))).toMatchObject({ imports: [{ rowsRead: 5, written: 0, quarantined: { invalid_json: 5 } }] });
   });
 
   it('exits 1 naming the columns a customers file needs when it has none that identifies a customer', async () => {

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { checkFileImport, formatProgress, importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportProgressState, type ImportSummary, type TextEncoding } from '../../ingest/index.js';
+import { checkFileImport, checkSegmentFileHead, formatProgress, importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportProgressState, type ImportSummary, type TextEncoding } from '../../ingest/index.js';
 import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 
 const formats = ['segment', 'orders', 'customers', 'shopify-orders', 'csv', 'parquet'] as const;
@@ -97,6 +97,9 @@ export function registerImport(program: Command, ctx: CliContext): void {
       for (const p of paths) requireFile(p, 'file');
       const mapping = opts.mapping === undefined ? undefined : resolve(ctx.cwd, opts.mapping);
       if (mapping !== undefined) requireFile(mapping, 'mapping file');
+      // A CSV or Parquet file imported without --format is refused before a workspace is made or a line imported. Named,
+      // the format is taken at its word: each line that is no message goes to quarantine with its reason.
+      if (cmd.getOptionValueSource('format') === 'default') for (const p of paths) await checkSegmentFileHead(p);
       // Progress only where a person watches: a terminal's stderr, this process's or, forwarded, the CLI's (not a pipe).
       const live = ctx.io.errIsTty;
       const summaries = await ctx.withWorkspace(cmd.optsWithGlobals<GlobalOptions>(), async (ws) => {
