@@ -77,7 +77,7 @@ describe('a command forwarded to a server that does not answer it', () => {
     expect(result.stderr).toMatch(new RegExp(`^working\ninternal error: the server at ${fake.url} stopped answering while it ran the command .*it may have run in part or whole`));
   });
 
-  it('on Ctrl-C says the server goes on with the command, and exits 130', async () => {
+  it('on Ctrl-C says what the server does with the command, and exits 130', async () => {
     // A server that is still working on the command when the user gives up waiting.
     const fake = await fakeBridge(() => undefined);
     bridge = fake.server;
@@ -96,7 +96,7 @@ describe('a command forwarded to a server that does not answer it', () => {
     child.kill('SIGINT');
     const result = await exited;
     expect(result.exitCode, result.stderr).toBe(130);
-    expect(result.stderr).toMatch(new RegExp(`interrupted: the command went to the server at ${fake.url}, which runs it to its end even so`));
+    expect(result.stderr).toMatch(new RegExp(`interrupted: the command went to the server at ${fake.url}\\. An import stops there at its next chunk .*; any other command runs to its end`));
   });
 });
 
@@ -176,8 +176,8 @@ describe('a command forwarded to a server that streams its output back', () => {
   let ws: Workspace | undefined;
   let running: RunningServer | undefined;
   let server: ServerInfo;
-  /** What the server's command has handed to the bridge's stdout so far, and whether it has ended. */
-  const command = { handed: 0, running: false, exitCode: undefined as number | undefined };
+  /** What the server's command has handed to the bridge's stdout so far, its stderr, and whether it has ended. */
+  const command = { handed: 0, stderr: '', running: false, exitCode: undefined as number | undefined };
 
   beforeAll(async () => {
     dir = await makeTempDir('tessera-bridge-stream-');
@@ -202,6 +202,7 @@ describe('a command forwarded to a server that streams its output back', () => {
       port: 0,
       async runCommand(forwarded, output) {
         command.handed = 0;
+        command.stderr = '';
         command.running = true;
         command.exitCode = undefined;
         const counted = {
@@ -209,6 +210,10 @@ describe('a command forwarded to a server that streams its output back', () => {
           write(text: string) {
             command.handed += text.length;
             return output.write(text);
+          },
+          err(text: string) {
+            command.stderr += text;
+            output.err(text);
           },
         };
         try {
@@ -276,6 +281,20 @@ describe('a command forwarded to a server that streams its output back', () => {
     expect(await forward(server, ['import', small], tmpdir(), pipe.io)).toBe(0);
     expect(pipe.stderr()).toMatch(/^\/.*small\.ndjson: 100 rows read/);
     expect(pipe.stderr()).not.toContain('\r');
+  });
+
+  it('stops an import whose CLI went away (Ctrl-C) at its next chunk, saying what went in, instead of importing for nobody', async () => {
+    // The CLI leaves at the first progress line it is shown, as one does whose user pressed Ctrl-C.
+    const cli = recordingIo(() => command.running, { errIsTty: true });
+    cli.io.err = () => {
+      throw new Error('SIGINT');
+    };
+    await expect(forward(server, ['import', file], tmpdir(), cli.io)).rejects.toThrow('SIGINT');
+    await expect.poll(() => command.running, { timeout: 20_000 }).toBe(false);
+    expect(command.exitCode).toBe(1);
+    expect(command.stderr).toMatch(/error: events\.ndjson: stopped, as the command's caller went away \(Ctrl-C\): at line \d+, 0 new events were in; importing the file again adds only the rest\n$/);
+    const stoppedAt = Number(/at line (\d+)/.exec(command.stderr)?.[1]);
+    expect(stoppedAt).toBeLessThan(messages);
   });
 
   it('answers a bad token or a bad command in the one error shape, before any command runs', async () => {

@@ -225,6 +225,23 @@ describe('file imports', () => {
     }
   });
 
+  it('stops before its next chunk once its caller is gone, keeping the chunks written, and a re-import adds the rest', async () => {
+    const gone = new AbortController();
+    const stopped = w.import(fixture('customers.csv'), {
+      format: 'customers',
+      chunkRows: 1,
+      signal: gone.signal,
+      // The caller leaves once the first chunk (one CRM row) is in.
+      progress: (p) => {
+        if (p.phase === 'write' && p.rows >= 1) gone.abort();
+      },
+    });
+    await expect(stopped).rejects.toThrow(/^customers\.csv: stopped, as the command's caller went away \(Ctrl-C\): its rows before row 2 are in; importing the file again adds only the rest$/);
+    expect(await w.events()).toHaveLength(1);
+    const rest = await w.import(fixture('customers.csv'), { format: 'customers' });
+    expect([rest.written, rest.duplicates]).toEqual([2, 1]);
+  });
+
   it('adds nothing, to events or quarantine, when the same file is imported again', async () => {
     const first = await w.import(fixture('orders-malformed.csv'), { format: 'orders' });
     await w.import(fixture('orders-rates.csv'), { format: 'orders' });

@@ -14,6 +14,11 @@ export interface CliIo {
   isTty: boolean;
   /** True when stderr is an interactive terminal (an import's progress line). */
   errIsTty: boolean;
+  /**
+   * Aborted once nobody waits for the command: the CLI of a command forwarded to a server went away (Ctrl-C). An
+   * import stops at its next chunk; a lone CLI has none, as Ctrl-C ends its process.
+   */
+  signal?: AbortSignal;
 }
 
 export interface GlobalOptions {

@@ -2,14 +2,16 @@
 const signalStatus = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /**
- * Waits for a command forwarded to a server, and on Ctrl-C (or SIGTERM) stops waiting with a line that says
- * the server goes on with it: the server has no way to stop a command halfway, so without that line a user
- * who interrupted an import would believe it stopped, as it does when the CLI runs it itself.
+ * Waits for a command forwarded to a server, and on Ctrl-C (or SIGTERM) stops waiting with a line that says what
+ * the server does: the connection's close stops an import at its next chunk (what it wrote stays) and an export at
+ * its next write, and any other command runs to its end, which a user who pressed Ctrl-C would not otherwise guess.
  */
 export async function untilInterrupted<T>(serverUrl: string, work: Promise<T>, writeErr: (text: string) => void, exit: (code: number) => void): Promise<T> {
   const handlers = (Object.keys(signalStatus) as (keyof typeof signalStatus)[]).map((signal) => {
     const handler = () => {
-      writeErr(`\ninterrupted: the command went to the server at ${serverUrl}, which runs it to its end even so (a server cannot stop a command halfway; only an export, whose reader is gone, stops)\n`);
+      writeErr(
+        `\ninterrupted: the command went to the server at ${serverUrl}. An import stops there at its next chunk (what it wrote stays, and importing the file again adds only the rest), an export at its next write; any other command runs to its end\n`,
+      );
       exit(signalStatus[signal]);
     };
     process.once(signal, handler);

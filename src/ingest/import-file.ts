@@ -26,6 +26,8 @@ export interface ImportFileOptions {
   workspace: WorkspaceConfig;
   chunkRows?: number;
   progress?: ImportProgressFn;
+  /** Aborted when the caller is gone: the import stops before its next chunk. */
+  signal?: AbortSignal;
 }
 
 async function mappingFor(store: Store, path: string, options: ImportFileOptions): Promise<Mapping> {
@@ -65,6 +67,7 @@ async function planImport(store: Store, path: string, options: ImportFileOptions
     mappingName: typeof options.mapping === 'string' ? basename(options.mapping) : `the ${options.format} format`,
     ...(options.chunkRows ? { chunkRows: options.chunkRows } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   return { mapping, run };
 }

@@ -10,6 +10,7 @@ import { compileOrders } from './import-orders.js';
 import { createPhoneTable, normalizePhones } from './import-phones.js';
 import { recordImportEnd, recordImportStart, type FileImportSummary } from './import-record.js';
 import { compileRows } from './import-rows.js';
+import { stopIfAborted } from './import-stopped.js';
 import { decimalSeparator, importTables, inspectSource, loadSource, type ImportTables, type SourceFile } from './import-source.js';
 import type { Mapping } from './mapping.js';
 import { ColumnScope } from './mapping-sql.js';
@@ -28,6 +29,8 @@ export interface MappedImportOptions {
   progress?: ImportProgressFn;
   /** What the mapping is, for errors: its file name, or the built-in format. */
   mappingName?: string;
+  /** Aborted when the caller is gone: the import stops before its next chunk, keeping the chunks it wrote. */
+  signal?: AbortSignal;
 }
 
 const defaultChunkRows = 500_000;
@@ -126,6 +129,7 @@ export async function importMappedFile(store: Store, ingestor: Ingestor, path: s
     await placeChunkLines(store, tables, source, loaded.rejected > 0, chunks);
     options.progress?.({ file: path, phase: 'write', rows: 0, total: loaded.rows });
     for (const range of chunks) {
+      stopIfAborted(options.signal, fileName, () => (range.from === 0 ? 'nothing of it was written' : `its rows before row ${range.from + 1} are in`));
       for (const statement of plan.prepare(range, chunks.length > 1 && plan.grouping)) await store.run(statement);
       await normalizePhones(store, tables.phones, plan.phones(), options.workspace.defaultRegion);
       const counts = await store.transaction((tx) => tx.query<{ kind: string; key: string | null; n: number | null }>(plan.counts(range)));

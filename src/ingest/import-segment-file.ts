@@ -8,6 +8,7 @@ import type { Ingestor } from './ingestor.js';
 import { recordImportEnd, recordImportStart } from './import-record.js';
 import { stagingFilePath } from './import-leftovers.js';
 import { openFileBytes, sniffFileKind } from './import-sniff.js';
+import { stopIfAborted } from './import-stopped.js';
 import { decodeLatin1Line } from './import-utf8.js';
 import { rejectionLine } from './log-record.js';
 import { logLinesRelation } from './log-relation.js';
@@ -37,6 +38,8 @@ export interface SegmentImportOptions {
   writeRows?: number;
   /** Bytes of each staging buffer (a line longer than this gets a buffer of its own). */
   bufferBytes?: number;
+  /** Aborted when the caller is gone: the import stops after its next chunk of lines, keeping what it wrote. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -193,6 +196,11 @@ async function stageAndWrite(store: Store, ingestor: Ingestor, path: string, opt
       if (chunk.length >= chunkRows) {
         await stageChunk();
         progress?.(summary.rowsRead, bytes);
+        if (options.signal?.aborted) {
+          // The staged lines not yet written are dropped: a re-import reads them again.
+          await settle();
+          stopIfAborted(options.signal, name, () => `at line ${lineNo}, ${summary.written.toLocaleString('en')} new events were in`);
+        }
       }
     }
     await stageChunk();

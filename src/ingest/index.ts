@@ -13,6 +13,7 @@ export { retryNoRate } from './retry-quarantine.js';
 /** Staging files and unfinished import rows left by a process killed mid-import, cleared when a process opens the data directory. */
 export { clearAbandonedImports, type ClearedImports } from './import-leftovers.js';
 export { checkSegmentFileHead } from './segment-file-head.js';
+export { stopIfAborted } from './import-stopped.js';
 export { importFile, checkFileImport, fileFormats, type FileFormat, type ImportFileOptions } from './import-file.js';
 export type { TextEncoding } from './import-encoding.js';
 export type { FileImportSummary } from './import-record.js';

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TesseraError } from '../../contract/index.js';
-import { checkFileImport, checkSegmentFileHead, formatProgress, importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportProgressState, type ImportSummary, type TextEncoding } from '../../ingest/index.js';
+import { checkFileImport, checkSegmentFileHead, formatProgress, stopIfAborted, importFile, importSegmentFile, type FileImportSummary, type ImportFileOptions, type ImportProgressState, type ImportSummary, type TextEncoding } from '../../ingest/index.js';
 import { printJson, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 
 const formats = ['segment', 'orders', 'customers', 'shopify-orders', 'csv', 'parquet'] as const;
@@ -111,16 +111,18 @@ export function registerImport(program: Command, ctx: CliContext): void {
           ...(opts.source ? { source: opts.source } : {}),
           ...(opts.timezone ? { timezone: opts.timezone } : {}),
           ...(opts.encoding ? { encoding: opts.encoding } : {}),
+          ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
         });
         // Every file's columns are checked before the first is imported: a bad file in a batch imports nothing.
         const format = opts.format;
         if (format !== 'segment') for (const p of paths) await checkFileImport(ws.store, p, fileOptions(format));
         for (const p of paths) {
+          stopIfAborted(ctx.io.signal, basename(p), () => (out.length === 0 ? 'nothing was imported' : `${out.map((s) => basename(s.file)).join(', ')} went in before it`));
           const line = progressLine(ctx.io, live, p, format === 'segment' ? statSync(p).size : undefined);
           try {
             if (format === 'segment') {
               const tmpDir = join(ws.config.dataDir, 'tmp');
-              const options = { source: opts.source ?? 'import', tmpDir, ...(opts.timezone ? { timezone: opts.timezone } : {}) };
+              const options = { source: opts.source ?? 'import', tmpDir, ...(opts.timezone ? { timezone: opts.timezone } : {}), ...(ctx.io.signal ? { signal: ctx.io.signal } : {}) };
               out.push(await importSegmentFile(ws.store, ws.ingestor, p, options, (rows, bytes) => line.update({ phase: 'write', rows, bytes })));
             } else {
               const summary = await importFile(ws.store, ws.ingestor, p, {

@@ -14,6 +14,8 @@ export interface CommandOutput {
   /** Whether the CLI's stdout and stderr are terminals. */
   isTty: boolean;
   errIsTty: boolean;
+  /** Aborted once the CLI is gone (Ctrl-C), so a long command (an import) stops instead of running for nobody. */
+  signal: AbortSignal;
 }
 
 /** Runs one CLI command inside the server, for a CLI whose data directory the server holds; resolves with its exit code. */
@@ -46,15 +48,18 @@ function cutIfStalled(raw: ServerResponse, answers: BridgeAnswers): boolean {
  */
 function streamedOutput(raw: ServerResponse, tty: CliCommand['tty'], answers: BridgeAnswers): CommandOutput & { end(exitCode: number): void } {
   let gone = false;
+  const cli = new AbortController();
+  const goneNow = () => {
+    gone = true;
+    cli.abort(cliGone());
+  };
   answers.open.add(raw);
   raw.on('close', () => {
     answers.open.delete(raw);
-    if (!raw.writableFinished) gone = true;
+    if (!raw.writableFinished) goneNow();
   });
   // A write to a connection the CLI reset: `gone` is what counts, and an unheard 'error' would end the process.
-  raw.on('error', () => {
-    gone = true;
-  });
+  raw.on('error', goneNow);
   const send = (frame: CliFrame): boolean => gone || raw.write(JSON.stringify(frame) + '\n');
   return {
     out(text) {
@@ -82,6 +87,7 @@ function streamedOutput(raw: ServerResponse, tty: CliCommand['tty'], answers: Br
     },
     isTty: tty?.out ?? false,
     errIsTty: tty?.err ?? false,
+    signal: cli.signal,
     end(exitCode) {
       if (!gone) raw.end(JSON.stringify({ exit: exitCode } satisfies CliFrame) + '\n');
       cutIfStalled(raw, answers);
