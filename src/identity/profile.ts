@@ -123,8 +123,8 @@ export async function readProfile(store: Store, identity: IdentityService, ident
   const firstSeen = new Map((explanation?.identifiers ?? []).map((i) => [i.key, i.firstSeen]));
   const ids = identifierListsOf(members);
   const priority = await readMapPriority(store);
-  const { traits, sources } = await readTraits(store, customerId, ids, priority);
-  const computed = (await readComputedTraits(store, { customerId, ids, priority })).get(customerId) ?? toComputed();
+  const [{ traits, sources }, computedTraits] = await Promise.all([readTraits(store, customerId, ids, priority), readComputedTraits(store, { customerId, ids, priority })]);
+  const computed = computedTraits.get(customerId) ?? toComputed();
   const anon = members.filter((m) => m.type === 'anon').map((m) => m.value);
   const madeUp = new Set(anon.length === 0 ? [] : (await store.query<{ value: string }>(importMadeAnonIdsQuery(anon))).map((r) => r.value));
   return {
