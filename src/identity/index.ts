@@ -92,6 +92,6 @@ export { readTimeline, type Timeline, type TimelineOptions } from './profile-tim
 /** Customers whose name, email or phone contains a query. */
 export { searchProfiles, type ProfileSearch, type ProfileMatch } from './profile-search.js';
 /** `events AS e` with the joins, and the expression, that give each event its resolved customer. */
-export { eventsWithCustomerJoins, eventCustomerId, customerEventsQuery } from './profile-events.js';
+export { eventsWithCustomerJoins, eventCustomerId } from './profile-events.js';
 /** The type priority the stored customer_map was resolved under, which eventsWithCustomerJoins and eventCustomerId take. */
 export { readMapPriority } from './map-priority.js';

@@ -142,14 +142,3 @@ export function carriesIdentifierOf(ids: CustomerIdentifierLists): Sql {
         OR (c.external_ids IS NOT NULL AND ${every.length > 0}
           AND list_has_any(json_extract_string(c.external_ids, ${raw(`'$[*].id'`)}), ${every})))`;
 }
-
-/**
- * Events of one customer. The identifier lists narrow the scan; the resolved-customer test then
- * drops events whose higher-priority identifier belongs to someone else (a shared device).
- */
-export function customerEventsQuery(customerId: string, ids: CustomerIdentifierLists, priority: readonly string[], columns: Sql, tail: Sql = raw('')): Sql {
-  const joins = narrowedCustomerJoins(priority, carriesIdentifierOf(ids));
-  return sql`WITH ${joins.ctes} SELECT ${columns} FROM ${joins.from}
-    WHERE ${eventCustomerId(priority)} = ${customerId}
-    ${tail}`;
-}

@@ -66,18 +66,20 @@ export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
   const orderEvents = ['Order Completed', 'Order Refunded', 'Order Cancelled'];
   const isOrderEvent = sql`e.order_id IS NOT NULL AND e.event IN (SELECT unnest(${orderEvents}))`;
   // One customer's orders: their events whoever sent them, joined to the identifiers of those events alone.
-  const ofScope =
+  const narrowed =
     'all' in scope
-      ? { ctes: undefined, from: sql`${eventsWithCustomerJoins(scope.priority)} WHERE ${isOrderEvent}` }
+      ? undefined
       : narrowedCustomerJoins(scope.priority, sql`${isOrderEvent} AND e.order_id IN (SELECT order_id FROM (${scopedEvents(scope, raw('e.order_id'), isOrderEvent)}))`, 'order');
+  const withOrders = narrowed === undefined ? raw('WITH') : sql`WITH ${narrowed.ctes},`;
+  const orderEventsFrom = narrowed === undefined ? sql`${eventsWithCustomerJoins(scope.priority)} WHERE ${isOrderEvent}` : narrowed.from;
   const inScope = 'all' in scope ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customerId}`;
   // An order's revenue is a decimal (`kept`), not the double the rate makes it: a sum of doubles rounds a half cent
   // either way by the order the threads add them in (1.005 + 0.2 is 1.2049999999999998), and a profile's revenue
   // came out 1797.87 or 1797.88 from one run to the next. The sum is rounded to cents while a decimal too: as a
   // double, a half cent (0.285) is just under it and JavaScript's rounding took it down.
-  return sql`WITH ${ofScope.ctes === undefined ? raw('') : sql`${ofScope.ctes},`} ce AS (
+  return sql`${withOrders} ce AS (
       SELECT ${eventCustomerId(scope.priority)} AS customer_id, e.event, e.order_id, e.ts, e.seq, e.amount, e.amount_base, e.rate, e.message
-      FROM ${ofScope.from}),
+      FROM ${orderEventsFrom}),
     completed AS (
       SELECT customer_id, order_id, ts, amount, amount_base AS gross, rate, message FROM (
         SELECT *, row_number() OVER (PARTITION BY order_id ORDER BY ts, seq) AS rn FROM ce WHERE event = ${'Order Completed'})

@@ -47,20 +47,17 @@ function cutIfStalled(raw: ServerResponse, answers: BridgeAnswers): boolean {
  * and goes at once; once the CLI is gone, output is dropped rather than kept for nobody.
  */
 function streamedOutput(raw: ServerResponse, tty: CliCommand['tty'], answers: BridgeAnswers): CommandOutput & { end(exitCode: number): void } {
-  let gone = false;
   const cli = new AbortController();
-  const goneNow = () => {
-    gone = true;
-    cli.abort(cliGone());
-  };
+  const goneNow = () => cli.abort(cliGone());
   answers.open.add(raw);
   raw.on('close', () => {
     answers.open.delete(raw);
     if (!raw.writableFinished) goneNow();
   });
-  // A write to a connection the CLI reset: `gone` is what counts, and an unheard 'error' would end the process.
+  // A write to a connection the CLI reset: the CLI is gone, and an unheard 'error' would end the process.
   raw.on('error', goneNow);
-  const send = (frame: CliFrame): boolean => gone || raw.write(JSON.stringify(frame) + '\n');
+  const gone = () => cli.signal.aborted;
+  const send = (frame: CliFrame): boolean => gone() || raw.write(JSON.stringify(frame) + '\n');
   return {
     out(text) {
       if (text !== '') send({ out: text });
@@ -69,7 +66,7 @@ function streamedOutput(raw: ServerResponse, tty: CliCommand['tty'], answers: Br
       if (text !== '') send({ err: text });
     },
     async write(text) {
-      if (gone) throw cliGone();
+      if (gone()) throw cliGone();
       if (text === '' || send({ out: text })) return;
       if (cutIfStalled(raw, answers)) throw cliGone();
       await new Promise<void>((resolve, reject) => {
@@ -89,7 +86,7 @@ function streamedOutput(raw: ServerResponse, tty: CliCommand['tty'], answers: Br
     errIsTty: tty?.err ?? false,
     signal: cli.signal,
     end(exitCode) {
-      if (!gone) raw.end(JSON.stringify({ exit: exitCode } satisfies CliFrame) + '\n');
+      if (!gone()) raw.end(JSON.stringify({ exit: exitCode } satisfies CliFrame) + '\n');
       cutIfStalled(raw, answers);
     },
   };
