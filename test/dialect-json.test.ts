@@ -58,3 +58,19 @@ describe('reading several JSON paths at once', () => {
     expect(row!.v).toBeNull();
   });
 });
+
+describe('jsonObject', () => {
+  it('gives each row as one JSON text that parses back to its values, a JSON column embedded as JSON', async () => {
+    const d = store.dialect;
+    const rows = await store.query<{ packed: string }>(
+      sql`SELECT ${d.jsonObject({ id: raw('id'), doc: raw('doc'), label: sql`${'say "hi"\n'}`, none: raw('CAST(NULL AS VARCHAR)') })} AS packed FROM docs ORDER BY id`,
+    );
+    const docs = await store.query<{ doc: string }>(sql`SELECT CAST(doc AS VARCHAR) AS doc FROM docs ORDER BY id`);
+    expect(rows.map((r) => JSON.parse(r.packed))).toEqual(docs.map((r, id) => ({ id, doc: JSON.parse(r.doc), label: 'say "hi"\n', none: null })));
+    expect(rows.every((r) => !r.packed.includes('\n'))).toBe(true);
+  });
+
+  it('refuses a key that is not a plain name', () => {
+    expect(() => store.dialect.jsonObject({ "it's": raw('1') })).toThrow(/JSON key/);
+  });
+});

@@ -59,6 +59,11 @@ export interface Dialect extends Renderer {
   packText(columns: readonly Sql[]): Sql;
   /** The values as a JSON array text (a NULL as null). */
   jsonArray(columns: readonly Sql[]): Sql;
+  /**
+   * A JSON object text of the named values (keys of `[a-z_]` only); a JSON value stays JSON, not a string of it.
+   * One text per row crosses into JavaScript instead of one per column.
+   */
+  jsonObject(fields: Readonly<Record<string, Sql>>): Sql;
   /** The calendar date of a UTC timestamp in time zone `tz`. */
   localDate(column: Sql, tz: string): Sql;
   /** Start of the period holding `column` (a UTC timestamp), cut in time zone `tz`, as a local timestamp. */

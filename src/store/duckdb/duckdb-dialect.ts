@@ -24,6 +24,15 @@ const castFor: Partial<Record<ParamType, string>> = {
   'string[]': '::VARCHAR[]',
 };
 
+/** A struct of the named values: its keys are ours, checked, never user input. */
+function struct(fields: Readonly<Record<string, Sql>>): Sql {
+  const entries = Object.entries(fields).map(([key, value]) => {
+    if (!/^[a-z_]+$/.test(key)) throw new Error(`a JSON key of the store's own: ${key}`);
+    return sql`${raw(`'${key}'`)}: ${value}`;
+  });
+  return sql`{${join(entries)}}`;
+}
+
 /** DuckDB wants a JSON path as a constant; keys are ours (never user input), quoted into the path. */
 function jsonPath(path: readonly string[]): Sql {
   const text = '$' + path.map((k) => `."${k.replaceAll('"', '\\"')}"`).join('');
@@ -78,6 +87,9 @@ export const duckdbDialect: Dialect = {
   },
   jsonArray(columns) {
     return sql`CAST(json_array(${join(columns)}) AS VARCHAR)`;
+  },
+  jsonObject(fields) {
+    return sql`CAST(to_json(${struct(fields)}) AS VARCHAR)`;
   },
   localDate(column, tz) {
     return tz === 'UTC' ? sql`CAST(${column} AS DATE)` : sql`CAST(timezone(${tz}, CAST(${column} AS TIMESTAMPTZ)) AS DATE)`;
