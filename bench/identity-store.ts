@@ -7,18 +7,20 @@
 // server's start is timed twice: from the graph file the rebuild saved, and without it. Then the restored
 // graph follows new events (`--follow N`, default 300,000), as a server does after each log load: the
 // rate at which resolution keeps up with ingestion. `--customers N` scales it; `--keep DIR` reuses a data
-// directory (the followed events are deleted at the end, so a kept directory stays as it was written).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// directory (the followed events are deleted at the end, so a kept directory stays as it was written). Before
+// following, `tessera profiles export` of every customer is timed against DuckDB writing the identifiers alone.
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { TesseraConfig } from '../src/contract/index.js';
 import { GraphImage, writeGraphFile } from '../src/identity/graph-file.js';
-import { IdentityService, readProfile } from '../src/identity/index.js';
+import { exportProfiles, IdentityService, readProfile } from '../src/identity/index.js';
 import { firstEventOfEachIdentifierSet } from '../src/identity/observations-query.js';
 import { identityGraphFile, openWorkspace, type Workspace } from '../src/server/index.js';
-import { sql, type Sql } from '../src/store/index.js';
+import { raw, sql, type Sql } from '../src/store/index.js';
 import { saveResult } from './lib/harness.js';
 
 const args = process.argv.slice(2);
@@ -145,6 +147,42 @@ async function timeProfiles(ws: Workspace): Promise<{ medianMs: number; referenc
   return result;
 }
 
+/**
+ * `tessera profiles export` of every customer, written to a file in the data directory, with the process's RSS
+ * sampled above where it stood before. Reference in the same run: DuckDB writing the identifiers alone, sorted by
+ * customer, as JSON lines (`COPY`): the least any export of these customers writes.
+ */
+async function timeExport(ws: Workspace): Promise<{ ms: number; referenceMs: number; profiles: number; rssGrowthMiB: number }> {
+  const out = join(dataDir, 'bench-profiles.ndjson');
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  let t = performance.now();
+  let profiles = 0;
+  const file = createWriteStream(out);
+  try {
+    for await (const batch of exportProfiles(ws.store)) {
+      profiles += batch.length;
+      if (!file.write(batch.map((p) => JSON.stringify(p)).join('\n') + '\n')) await once(file, 'drain');
+    }
+    await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  } finally {
+    clearInterval(sampler);
+  }
+  const ms = performance.now() - t;
+  t = performance.now();
+  // COPY takes no parameters: the path is the benchmark's own.
+  await ws.store.run(raw(`COPY (SELECT customer_id, type, value FROM customer_map ORDER BY customer_id, type, value) TO '${out}' (FORMAT json)`));
+  const referenceMs = performance.now() - t;
+  rmSync(out, { force: true });
+  const result = { ms: Math.round(ms), referenceMs: Math.round(referenceMs), profiles, rssGrowthMiB: Math.round((peak - before) / 2 ** 20) };
+  console.log(
+    `profiles export of ${profiles.toLocaleString('en')} customers: ${seconds(ms)}, rss up to ${result.rssGrowthMiB} MiB above where it stood; ` +
+      `reference (DuckDB writing their identifiers alone, sorted, as JSON lines) ${seconds(referenceMs)}, ${(ms / Math.max(1, referenceMs)).toFixed(1)}x`,
+  );
+  return result;
+}
+
 async function main(): Promise<void> {
   let ws = await open();
   try {
@@ -212,6 +250,7 @@ async function main(): Promise<void> {
     if (!restored.restored) throw new Error('the start did not read the graph file');
     console.log(`a server's start from the graph file (read it, follow the log; the map stays): ${seconds(startMs)}, ${(startMs / referenceMs).toFixed(2)}x the reference; peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
     const profile = await timeProfiles(ws);
+    const profilesExport = await timeExport(ws);
     const follow = await followNewEvents(ws, FOLLOW);
     saveResult('identity-store', {
       people: PEOPLE,
@@ -228,6 +267,7 @@ async function main(): Promise<void> {
       graphFileMiB: Math.round(fileBytes / 2 ** 20),
       commandMs: Math.round(commandMs),
       profile,
+      profilesExport,
       follow,
     });
     if (PEOPLE >= 1_000_000 && rebuildMs > 8000) {

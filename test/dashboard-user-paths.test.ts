@@ -155,6 +155,18 @@ describe('the dashboard as a new user meets it', () => {
     const seqs = await page.$$eval('[data-testid=timeline] li', (lis) => lis.map((li) => li.getAttribute('data-seq')));
     expect(new Set(seqs).size).toBe(profile.computed.events);
     await expect(page.locator('main').innerText()).resolves.toContain('back to the first');
+    // An order both the web stream and the orders export sent is said to be one, on the event that repeats it.
+    const repeats: string[] = [];
+    for (let next: string | null = null, first = true; first || next; first = false) {
+      const body: { events: { seq: number; repeat_of?: number }[]; next: string | null } = await api(
+        `/profiles/${encodeURIComponent(profile.customer_id)}/timeline?limit=1000${next ? `&before=${next}` : ''}`,
+      );
+      repeats.push(...body.events.filter((e) => e.repeat_of !== undefined).map((e) => String(e.seq)));
+      next = body.next;
+    }
+    expect(repeats.length).toBeGreaterThan(0);
+    const marked = await page.$$eval('[data-testid=timeline] li:has([data-testid=repeat])', (lis) => lis.map((li) => li.getAttribute('data-seq')));
+    expect(marked.sort()).toEqual(repeats.sort());
   });
 
   it("counts an RFM segment's != as every other customer of the rule", async () => {

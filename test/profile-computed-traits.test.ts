@@ -3,7 +3,7 @@
 // run of the person's own calls, not of the emails a back end sends them.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { readProfile } from '../src/identity/index.js';
+import { readProfile, readTimeline } from '../src/identity/index.js';
 import type { Workspace } from '../src/server/index.js';
 import { identify, page, track, type Message } from './helpers/messages.js';
 import { sendAndResolve, temporaryWorkspaces } from './helpers/workspace.js';
@@ -61,6 +61,30 @@ describe('computed traits', () => {
     expect((await readProfile(ws.store, ws.identity, 'user:hal')).computed).toMatchObject({ orders: 1, revenue: 40 });
     expect((await readProfile(ws.store, ws.identity, 'email:jo@example.com')).computed).toMatchObject({ orders: 0, revenue: 0 });
     expect((await readProfile(ws.store, ws.identity, 'email:hal-other@example.com')).computed).toMatchObject({ orders: 0, revenue: 0 });
+  });
+
+  it("marks in the timeline an Order Completed that repeats an earlier one of the same order, and counts the order once", async () => {
+    const ws = await openWs();
+    await send(ws, [
+      // The web stream and the shop's back office both send order K-1, and each sends a refund; K-2 comes once.
+      order('K-1', 50, { userId: 'kim' }, 1),
+      order('K-1', 50, { userId: 'kim', context: { library: { name: 'backoffice' } } }, 2),
+      track({ messageId: 'rf-k1-web', userId: 'kim', event: 'Order Refunded', properties: { order_id: 'K-1', total: 10 }, timestamp: at(3) }),
+      track({ messageId: 'rf-k1-office', userId: 'kim', event: 'Order Refunded', properties: { order_id: 'K-1', total: 10 }, timestamp: at(3, 5) }),
+      order('K-2', 20, { userId: 'kim' }, 4),
+    ]);
+    const timeline = await readTimeline(ws.store, ws.identity, 'user:kim');
+    const shown = timeline.events.map((e) => ({ id: (e.message as { messageId: string }).messageId, seq: e.seq, repeat_of: e.repeat_of }));
+    const seqOf = (test: (id: string) => boolean) => shown.find((e) => test(e.id))!.seq;
+    const web = seqOf((id) => id.startsWith('oc-K-1-') && !id.includes('backoffice'));
+    const office = seqOf((id) => id.startsWith('oc-K-1-') && id.includes('backoffice'));
+    expect(shown).toHaveLength(5);
+    expect(shown.filter((e) => e.repeat_of !== undefined).map((e) => [e.seq, e.repeat_of])).toEqual([[office, web]]);
+    // A page that ends between the order's two events still marks the later one.
+    const page = await readTimeline(ws.store, ws.identity, 'user:kim', { limit: 4 });
+    expect(page.events.find((e) => e.seq === office)?.repeat_of).toBe(web);
+    // The order counts once; each refund sent counts, as the order KPIs count them.
+    expect((await readProfile(ws.store, ws.identity, 'user:kim')).computed).toMatchObject({ orders: 2, revenue: 50 });
   });
 
   it('makes no session of the emails and surveys a back end sends', async () => {

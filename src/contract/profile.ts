@@ -37,7 +37,12 @@ export interface ProfileSearch {
 /** One page of a customer's events, newest first (`/api/v1/profiles/:id/timeline`). */
 export interface Timeline {
   customer_id: string;
-  events: { seq: number; source: string; message: unknown }[];
+  /**
+   * `repeat_of`, on an `Order Completed` that repeats an earlier one of the customer for the same `order_id` (the web
+   * stream and an orders export both sent it): the earlier one's `seq`. Both are stored, as sent; KPIs and computed
+   * traits count the order once (events.md). Refunds are not marked: each one sent counts.
+   */
+  events: { seq: number; source: string; message: unknown; repeat_of?: number }[];
   /** Pass as `before` to read the next (older) page; null on the last page. */
   next: string | null;
 }

@@ -7,6 +7,9 @@ import { scopedEvents } from './profile-traits.js';
 
 export type { Timeline };
 
+/** An order counts once, by order_id, whichever sources sent it (events.md); each refund sent counts. */
+const ORDER_COMPLETED = 'Order Completed';
+
 export interface TimelineOptions {
   limit?: number;
   /** A `next` cursor of a previous page: events strictly older than its last event. */
@@ -31,15 +34,25 @@ export async function readTimeline(store: Store, identity: IdentityService, iden
   const t = store.dialect.epochMs(raw('e.ts'));
   const cursor = options.before === undefined ? undefined : parseCursor(options.before);
   const older = cursor === undefined ? raw('TRUE') : sql`(${t} < ${cursor.t} OR (${t} = ${cursor.t} AND e.seq < ${cursor.seq}))`;
-  const rows = await store.query<{ seq: number; source: string; message: unknown; t: number }>(
-    sql`SELECT seq, source, message, t FROM (${scopedEvents({ customerId, ids, priority }, sql`e.seq, e.source, e.message, ${t} AS t`, older)})
-      ORDER BY t DESC, seq DESC LIMIT ${limit + 1}`,
+  // An order's first Order Completed is older than its repeats, so a page's cursor keeps it wherever it keeps them.
+  const rows = await store.query<{ seq: number; source: string; message: unknown; t: number; repeat_of: number | null }>(
+    sql`WITH ev AS MATERIALIZED (${scopedEvents({ customerId, ids, priority }, sql`e.seq, e.source, e.message, ${t} AS t, e.event, e.order_id`, older)}),
+      firsts AS (SELECT seq, first_value(seq) OVER (PARTITION BY order_id ORDER BY t, seq) AS first_seq
+        FROM ev WHERE order_id IS NOT NULL AND event = ${ORDER_COMPLETED})
+      SELECT ev.seq, ev.source, ev.message, ev.t, CASE WHEN f.first_seq <> ev.seq THEN f.first_seq END AS repeat_of
+      FROM ev LEFT JOIN firsts f ON f.seq = ev.seq
+      ORDER BY ev.t DESC, ev.seq DESC LIMIT ${limit + 1}`,
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     customer_id: customerId,
-    events: page.map((r) => ({ seq: Number(r.seq), source: r.source, message: typeof r.message === 'string' ? (JSON.parse(r.message) as unknown) : r.message })),
+    events: page.map((r) => ({
+      seq: Number(r.seq),
+      source: r.source,
+      message: typeof r.message === 'string' ? (JSON.parse(r.message) as unknown) : r.message,
+      ...(r.repeat_of === null ? {} : { repeat_of: Number(r.repeat_of) }),
+    })),
     next: rows.length > limit && last ? `${Number(last.t)}.${Number(last.seq)}` : null,
   };
 }

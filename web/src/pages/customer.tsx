@@ -130,6 +130,12 @@ function Timeline({ id }: { id: string }) {
                 return (
                   <li key={e.seq ?? i} data-seq={e.seq}>
                     <time>{formatTime(m.timestamp as string)}</time> <strong>{describe(m)}</strong> <span className="muted">{e.source ?? ''}</span>
+                    {e.repeat_of !== undefined && (
+                      <span className="muted" data-testid="repeat">
+                        {' '}
+                        · the same order as an earlier event from another source, counted once
+                      </span>
+                    )}
                   </li>
                 );
               })}
