@@ -133,7 +133,7 @@ function Timeline({ id }: { id: string }) {
                     {e.repeat_of !== undefined && (
                       <span className="muted" data-testid="repeat">
                         {' '}
-                        · the same order as an earlier event from another source, counted once
+                        · the same order sent again, counted once
                       </span>
                     )}
                   </li>
