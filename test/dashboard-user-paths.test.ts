@@ -157,13 +157,14 @@ describe('the dashboard as a new user meets it', () => {
     await expect(page.locator('main').innerText()).resolves.toContain('back to the first');
     // An order both the web stream and the orders export sent is said to be one, on the event that repeats it.
     const repeats: string[] = [];
-    for (let next: string | null = null, first = true; first || next; first = false) {
+    let next: string | null = null;
+    do {
       const body: { events: { seq: number; repeat_of?: number }[]; next: string | null } = await api(
         `/profiles/${encodeURIComponent(profile.customer_id)}/timeline?limit=1000${next ? `&before=${next}` : ''}`,
       );
       repeats.push(...body.events.filter((e) => e.repeat_of !== undefined).map((e) => String(e.seq)));
       next = body.next;
-    }
+    } while (next);
     expect(repeats.length).toBeGreaterThan(0);
     const marked = await page.$$eval('[data-testid=timeline] li:has([data-testid=repeat])', (lis) => lis.map((li) => li.getAttribute('data-seq')));
     expect(marked.sort()).toEqual(repeats.sort());

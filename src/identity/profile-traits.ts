@@ -1,6 +1,6 @@
 import { raw, sql, type Sql, type Store } from '../store/index.js';
 import { serverLibraries } from '../metrics/index.js';
-import { carriesIdentifierOf, eventCustomerId, eventsWithCustomerJoins, narrowedCustomerJoins, type CustomerIdentifierLists } from './profile-events.js';
+import { carriesIdentifierOf, eventContactsOwned, eventCustomerId, eventsWithCustomerJoins, narrowedCustomerJoins, type CustomerIdentifierLists } from './profile-events.js';
 
 export type { CustomerIdentifierLists };
 
@@ -25,6 +25,14 @@ export function scopedEvents(scope: TraitScope, columns: Sql, filter: Sql = raw(
   const joins = narrowedCustomerJoins(scope.priority, carriesIdentifierOf(ids));
   return sql`WITH ${joins.ctes} SELECT ${customer} AS customer_id, ${columns} FROM ${joins.from}
     WHERE ${customer} = ${customerId} AND ${filter}`;
+}
+
+/**
+ * The identify calls of the scope's customers, with what foldTraits reads of each (message, source, message_id, ts,
+ * whether the call's email and phone are the customer's own) and their seq: ordered by ts, seq, they fold into traits.
+ */
+export function identifyCallsQuery(scope: TraitScope): Sql {
+  return scopedEvents(scope, sql`e.message, e.source, e.message_id, e.ts, e.seq, ${eventContactsOwned(scope.priority)}`, sql`e.type = ${'identify'}`);
 }
 
 /**

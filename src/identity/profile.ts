@@ -5,8 +5,8 @@ import type { IdentityService } from './identity-service.js';
 import { importMadeAnonIdsQuery, shownIdentifiers } from './import-anonymous-ids.js';
 import { readMapPriority } from './map-priority.js';
 import { successorOf } from './read-graph.js';
-import { eventContactsOwned, identifierListsOf } from './profile-events.js';
-import { readComputedTraits, scopedEvents, toComputed, type CustomerIdentifierLists } from './profile-traits.js';
+import { identifierListsOf } from './profile-events.js';
+import { identifyCallsQuery, readComputedTraits, toComputed, type CustomerIdentifierLists } from './profile-traits.js';
 import { normalizePhone } from '../ingest/index.js';
 import { normalizePhoneDigits } from './identifier.js';
 
@@ -84,8 +84,7 @@ export async function customerIdentifierLists(store: Store, customerId: string):
 /** Latest value of every identify trait by event time, with its source. */
 async function readTraits(store: Store, customerId: string, ids: CustomerIdentifierLists, priority: readonly string[]) {
   const rows = await store.query<{ message: string; source: string; message_id: string; ts: Date }>(
-    sql`SELECT * FROM (${scopedEvents({ customerId, ids, priority }, sql`e.message, e.source, e.message_id, e.ts, e.seq, ${eventContactsOwned(priority)}`, sql`e.type = ${'identify'}`)})
-      ORDER BY ts, seq`,
+    sql`SELECT * FROM (${identifyCallsQuery({ customerId, ids, priority })}) ORDER BY ts, seq`,
   );
   const acc = { traits: {} as Record<string, unknown>, sources: {} as Profile['trait_sources'] };
   for (const r of rows) foldTraits(acc, r);

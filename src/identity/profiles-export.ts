@@ -1,10 +1,9 @@
 import { raw, sql, type Sql, type Store } from '../store/index.js';
-import { eventContactsOwned, eventCustomerId, eventsWithCustomerJoins } from './profile-events.js';
 import { isImportMadeAnonId, shownIdentifiers } from './import-anonymous-ids.js';
 import { KeyedCursor } from './keyed-cursor.js';
 import { readMapPriority } from './map-priority.js';
 import { foldTraits, type Profile } from './profile.js';
-import { activityTraitsQuery, orderTraitsQuery, sessionsQuery, toComputed } from './profile-traits.js';
+import { activityTraitsQuery, identifyCallsQuery, orderTraitsQuery, sessionsQuery, toComputed } from './profile-traits.js';
 
 /** One line of `profiles export` (product.md). */
 export interface ExportedProfile {
@@ -67,10 +66,7 @@ export async function* exportProfiles(store: Store): AsyncIterable<ExportedProfi
         store.stream<PackedRow>(sql`SELECT ${d.jsonObject({
           customer_id: raw('customer_id'), message: raw('message'), source: raw('source'), message_id: raw('message_id'), t: d.epochMs(raw('ts')),
           email_owned: raw('email_owned'), phone_owned: raw('phone_owned'),
-        })} AS packed FROM (
-            SELECT ${eventCustomerId(priority)} AS customer_id, e.message, e.source, e.message_id, e.ts, e.seq, ${eventContactsOwned(priority)}
-            FROM ${eventsWithCustomerJoins(priority)} WHERE e.type = ${'identify'}) i
-          WHERE customer_id IS NOT NULL ORDER BY customer_id, ts, seq`),
+        })} AS packed FROM (${identifyCallsQuery(scope)}) i ORDER BY customer_id, ts, seq`),
       ),
     );
     // Anonymous ids imports made up are read with a mark, not left out: a guest's order has nothing else.
