@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { launcherNodeArgs } from '../src/cli/launcher-env.js';
 import { root } from './lib/harness.js';
 
-const benches = ['ingest', 'import', 'identity', 'identity-store', 'metrics', 'segments', 'models', 'dashboard'];
+const benches = ['ingest', 'import', 'write-growth', 'identity', 'identity-store', 'metrics', 'segments', 'models', 'dashboard'];
 const only = process.argv.slice(2);
 const failed: string[] = [];
 for (const name of only.length > 0 ? only : benches) {

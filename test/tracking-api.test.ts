@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countByMessageId, httpEventReader, injectEventReader, waitFor, waitForMessageIds, type StoredEvent } from './helpers/events.js';
 import { batch, identify, page, track, trackOfSize, uniqueId, type Message } from './helpers/messages.js';
+import { storedKeyFilterBuild, storedKeyFilterHooks, storedKeyFilterSettings } from '../src/ingest/index.js';
 import { basicAuth, createTestApp, removeDir, startTestServer, testConfig, type TestApp, type TestServer } from './helpers/workspace.js';
 
 interface PostOptions {
@@ -667,7 +668,7 @@ describe('the tracking API, in-process', () => {
   });
 });
 
-describe('messageId dedup across a restart', () => {
+describe('messageId dedup across loads and restarts', () => {
   it('stores a message replayed after the workspace was closed and reopened once', async () => {
     const first = await createTestApp();
     const { dataDir, writeKey, readKey } = first;
@@ -691,6 +692,85 @@ describe('messageId dedup across a restart', () => {
     } finally {
       await first.close();
       await removeDir(dataDir);
+    }
+  });
+
+  it('finds replays after a restart through a filter of stored keys rebuilt from the log, slice by slice, as it grows', async () => {
+    const sizes = { ...storedKeyFilterSettings };
+    const first = await createTestApp();
+    const { dataDir, writeKey, readKey } = first;
+    const sent: Message[] = [];
+    try {
+      for (let round = 0; round < 3; round++) {
+        const fresh = [track(), track()];
+        expect((await post(first.app, '/v1/batch', batch(fresh), { defaultKey: writeKey })).statusCode).toBe(200);
+        sent.push(...fresh);
+        await waitForMessageIds(injectEventReader(first.app, readKey), sent.map((m) => m['messageId'] as string));
+      }
+      await first.close();
+
+      // Builds read two seqs a query, and the filter has room for few keys beyond the log's, so it is outgrown and
+      // rebuilt every few writes.
+      Object.assign(storedKeyFilterSettings, { fromEvents: 0, minCapacity: 8, buildSlice: 2 });
+      const second = await createTestApp({ dataDir, keys: { writeKey, readKey } });
+      try {
+        const reader = injectEventReader(second.app, readKey);
+        const markers: Message[] = [];
+        for (const old of [...sent, ...sent.slice(0, 2)]) {
+          // Once the filter is built, a stored message sent again beside one new message: a key the build lost would
+          // be stored twice, since nothing else in its write sends it to the log.
+          await storedKeyFilterBuild(second.workspace.store);
+          const marker = track();
+          markers.push(marker);
+          expect((await post(second.app, '/v1/batch', batch([old, marker]), { defaultKey: writeKey })).statusCode).toBe(200);
+          await waitForMessageIds(reader, [marker['messageId'] as string]);
+        }
+        const counts = countByMessageId(await reader());
+        expect([...sent, ...markers].map((m) => counts.get(m['messageId'] as string))).toEqual([...sent, ...markers].map(() => 1));
+        expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(14);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      Object.assign(storedKeyFilterSettings, sizes);
+      await first.close();
+      await removeDir(dataDir);
+    }
+  });
+
+  it('keeps the keys of writes made while its filter was being built', async () => {
+    const settings = { ...storedKeyFilterSettings };
+    Object.assign(storedKeyFilterSettings, { fromEvents: 0 });
+    let reached!: () => void;
+    let release!: () => void;
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    storedKeyFilterHooks.beforeInstall = async () => {
+      reached();
+      await gate;
+    };
+    const t = await createTestApp();
+    try {
+      const reader = injectEventReader(t.app, t.readKey);
+      const [first, during, marker] = [track(), track(), track()];
+      // The first write starts the build, which reads the log and then waits; the next write lands before it is installed.
+      expect((await post(t.app, '/v1/track', first, { defaultKey: t.writeKey })).statusCode).toBe(200);
+      await waitForMessageIds(reader, [first['messageId'] as string]);
+      await atGate;
+      expect((await post(t.app, '/v1/track', during, { defaultKey: t.writeKey })).statusCode).toBe(200);
+      await waitForMessageIds(reader, [during['messageId'] as string]);
+      release();
+      await storedKeyFilterBuild(t.workspace.store);
+      // Sent again beside a new message: only the pending keys tell the filter that it is stored.
+      expect((await post(t.app, '/v1/batch', batch([during, marker]), { defaultKey: t.writeKey })).statusCode).toBe(200);
+      const counts = countByMessageId(await waitForMessageIds(reader, [marker['messageId'] as string]));
+      expect([first, during, marker].map((m) => counts.get(m['messageId'] as string))).toEqual([1, 1, 1]);
+    } finally {
+      release();
+      delete storedKeyFilterHooks.beforeInstall;
+      Object.assign(storedKeyFilterSettings, settings);
+      await t.close();
+      await removeDir(t.dataDir);
     }
   });
 

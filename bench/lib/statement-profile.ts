@@ -39,6 +39,7 @@ export function profileStatements(store: Store): StatementProfile {
   const wrapTx = (tx: StoreTx): StoreTx => ({
     query: (f) => timed(label(f, store), () => tx.query(f)),
     run: (f) => timed(label(f, store), () => runTx(tx, f)),
+    uint32Columns: (f) => timed(label(f, store), () => tx.uint32Columns(f)),
     appendRows: (t, rows) => timed(`append ${t}`, () => tx.appendRows(t, rows)),
   });
   const s = store as { -readonly [K in keyof Store]: Store[K] };

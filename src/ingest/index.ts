@@ -8,6 +8,7 @@ export { importRates, type RatesImport } from './rates.js';
 export { normalizeEmail, normalizePhone, standardizeMessage } from './standardize.js';
 export { parseInstant } from './parse-instant.js';
 export { writeStaged, type StagedCounts } from './staging.js';
+export { storedKeyFilterBuild, storedKeyFilterBytes, storedKeyFilterHooks, storedKeyFilterSettings } from './stored-keys.js';
 export { logLineColumns, type Rejection } from './log-record.js';
 export { retryNoRate } from './retry-quarantine.js';
 /** Staging files and unfinished import rows left by a process killed mid-import, cleared when a process opens the data directory. */

@@ -1,6 +1,7 @@
 import { TesseraError, type WorkspaceConfig } from '../contract/index.js';
 import { eventsTable, matchingExternalIds, quarantineTable, raw, sql, type Sql, type Store, type StoreTx } from '../store/index.js';
 import { quarantineUnreadable } from './unreadable-lines.js';
+import { markStoredDuplicates } from './stored-keys.js';
 
 /**
  * The SQL half of standardization, shared by the log loader and bulk imports: a relation of
@@ -49,11 +50,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
   const isOrder = sql`(src.v IS NOT NULL AND src.e IS NOT DISTINCT FROM 'Order Completed')`;
   const localDate = sql`CASE WHEN ${isOrder} AND src.c IS DISTINCT FROM ${workspace.baseCurrency} THEN ${d.localDate(raw('src.ts'), workspace.reportingTimezone)} END`;
   // Fates: a rejection; an order with no rate (whether or not it is known: quarantine says so each time);
-  // else the first row of its id in this input, unless the log holds it already; else a duplicate.
-  // `stored` asks "which of these keys does events hold" (a semi-join built on the input's keys, whose
-  // filter DuckDB also pushes into the scan of events), not "is there an event with this key" per
-  // row: that is a mark join with its hash table on all of events, so a write's memory followed the
-  // size of the log (about 50 bytes a stored event, 420 MB at 8M) rather than of its input.
+  // else the first row of its id in this input, unless the log holds it already (markStoredDuplicates); else a duplicate.
   // A rejection (`q`, NULL on every other row) and its source are kept here too, so writing it needs no second read of the relation.
   await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged_keys AS
     WITH k AS MATERIALIZED (
@@ -65,15 +62,15 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
         FROM (SELECT src.*, ${localDate} AS local_date FROM ${relation} AS src) src
         LEFT JOIN rates ON rates.currency = src.c AND rates.date = src.local_date
       )
-    ),
-    stored AS (SELECT DISTINCT e.message_key AS key FROM events e WHERE e.message_key IN (SELECT key FROM k WHERE n = first_n))
+    )
     SELECT k.n, k.id, k.key, k.ts, k.r, k.c, k.rate, k.local_date, k.q, k.s,
       CASE WHEN k.rejected THEN 'rejected'
            WHEN k.id IS NULL OR k.ts IS NULL OR k.r IS NULL THEN 'unreadable'
            WHEN k.no_rate THEN 'no_rate'
-           WHEN k.n = k.first_n AND stored.key IS NULL THEN 'event'
+           WHEN k.n = k.first_n THEN 'event'
            ELSE 'duplicate' END AS kind
-    FROM k LEFT JOIN stored ON stored.key = k.key`);
+    FROM k`);
+  await markStoredDuplicates(tx, store);
   const [tally] = await tx.query<{ inserted: number | null; rejected: number | null; no_rate: number | null; unreadable: number | null; max_n: number | null }>(
     sql`SELECT count(*) FILTER (WHERE kind = 'event') AS inserted, count(*) FILTER (WHERE kind = 'rejected') AS rejected,
       count(*) FILTER (WHERE kind = 'no_rate') AS no_rate, count(*) FILTER (WHERE kind = 'unreadable') AS unreadable, max(n) AS max_n FROM staged_keys`,

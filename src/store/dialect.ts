@@ -48,6 +48,8 @@ export interface Dialect extends Renderer {
   listItem(list: Sql, index: number): Sql;
   /** A message id's 128-bit hash (a `key` column): the event log's dedup key. */
   messageKey(text: Sql): Sql;
+  /** The top two 32-bit words of a `key` column, as two unsigned 32-bit integers: what an in-memory key filter hashes. */
+  keyWords(key: Sql): [Sql, Sql];
   /** Milliseconds since the epoch of a UTC timestamp, as an integer. */
   epochMs(column: Sql): Sql;
   /** An aggregate: the values of `column` at each fraction (0–1) of its sorted values, as a list (an actual value each). */

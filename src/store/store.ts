@@ -15,6 +15,11 @@ export type AppendValue = string | number | boolean | null;
 export interface StoreTx {
   query<T extends object = Row>(fragment: Sql): Promise<T[]>;
   run(fragment: Sql): Promise<number>;
+  /**
+   * A query of unsigned 32-bit integer columns read into one typed array per column (NULL reads as 0): millions of
+   * integers without a JavaScript value each.
+   */
+  uint32Columns(fragment: Sql): Promise<Uint32Array[]>;
   /** Appends rows (values in the table's column order) in bulk; the fast path for data made in JavaScript. */
   appendRows(table: string, rows: Iterable<readonly AppendValue[]>): Promise<number>;
 }

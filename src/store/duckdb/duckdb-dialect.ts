@@ -73,6 +73,9 @@ export const duckdbDialect: Dialect = {
   messageKey(text) {
     return sql`md5_number(${text})`;
   },
+  keyWords(key) {
+    return [sql`CAST(${key} >> 96 AS UINTEGER)`, sql`CAST((${key} >> 64) & 4294967295 AS UINTEGER)`];
+  },
   epochMs(column) {
     return sql`epoch_ms(${column})`;
   },

@@ -50,6 +50,37 @@ async function queryOn<T extends object>(conn: DuckDBConnection, fragment: Sql):
   return reader.getRowObjectsJS().map((r) => toJsRow(r) as T);
 }
 
+async function uint32ColumnsOn(conn: DuckDBConnection, fragment: Sql): Promise<Uint32Array[]> {
+  const rendered = renderSql(fragment, duckdbDialect);
+  const result = await conn.stream(rendered.text, toDuckValues(rendered));
+  const width = result.columnCount;
+  for (let k = 0; k < width; k++) {
+    if (result.columnTypeId(k) !== DuckDBTypeId.UINTEGER) throw new Error(`uint32Columns: column ${result.columnName(k)} is ${result.columnType(k).toString()}, not UINTEGER`);
+  }
+  let columns = Array.from({ length: width }, () => new Uint32Array(4096));
+  let length = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    if (length + n > (columns[0]?.length ?? 0)) {
+      const room = Math.max(length + n, 2 * (columns[0]?.length ?? 0));
+      columns = columns.map((c) => {
+        const grown = new Uint32Array(room);
+        grown.set(c.subarray(0, length));
+        return grown;
+      });
+    }
+    for (let k = 0; k < width; k++) {
+      const vector = chunk.getColumnVector(k);
+      const into = columns[k] as Uint32Array;
+      for (let i = 0; i < n; i++) into[length + i] = (vector.getItem(i) as number | null) ?? 0;
+    }
+    length += n;
+  }
+  return columns.map((c) => c.slice(0, length));
+}
+
 async function runOn(conn: DuckDBConnection, fragment: Sql): Promise<number> {
   const rendered = renderSql(fragment, duckdbDialect);
   const result = await conn.run(rendered.text, toDuckValues(rendered));
@@ -195,6 +226,10 @@ export class DuckDbStore implements Store {
     return this.serialize(() => runOn(this.writer, fragment));
   }
 
+  uint32Columns(fragment: Sql): Promise<Uint32Array[]> {
+    return this.onReader((conn) => uint32ColumnsOn(conn, fragment));
+  }
+
   appendRows(table: string, rows: Iterable<readonly AppendValue[]>): Promise<number> {
     return this.serialize(() => appendOn(this.writer, table, rows));
   }
@@ -205,6 +240,7 @@ export class DuckDbStore implements Store {
       const tx: StoreTx = {
         query: (f) => queryOn(this.writer, f),
         run: (f) => runOn(this.writer, f),
+        uint32Columns: (f) => uint32ColumnsOn(this.writer, f),
         appendRows: (table, rows) => appendOn(this.writer, table, rows),
       };
       try {
