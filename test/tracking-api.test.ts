@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countByMessageId, httpEventReader, injectEventReader, waitFor, waitForMessageIds, type StoredEvent } from './helpers/events.js';
 import { batch, identify, page, track, trackOfSize, uniqueId, type Message } from './helpers/messages.js';
-import { storedKeyFilterBuild, storedKeyFilterHooks, storedKeyFilterSettings } from '../src/ingest/index.js';
+import { storedKeyFilterBuild, storedKeyFilterBytes, storedKeyFilterHooks, storedKeyFilterSettings } from '../src/ingest/index.js';
 import { basicAuth, createTestApp, removeDir, startTestServer, testConfig, type TestApp, type TestServer } from './helpers/workspace.js';
 
 interface PostOptions {
@@ -768,6 +768,38 @@ describe('messageId dedup across loads and restarts', () => {
     } finally {
       release();
       delete storedKeyFilterHooks.beforeInstall;
+      Object.assign(storedKeyFilterSettings, settings);
+      await t.close();
+      await removeDir(t.dataDir);
+    }
+  });
+
+  it('builds no filter for a write of more keys than a filter could clear, and asks the log instead', async () => {
+    const settings = { ...storedKeyFilterSettings };
+    Object.assign(storedKeyFilterSettings, { fromEvents: 0, largeWrite: 2 });
+    const t = await createTestApp();
+    try {
+      const reader = injectEventReader(t.app, t.readKey);
+      const sent = [track(), track(), track()];
+      expect((await post(t.app, '/v1/batch', batch(sent), { defaultKey: t.writeKey })).statusCode).toBe(200);
+      await waitForMessageIds(reader, sent.map((m) => m['messageId'] as string));
+      expect([storedKeyFilterBuild(t.workspace.store), storedKeyFilterBytes(t.workspace.store)]).toEqual([undefined, undefined]);
+      const again = [...sent, track()];
+      expect((await post(t.app, '/v1/batch', batch(again), { defaultKey: t.writeKey })).statusCode).toBe(200);
+      const counts = countByMessageId(await waitForMessageIds(reader, again.map((m) => m['messageId'] as string)));
+      expect(again.map((m) => counts.get(m['messageId'] as string))).toEqual([1, 1, 1, 1]);
+      // A small write starts one, and the keys of the large writes are in it once it is built from the log.
+      const small = [sent[0]!, track()];
+      expect((await post(t.app, '/v1/batch', batch(small), { defaultKey: t.writeKey })).statusCode).toBe(200);
+      await waitForMessageIds(reader, [small[1]!['messageId'] as string]);
+      await storedKeyFilterBuild(t.workspace.store);
+      expect(storedKeyFilterBytes(t.workspace.store)).toBeGreaterThan(0);
+      const last = [sent[1]!, track()];
+      expect((await post(t.app, '/v1/batch', batch(last), { defaultKey: t.writeKey })).statusCode).toBe(200);
+      const final = countByMessageId(await waitForMessageIds(reader, [last[1]!['messageId'] as string]));
+      expect([...final.values()].every((n) => n === 1)).toBe(true);
+      expect(final.size).toBe(6);
+    } finally {
       Object.assign(storedKeyFilterSettings, settings);
       await t.close();
       await removeDir(t.dataDir);
