@@ -39,11 +39,6 @@ export class KeyFilter {
     return this.words.byteLength;
   }
 
-  /** Whether the filter holds more keys than it was sized for. */
-  get full(): boolean {
-    return this.added > this.capacity;
-  }
-
   private block(a: number): number {
     // The top word scaled to the block count: uniform keys fill blocks evenly without a power-of-two size.
     return Math.min(this.blocks - 1, Math.floor((a / 4294967296) * this.blocks)) * 8;

@@ -70,7 +70,7 @@ export async function writeStaged(tx: StoreTx, store: Store, workspace: Workspac
            WHEN k.n = k.first_n THEN 'event'
            ELSE 'duplicate' END AS kind
     FROM k`);
-  await markStoredDuplicates(tx, store);
+  await markStoredDuplicates(tx, store, seqBase);
   const [tally] = await tx.query<{ inserted: number | null; rejected: number | null; no_rate: number | null; unreadable: number | null; max_n: number | null }>(
     sql`SELECT count(*) FILTER (WHERE kind = 'event') AS inserted, count(*) FILTER (WHERE kind = 'rejected') AS rejected,
       count(*) FILTER (WHERE kind = 'no_rate') AS no_rate, count(*) FILTER (WHERE kind = 'unreadable') AS unreadable, max(n) AS max_n FROM staged_keys`,

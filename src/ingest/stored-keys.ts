@@ -22,7 +22,7 @@ import { KeyFilter } from './key-filter.js';
 const GROWTH = 1.5;
 
 /**
- * `fromEvents`: below this many stored events a write asks the log and no filter is held (at 10M events a write of
+ * `fromEvents`: below this many stored events (by seq) a write asks the log and no filter is held (at 10M events a write of
  * 2,000 new messages took 177 ms with the filter and 182 ms without: the scan is not yet what a write costs);
  * `largeWrite`: a write of more new keys asks the log without starting a filter (a full filter calls one new key in
  * 28,000 "maybe"); `minCapacity`: the filter's smallest room; `buildSlice`: the seq span of stored keys read per query
@@ -35,8 +35,6 @@ export const storedKeyFilterSettings = { enabled: true, fromEvents: 10_000_000, 
 export const storedKeyFilterHooks: { beforeInstall?: () => Promise<void> } = {};
 
 interface FilterState {
-  /** Events in the log: counted at this process's first write, then followed by the new keys of each write. */
-  logSize?: number;
   filter?: KeyFilter;
   /** Keys of the writes made while a filter is built, as word pairs. */
   pending?: [Uint32Array, Uint32Array][];
@@ -48,29 +46,24 @@ const states = new WeakMap<Store, FilterState>();
 
 /**
  * Marks the `event` rows of the `staged_keys` temp table whose key `events` holds as `duplicate`. Runs in the
- * writing transaction, before the staged rows are written.
+ * writing transaction, before the staged rows are written at seqs above `seqBase`.
  */
-export async function markStoredDuplicates(tx: StoreTx, store: Store): Promise<void> {
+export async function markStoredDuplicates(tx: StoreTx, store: Store, seqBase: number): Promise<void> {
   let state = states.get(store);
   if (state === undefined) states.set(store, (state = {}));
-  if (state.logSize === undefined) {
-    const [row] = await tx.query<{ n: number | null }>(sql`SELECT count(*) AS n FROM events`);
-    state.logSize = Number(row?.n ?? 0);
-  }
-  if (!storedKeyFilterSettings.enabled || (state.filter === undefined && state.pending === undefined)) {
+  const settings = storedKeyFilterSettings;
+  const none = state.filter === undefined && state.pending === undefined;
+  // A young log is asked directly. Its size is read from the write's seqBase: every row written before this one has a
+  // seq below it (imports leave gaps, so it runs ahead of the count of events, which only starts a filter sooner).
+  if (!settings.enabled || (none && seqBase < settings.fromEvents)) return askTheLog(tx);
+  if (none) {
+    // So is a write of more keys than a filter could clear (one of them would be a false positive): an import's chunks
+    // of 200,000 rows start no filter, so `tessera import` never builds one.
     const [row] = await tx.query<{ n: number | null }>(sql`SELECT count(*) AS n FROM staged_keys WHERE kind = 'event'`);
-    const candidates = Number(row?.n ?? 0);
-    // A young log is asked directly, and so is a write of more keys than a filter could clear (one of them would be a
-    // false positive): an import's chunks of 200,000 rows start no filter, so `tessera import` never builds one.
-    if (!storedKeyFilterSettings.enabled || state.logSize < storedKeyFilterSettings.fromEvents || candidates > storedKeyFilterSettings.largeWrite) {
-      if (candidates > 0) await askTheLog(tx);
-      state.logSize += candidates;
-      return;
-    }
+    if (Number(row?.n ?? 0) > settings.largeWrite) return askTheLog(tx);
   }
   const [a, b] = await tx.uint32Columns(sql`SELECT ${keyWordsOf(store, raw('key'))} FROM staged_keys WHERE kind = 'event'`);
   if (a === undefined || b === undefined || a.length === 0) return;
-  state.logSize += a.length;
   const filter = state.filter;
   if (filter !== undefined && filter.count + a.length <= filter.capacity) {
     if (filter.mightHaveAny(a, b)) await askTheLog(tx);
