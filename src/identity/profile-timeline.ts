@@ -2,7 +2,8 @@ import { TesseraError, type Timeline } from '../contract/index.js';
 import { raw, sql, type Store } from '../store/index.js';
 import type { IdentityService } from './identity-service.js';
 import { readMapPriority } from './map-priority.js';
-import { customerIdentifierLists, resolveCustomer } from './profile.js';
+import { findCustomerEvents } from './customer-events.js';
+import { findCustomer } from './profile.js';
 import { scopedEvents } from './profile-traits.js';
 
 export type { Timeline };
@@ -26,17 +27,20 @@ function parseCursor(cursor: string): { t: number; seq: number } {
 
 /** Every event of the customer an identifier resolves to, newest first, a page at a time. */
 export async function readTimeline(store: Store, identity: IdentityService, identifier: string, options: TimelineOptions = {}): Promise<Timeline> {
-  await identity.refresh();
-  const { customerId } = await resolveCustomer(store, identity, identifier);
+  // A process that holds the graph (a server) finds the customer and the owners of its events' identifiers there; a
+  // command does not build it for a page of events.
+  const graph = identity.hasGraph ? await identity.graph() : undefined;
+  if (graph === undefined) await identity.refresh();
+  const { customerId, members } = await findCustomer(store, identity, identifier, graph);
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
-  const ids = await customerIdentifierLists(store, customerId);
+  const customer = await findCustomerEvents(store, customerId, members, graph);
   const priority = await readMapPriority(store);
   const t = store.dialect.epochMs(raw('e.ts'));
   const cursor = options.before === undefined ? undefined : parseCursor(options.before);
   const older = cursor === undefined ? raw('TRUE') : sql`(${t} < ${cursor.t} OR (${t} = ${cursor.t} AND e.seq < ${cursor.seq}))`;
   // An order's first Order Completed is older than its repeats, so a page's cursor keeps it wherever it keeps them.
   const rows = await store.query<{ seq: number; source: string; message: unknown; t: number; repeat_of: number | null }>(
-    sql`WITH ev AS MATERIALIZED (${scopedEvents({ customerId, ids, priority }, sql`e.seq, e.source, e.message, ${t} AS t, e.event, e.order_id`, older)}),
+    sql`WITH ev AS MATERIALIZED (${scopedEvents({ customer, priority }, sql`e.seq, e.source, e.message, ${t} AS t, e.event, e.order_id`, older)}),
       firsts AS (SELECT seq, first_value(seq) OVER (PARTITION BY order_id ORDER BY t, seq) AS first_seq
         FROM ev WHERE order_id IS NOT NULL AND event = ${ORDER_COMPLETED})
       SELECT ev.seq, ev.source, ev.message, ev.t, CASE WHEN f.first_seq <> ev.seq THEN f.first_seq END AS repeat_of

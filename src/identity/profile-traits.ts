@@ -1,14 +1,13 @@
 import { raw, sql, type Sql, type Store } from '../store/index.js';
 import { serverLibraries } from '../metrics/index.js';
-import { carriesIdentifierOf, eventContactsOwned, eventCustomerId, eventsWithCustomerJoins, narrowedCustomerJoins, type CustomerIdentifierLists } from './profile-events.js';
-
-export type { CustomerIdentifierLists };
+import { ORDER_EVENTS, type CustomerEvents } from './customer-events.js';
+import { eventContactsOwned, eventCustomerId, eventsWithCustomerJoins, knownCustomerJoins } from './profile-events.js';
 
 /**
- * Which customers a computed-trait query covers: one (its identifiers narrow the scan) or all, with the type
- * priority an event's identifiers are ranked by (readMapPriority).
+ * Which customers a computed-trait query covers: one (its events found beforehand: findCustomerEvents) or all, with
+ * the type priority an event's identifiers are ranked by (readMapPriority).
  */
-export type TraitScope = { customerId: string; ids: CustomerIdentifierLists; priority: readonly string[] } | { all: true; priority: readonly string[] };
+export type TraitScope = { customer: CustomerEvents; priority: readonly string[] } | { all: true; priority: readonly string[] };
 
 const SESSION_GAP_MS = 30 * 60 * 1000;
 /** Sent by the shop, not done by the person: they do not make the person "seen". */
@@ -21,10 +20,9 @@ export function scopedEvents(scope: TraitScope, columns: Sql, filter: Sql = raw(
     return sql`SELECT ${customer} AS customer_id, ${columns} FROM ${eventsWithCustomerJoins(scope.priority)}
       WHERE ${customer} IS NOT NULL AND ${filter}`;
   }
-  const { ids, customerId } = scope;
-  const joins = narrowedCustomerJoins(scope.priority, carriesIdentifierOf(ids));
+  const joins = knownCustomerJoins(scope.priority, scope.customer.seqs, scope.customer.map);
   return sql`WITH ${joins.ctes} SELECT ${customer} AS customer_id, ${columns} FROM ${joins.from}
-    WHERE ${customer} = ${customerId} AND ${filter}`;
+    WHERE ${customer} = ${scope.customer.customerId} AND ${filter}`;
 }
 
 /**
@@ -71,16 +69,12 @@ export function activityTraitsQuery(store: Store, scope: TraitScope): Sql {
 export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
   const d = store.dialect;
   const m = raw('message');
-  const orderEvents = ['Order Completed', 'Order Refunded', 'Order Cancelled'];
-  const isOrderEvent = sql`e.order_id IS NOT NULL AND e.event IN (SELECT unnest(${orderEvents}))`;
-  // One customer's orders: their events whoever sent them, joined to the identifiers of those events alone.
-  const narrowed =
-    'all' in scope
-      ? undefined
-      : narrowedCustomerJoins(scope.priority, sql`${isOrderEvent} AND e.order_id IN (SELECT order_id FROM (${scopedEvents(scope, raw('e.order_id'), isOrderEvent)}))`, 'order');
-  const withOrders = narrowed === undefined ? raw('WITH') : sql`WITH ${narrowed.ctes},`;
-  const orderEventsFrom = narrowed === undefined ? sql`${eventsWithCustomerJoins(scope.priority)} WHERE ${isOrderEvent}` : narrowed.from;
-  const inScope = 'all' in scope ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customerId}`;
+  const isOrderEvent = sql`e.order_id IS NOT NULL AND e.event IN (SELECT unnest(${ORDER_EVENTS}))`;
+  // One customer's orders: the events of every order among theirs, whoever sent them (findCustomerEvents).
+  const known = 'all' in scope ? undefined : knownCustomerJoins(scope.priority, scope.customer.orderSeqs, scope.customer.map, 'order');
+  const withOrders = known === undefined ? raw('WITH') : sql`WITH ${known.ctes},`;
+  const orderEventsFrom = known === undefined ? sql`${eventsWithCustomerJoins(scope.priority)} WHERE ${isOrderEvent}` : known.from;
+  const inScope = 'all' in scope ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customer.customerId}`;
   // An order's revenue is a decimal (`kept`), not the double the rate makes it: a sum of doubles rounds a half cent
   // either way by the order the threads add them in (1.005 + 0.2 is 1.2049999999999998), and a profile's revenue
   // came out 1797.87 or 1797.88 from one run to the next. The sum is rounded to cents while a decimal too: as a

@@ -3,8 +3,8 @@
  * identifiers go through `ident`, so nothing a user typed is ever pasted into a query; a dialect
  * renders the fragment into its own placeholder syntax.
  */
-export type ParamType = 'string' | 'int' | 'float' | 'bool' | 'timestamp' | 'date' | 'json' | 'string[]';
-export type SqlValue = string | number | bigint | boolean | null | Date | readonly string[];
+export type ParamType = 'string' | 'int' | 'float' | 'bool' | 'timestamp' | 'date' | 'json' | 'string[]' | 'int[]';
+export type SqlValue = string | number | bigint | boolean | null | Date | readonly string[] | readonly number[];
 
 export class Param {
   constructor(
@@ -25,7 +25,7 @@ export class Sql {
 }
 
 function inferType(value: SqlValue): ParamType {
-  if (Array.isArray(value)) return 'string[]';
+  if (Array.isArray(value)) return typeof value[0] === 'number' ? 'int[]' : 'string[]';
   if (value instanceof Date) return 'timestamp';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (typeof value === 'bigint') return 'int';

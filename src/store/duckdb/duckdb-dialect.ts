@@ -22,6 +22,7 @@ const castFor: Partial<Record<ParamType, string>> = {
   string: '::VARCHAR',
   bool: '::BOOLEAN',
   'string[]': '::VARCHAR[]',
+  'int[]': '::BIGINT[]',
 };
 
 /** A struct of the named values: its keys are ours, checked, never user input. */

@@ -12,9 +12,10 @@ import { dataDirOpenError } from './open-errors.js';
 function toDuckValues(rendered: RenderedSql): DuckDBValue[] {
   return rendered.params.map(({ value }) => {
     if (value instanceof Date) return value.toISOString();
-    // An empty list has no item type to bind; NULL cast to VARCHAR[] (the placeholder's cast) means the same to IN/unnest.
-    if (Array.isArray(value)) return value.length === 0 ? null : listValue(value as string[]);
-    return value as Exclude<typeof value, readonly string[] | Date>;
+    // An empty list has no item type to bind; NULL cast to the placeholder's list type means the same to IN/unnest.
+    // Numbers bind as BIGINT, not as the DOUBLE a JavaScript number would be taken for.
+    if (Array.isArray(value)) return value.length === 0 ? null : listValue(value.map((v: string | number) => (typeof v === 'number' ? BigInt(v) : v)));
+    return value as Exclude<typeof value, readonly string[] | readonly number[] | Date>;
   });
 }
 

@@ -1,0 +1,93 @@
+import { param, raw, sql, type Store } from '../store/index.js';
+import { customerIdOf, type IdentityState } from './identity-state.js';
+import { carriesIdentifierOf, externalIdentifiers, identifierListsOf, type KnownMapRows } from './profile-events.js';
+
+/** The events that make an order's story (events.md): its first Order Completed, refunds and cancellations. */
+export const ORDER_EVENTS = ['Order Completed', 'Order Refunded', 'Order Cancelled'];
+
+/**
+ * One customer's events, found once and shared by the queries of a profile or a timeline page. Each of those
+ * queries narrowed the log itself before: a scan of every event's identifier columns and one of the whole
+ * customer_map, four times a profile (at 1M customers, 1.5 s a profile where its events read by seq take 0.17 s).
+ */
+export interface CustomerEvents {
+  readonly customerId: string;
+  /** The events that carry one of the customer's identifiers: a superset of theirs, which each query's customer test narrows. */
+  readonly seqs: readonly number[];
+  /**
+   * The order events of every order among them, whoever sent them: a back office that re-sends or refunds an order
+   * under an email the graph keeps apart must neither count it twice nor leave the refund out.
+   */
+  readonly orderSeqs: readonly number[];
+  /** The customer_map rows of every identifier those events carry, for the joins that resolve each event's customer. */
+  readonly map: KnownMapRows;
+}
+
+/**
+ * Finds a customer's events and the owners of their identifiers. `members` are the customer's identifiers; `graph`,
+ * when the process holds it current, names each identifier's customer without a scan of customer_map (it is what
+ * the map was written from).
+ */
+export async function findCustomerEvents(
+  store: Store,
+  customerId: string,
+  members: readonly { type: string; value: string }[],
+  graph?: IdentityState,
+): Promise<CustomerEvents> {
+  const isOrderEvent = sql`order_id IS NOT NULL AND event IN (SELECT unnest(${ORDER_EVENTS}))`;
+  const carrying = await store.query<{ seq: number | bigint; order_id: string | null }>(
+    sql`SELECT c.seq, CASE WHEN ${isOrderEvent} THEN c.order_id END AS order_id FROM events c WHERE ${carriesIdentifierOf(identifierListsOf(members))}`,
+  );
+  const seqs = carrying.map((r) => Number(r.seq));
+  const orderIds = [...new Set(carrying.flatMap((r) => (r.order_id === null ? [] : [r.order_id])))];
+  const orderSeqs =
+    orderIds.length === 0
+      ? []
+      : (await store.query<{ seq: number | bigint }>(sql`SELECT seq FROM events WHERE ${isOrderEvent} AND order_id IN (SELECT unnest(${orderIds}))`)).map((r) => Number(r.seq));
+  const every = [...new Set([...seqs, ...orderSeqs])];
+  const candidates =
+    every.length === 0
+      ? []
+      : await store.query<{ type: string; value: string }>(
+          sql`WITH ev AS MATERIALIZED (SELECT user_id, email, phone, anonymous_id, external_ids FROM events WHERE seq IN (SELECT unnest(${param(every, 'int[]')})))
+            SELECT DISTINCT type, value FROM (
+              SELECT ${'user'} AS type, user_id AS value FROM ev UNION ALL SELECT ${'email'}, email FROM ev
+              UNION ALL SELECT ${'phone'}, phone FROM ev UNION ALL SELECT ${'anon'}, anonymous_id FROM ev
+              UNION ALL SELECT x.type, x.id FROM ev, LATERAL (${externalIdentifiers(raw('ev.external_ids'))}) x WHERE ev.external_ids IS NOT NULL)
+            WHERE value IS NOT NULL`,
+        );
+  return { customerId, seqs, orderSeqs, map: graph === undefined ? await mapRowsFromStore(store, candidates) : mapRowsFromGraph(graph, candidates) };
+}
+
+/** The customer_map rows of the candidates, as the map holds them. */
+async function mapRowsFromStore(store: Store, candidates: readonly { type: string; value: string }[]): Promise<KnownMapRows> {
+  const rows =
+    candidates.length === 0
+      ? []
+      : await store.query<{ type: string; value: string; customer_id: string }>(
+          sql`SELECT type, value, customer_id FROM customer_map WHERE value IN (SELECT unnest(${candidates.map((c) => c.value)}))`,
+        );
+  return { types: rows.map((r) => r.type), values: rows.map((r) => r.value), customerIds: rows.map((r) => r.customer_id) };
+}
+
+/**
+ * The rows customer_map holds for the candidates, from the graph: an identifier it knows under exactly that type and
+ * value (the map's join is exact, where the graph's lookup would also take a value it normalizes), unless it is
+ * blocked or invalid, which the map leaves out.
+ */
+function mapRowsFromGraph(graph: IdentityState, candidates: readonly { type: string; value: string }[]): KnownMapRows {
+  const table = graph.table;
+  const types: string[] = [];
+  const values: string[] = [];
+  const customerIds: string[] = [];
+  for (const { type, value } of candidates) {
+    const x = table.lookup(type, value);
+    if (x < 0 || table.typeName(x) !== type || table.value(x) !== value) continue;
+    const customerId = customerIdOf(graph, x);
+    if (customerId === undefined) continue;
+    types.push(type);
+    values.push(value);
+    customerIds.push(customerId);
+  }
+  return { types, values, customerIds };
+}
