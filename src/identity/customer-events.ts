@@ -49,7 +49,7 @@ export async function findCustomerEvents(
     every.length === 0
       ? []
       : await store.query<{ type: string; value: string }>(
-          sql`WITH ev AS MATERIALIZED (SELECT user_id, email, phone, anonymous_id, external_ids FROM events WHERE seq IN (SELECT unnest(${param(every, 'int[]')})))
+          sql`WITH ev AS MATERIALIZED (SELECT user_id, email, phone, anonymous_id, external_ids FROM events WHERE list_contains(${param(every, 'int[]')}, seq))
             SELECT DISTINCT type, value FROM (
               SELECT ${'user'} AS type, user_id AS value FROM ev UNION ALL SELECT ${'email'}, email FROM ev
               UNION ALL SELECT ${'phone'}, phone FROM ev UNION ALL SELECT ${'anon'}, anonymous_id FROM ev

@@ -42,7 +42,9 @@ export function knownCustomerJoins(priority: readonly string[], seqs: readonly n
   const events = raw(`${name}_events`);
   const mapRows = raw(`${name}_map`);
   return {
-    ctes: sql`${events} AS MATERIALIZED (SELECT * FROM events e WHERE e.seq IN (SELECT unnest(${param([...seqs], 'int[]')}))),
+    // list_contains, not IN (SELECT unnest(…)): a filter the scan applies before it reads the other columns, where the
+    // semi-join read every message (a demo-shop customer's 174 events: 76–95 against 171–190 ms; at 1M, 30 against 61–87).
+    ctes: sql`${events} AS MATERIALIZED (SELECT * FROM events e WHERE list_contains(${param([...seqs], 'int[]')}, e.seq)),
       ${mapRows} AS (SELECT unnest(${param([...map.types], 'string[]')}) AS type, unnest(${param([...map.values], 'string[]')}) AS value,
         unnest(${param([...map.customerIds], 'string[]')}) AS customer_id)`,
     from: joinsOver(priority, events, mapRows),
