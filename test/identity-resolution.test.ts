@@ -462,8 +462,10 @@ describe('a rebuild reads each set of identifiers once', () => {
 
 describe('the identity graph kept between processes', () => {
   const dirs: string[] = [];
+  // Runs before the file's own afterEach: closeAll also removes the directories of workspaces opened with openWs,
+  // which splicing them out here left behind in /tmp (a reopened one's directory is in `dirs`).
   afterEach(async () => {
-    for (const { ws } of opened.splice(0)) await ws.close();
+    await workspaces.closeAll();
     for (const dir of dirs.splice(0)) await removeDir(dir);
   });
 
