@@ -1,9 +1,15 @@
-import { param, raw, sql, type Store } from '../store/index.js';
+import { param, raw, sql, type Sql, type Store } from '../store/index.js';
 import { customerIdOf, type IdentityState } from './identity-state.js';
 import { carriesIdentifierOf, externalIdentifiers, identifierListsOf, type KnownMapRows } from './profile-events.js';
 
 /** The events that make an order's story (events.md): its first Order Completed, refunds and cancellations. */
 export const ORDER_EVENTS = ['Order Completed', 'Order Refunded', 'Order Cancelled'];
+
+/** Whether the event (columns of `alias`, or unqualified) is one of an order's ORDER_EVENTS. */
+export function isOrderEvent(alias?: string): Sql {
+  const column = (name: string) => raw(alias === undefined ? name : `${alias}.${name}`);
+  return sql`${column('order_id')} IS NOT NULL AND ${column('event')} IN (SELECT unnest(${ORDER_EVENTS}))`;
+}
 
 /**
  * One customer's events, found once and shared by the queries of a profile or a timeline page. Each of those
@@ -34,16 +40,15 @@ export async function findCustomerEvents(
   members: readonly { type: string; value: string }[],
   graph?: IdentityState,
 ): Promise<CustomerEvents> {
-  const isOrderEvent = sql`order_id IS NOT NULL AND event IN (SELECT unnest(${ORDER_EVENTS}))`;
   const carrying = await store.query<{ seq: number | bigint; order_id: string | null }>(
-    sql`SELECT c.seq, CASE WHEN ${isOrderEvent} THEN c.order_id END AS order_id FROM events c WHERE ${carriesIdentifierOf(identifierListsOf(members))}`,
+    sql`SELECT c.seq, CASE WHEN ${isOrderEvent('c')} THEN c.order_id END AS order_id FROM events c WHERE ${carriesIdentifierOf(identifierListsOf(members))}`,
   );
   const seqs = carrying.map((r) => Number(r.seq));
   const orderIds = [...new Set(carrying.flatMap((r) => (r.order_id === null ? [] : [r.order_id])))];
   const orderSeqs =
     orderIds.length === 0
       ? []
-      : (await store.query<{ seq: number | bigint }>(sql`SELECT seq FROM events WHERE ${isOrderEvent} AND order_id IN (SELECT unnest(${orderIds}))`)).map((r) => Number(r.seq));
+      : (await store.query<{ seq: number | bigint }>(sql`SELECT seq FROM events WHERE ${isOrderEvent()} AND order_id IN (SELECT unnest(${orderIds}))`)).map((r) => Number(r.seq));
   const every = [...new Set([...seqs, ...orderSeqs])];
   const candidates =
     every.length === 0

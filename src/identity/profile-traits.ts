@@ -1,6 +1,6 @@
 import { raw, sql, type Sql, type Store } from '../store/index.js';
 import { serverLibraries } from '../metrics/index.js';
-import { ORDER_EVENTS, type CustomerEvents } from './customer-events.js';
+import { isOrderEvent, type CustomerEvents } from './customer-events.js';
 import { eventContactsOwned, eventCustomerId, eventsWithCustomerJoins, knownCustomerJoins } from './profile-events.js';
 
 /**
@@ -69,11 +69,10 @@ export function activityTraitsQuery(store: Store, scope: TraitScope): Sql {
 export function orderTraitsQuery(store: Store, scope: TraitScope): Sql {
   const d = store.dialect;
   const m = raw('message');
-  const isOrderEvent = sql`e.order_id IS NOT NULL AND e.event IN (SELECT unnest(${ORDER_EVENTS}))`;
   // One customer's orders: the events of every order among theirs, whoever sent them (findCustomerEvents).
   const known = 'all' in scope ? undefined : knownCustomerJoins(scope.priority, scope.customer.orderSeqs, scope.customer.map, 'order');
   const withOrders = known === undefined ? raw('WITH') : sql`WITH ${known.ctes},`;
-  const orderEventsFrom = known === undefined ? sql`${eventsWithCustomerJoins(scope.priority)} WHERE ${isOrderEvent}` : known.from;
+  const orderEventsFrom = known === undefined ? sql`${eventsWithCustomerJoins(scope.priority)} WHERE ${isOrderEvent('e')}` : known.from;
   const inScope = 'all' in scope ? raw('customer_id IS NOT NULL') : sql`customer_id = ${scope.customer.customerId}`;
   // An order's revenue is a decimal (`kept`), not the double the rate makes it: a sum of doubles rounds a half cent
   // either way by the order the threads add them in (1.005 + 0.2 is 1.2049999999999998), and a profile's revenue
