@@ -4,7 +4,7 @@
 // BENCH_ROWS (default 1,000,000) sets the rows of each file. BENCH_PROFILE=1 times each statement;
 // BENCH_MEMORY=1 measures peak memory against file size instead (see memory()).
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -85,6 +85,67 @@ async function reference(dir: string, name: string, reader: string): Promise<{ r
   return { rate: rows / seconds, cpuSeconds };
 }
 
+/**
+ * The write floor: DuckDB writing the events an import wrote (read back from its store and held in memory first) into an
+ * empty `events` table of a fresh database file, committed and checkpointed (rows of the file per second, like the other
+ * figures). No import that keeps every event's whole message, as the log does (issue 2), can be faster than writing
+ * them; against the reader's reference above, it is the ceiling of the issue's ratio.
+ */
+async function writeFloor(dir: string, name: string): Promise<{ rate: number; cpuSeconds: number; events: number }> {
+  const db = await DuckDBInstance.create(':memory:', settings);
+  const c = await db.connect();
+  await c.run(`ATTACH '${join(dir, `data-${name}`, 'tessera.duckdb')}' AS imported (READ_ONLY)`);
+  const ddl = String((await c.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE database_name = 'imported' AND table_name = 'events'`)).getRows()[0]?.[0]);
+  await c.run('CREATE TABLE held AS SELECT * FROM imported.events ORDER BY seq');
+  const events = Number((await c.runAndReadAll('SELECT count(*) FROM held')).getRows()[0]?.[0]);
+  await c.run('DETACH imported');
+  await c.run(`ATTACH '${join(dir, `floor-${name}.duckdb`)}' AS floor`);
+  await c.run('USE floor');
+  await c.run(ddl);
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  await c.run('INSERT INTO floor.events SELECT * FROM memory.held');
+  await c.run('CHECKPOINT floor');
+  const seconds = (performance.now() - t) / 1000;
+  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
+  c.closeSync();
+  db.closeSync();
+  rmSync(join(dir, `floor-${name}.duckdb`), { force: true });
+  return { rate: rows / seconds, cpuSeconds, events };
+}
+
+/** DuckDB reading the file into an in-memory table: what any import of it pays before it writes (rows/s). */
+async function readAlone(reader: string): Promise<{ rate: number; cpuSeconds: number }> {
+  const db = await DuckDBInstance.create(':memory:', settings);
+  const c = await db.connect();
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  await c.run(`CREATE TABLE t AS SELECT * FROM ${reader}`);
+  const seconds = (performance.now() - t) / 1000;
+  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
+  c.closeSync();
+  db.closeSync();
+  return { rate: rows / seconds, cpuSeconds };
+}
+
+/**
+ * CPU seconds of one JSON.parse and one JSON.stringify of every line of an NDJSON file: the least the validation
+ * shared with HTTP costs a message (it must parse it to check it, and the log stores it serialized).
+ */
+async function parseAndSerialize(path: string): Promise<number> {
+  let cpuSeconds = 0;
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 4 << 20 })) {
+    const lines = (rest + String(chunk)).split('\n');
+    rest = lines.pop() ?? '';
+    const cpu = process.cpuUsage();
+    for (const line of lines) if (line) JSON.stringify(JSON.parse(line));
+    cpuSeconds += cpuOf(process.cpuUsage(cpu));
+  }
+  if (rest) JSON.stringify(JSON.parse(rest));
+  return cpuSeconds;
+}
+
 /** CPU seconds of the process (every thread, DuckDB's included): steadier than wall time on a shared machine. */
 const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
@@ -163,38 +224,66 @@ async function main(): Promise<void> {
     const mb = (p: string) => `${(statSync(p).size / 1e6).toFixed(0)} MB`;
     console.log(`orders.csv ${mb(csv)}, orders.parquet ${mb(parquet)}, events.ndjson ${mb(ndjson)}`);
 
-    const results: Record<string, { tessera: number; duckdb: number; ratio: number; cpuRatio: number; written: number; loadAverage: number }> = {};
-    const report = (name: string, t: { rate: number; written: number; cpuSeconds: number }, ref: { rate: number; cpuSeconds: number }) => {
+    type Result = {
+      tessera: number; duckdb: number; ratio: number; cpuRatio: number; written: number;
+      floor: number; readAlone: number; toFloor: number; ceiling: number; ceilingWithJson?: number; loadAverage: number;
+    };
+    const results: Record<string, Result> = {};
+    const report = async (name: string, t: { rate: number; written: number; cpuSeconds: number }, ref: { rate: number; cpuSeconds: number }, reader: string, ndjsonPath?: string) => {
+      const floor = await writeFloor(dir, name);
+      const { rate: read, cpuSeconds: readCpu } = await readAlone(reader);
+      // Reading the file, then writing its events, with nothing between: the fastest such an import can be (both
+      // steps already run on both cores, so overlapping them would not gain).
+      const least = 1 / (1 / read + 1 / floor.rate);
+      // Segment messages are also parsed and serialized once each by the shared validation: with that CPU too, on two cores.
+      const jsonCpu = ndjsonPath === undefined ? undefined : await parseAndSerialize(ndjsonPath);
+      const leastWithJson = jsonCpu === undefined ? undefined : Math.min(least, rows / ((readCpu + floor.cpuSeconds + jsonCpu) / 2));
+      if (floor.events !== t.written) throw new Error(`${name}: the store holds ${floor.events} events, the import wrote ${t.written}`);
       const cpuRatio = ref.cpuSeconds / t.cpuSeconds;
       const load = loadavg()[0] ?? 0;
-      results[name] = { tessera: Math.round(t.rate), duckdb: Math.round(ref.rate), ratio: Number((t.rate / ref.rate).toFixed(3)), cpuRatio: Number(cpuRatio.toFixed(3)), written: t.written, loadAverage: load };
+      const r3 = (x: number) => Number(x.toFixed(3));
+      results[name] = {
+        tessera: Math.round(t.rate), duckdb: Math.round(ref.rate), ratio: r3(t.rate / ref.rate), cpuRatio: r3(cpuRatio), written: t.written,
+        floor: Math.round(floor.rate), readAlone: Math.round(read), toFloor: r3(t.rate / least), ceiling: r3(least / ref.rate),
+        ...(leastWithJson === undefined ? {} : { ceilingWithJson: r3(leastWithJson / ref.rate) }), loadAverage: load,
+      };
       console.log(
         `${name.padEnd(8)} tessera ${fmt(t.rate).padStart(9)} rows/s   duckdb ${fmt(ref.rate).padStart(9)} rows/s   ratio ${(t.rate / ref.rate).toFixed(2)}` +
-          `   cpu ratio ${cpuRatio.toFixed(2)} (${t.cpuSeconds.toFixed(1)} s vs ${ref.cpuSeconds.toFixed(1)} s)   load ${load.toFixed(1)}   (${fmt(t.written)} events written)`,
+          `   cpu ratio ${cpuRatio.toFixed(2)} (${t.cpuSeconds.toFixed(1)} s vs ${ref.cpuSeconds.toFixed(1)} s)   load ${load.toFixed(1)}   (${fmt(t.written)} events written)\n` +
+          `${''.padEnd(8)} floor: the file read into memory ${fmt(read)} rows/s, then its ${fmt(floor.events)} events written into a fresh events table ${fmt(floor.rate)} rows/s ` +
+          `(${floor.cpuSeconds.toFixed(1)} s of CPU): together ${fmt(least)} rows/s, ${(least / ref.rate).toFixed(2)} of the reference, the most the ratio above can reach; tessera at ${(t.rate / least).toFixed(2)} of it` +
+          (leastWithJson === undefined || jsonCpu === undefined
+            ? ''
+            : `\n${''.padEnd(8)} with a JSON.parse and a JSON.stringify of each message (${jsonCpu.toFixed(1)} s of CPU) beside the read (${readCpu.toFixed(1)} s) and the write, ` +
+              `on two cores: ${fmt(leastWithJson)} rows/s, ${(leastWithJson / ref.rate).toFixed(2)} of the reference`),
       );
     };
 
     const orders = parseMapping(ordersMapping(), 'the orders format');
     const workspaceOf = (ws: Awaited<ReturnType<typeof openWorkspace>>) => ws.config.workspace;
     if (wanted('csv')) {
-      report(
+      await report(
         'csv',
         await tessera(dir, 'csv', (ws) => importFile(ws.store, ws.ingestor, csv, { format: 'orders', timezone: 'America/New_York', workspace: workspaceOf(ws) })),
         await reference(dir, 'csv', `read_csv('${csv}')`),
+        `read_csv('${csv}')`,
       );
     }
     if (wanted('parquet')) {
-      report(
+      await report(
         'parquet',
         await tessera(dir, 'parquet', (ws) => importFile(ws.store, ws.ingestor, parquet, { format: 'parquet', mapping: orders, timezone: 'America/New_York', workspace: workspaceOf(ws) })),
         await reference(dir, 'parquet', `read_parquet('${parquet}')`),
+        `read_parquet('${parquet}')`,
       );
     }
     if (wanted('ndjson')) {
-      report(
+      await report(
         'ndjson',
         await tessera(dir, 'ndjson', (ws) => importSegmentFile(ws.store, ws.ingestor, ndjson, { source: 'bench', tmpDir: join(dir, 'tmp') })),
         await reference(dir, 'ndjson', `read_json('${ndjson}', format = 'newline_delimited')`),
+        `read_json('${ndjson}', format = 'newline_delimited')`,
+        ndjson,
       );
     }
     if (!only && !profiling) saveResult('import', { rows, results });

@@ -115,6 +115,8 @@ async function measureServer(url: string, writeKey: string, readToken: string, s
   const cpuLine = (c: CpuUse) => `  server CPU: main thread ${c.serverMainThreadPct}%, other threads ${c.serverOtherThreadsPct}% (of a core); machine idle ${c.machineIdlePct}%`;
 
   let stopCpu = measureCpu(serverPid);
+  // Until the phase's backlog is loaded too: what each acknowledged message costs the server in all.
+  const stopCpuWithBacklog = measureCpu(serverPid);
   const max = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds)]);
   const maxCpu = stopCpu();
   const maxRate = max.requestsPerSecond * 100;
@@ -123,7 +125,9 @@ async function measureServer(url: string, writeKey: string, readToken: string, s
 
   let acknowledged = max.ok * 100;
   const drainMax = await drain(url, readToken, acknowledged);
+  const maxCost = costPerMessage(stopCpuWithBacklog(), max.ok * 100, 100_000);
   console.log(`  backlog after it loaded in ${fmt(drainMax)} ms`);
+  console.log(`  ${maxCost.line} (the issue's 100,000 messages/s)`);
 
   const fixed = await runProcess<LoadResult>('bench/ingest-load.ts', [url, writeKey, 'batch', '32', String(seconds), '500']);
   acknowledged += fixed.ok * 100;
@@ -152,11 +156,30 @@ async function measureServer(url: string, writeKey: string, readToken: string, s
   const singleProbes = await probesDuring();
   const single = await singleLoad;
   const singleCpu = stopCpu();
+  const singleCost = costPerMessage(singleCpu, single.ok, 15_000);
   console.log(`single-message requests: ${fmt(single.requestsPerSecond)} /s, p99 ${single.latency.p99} ms; freshness during it, worst of 5: ${Math.round(Math.max(...singleProbes))} ms`);
   console.log(cpuLine(singleCpu));
+  console.log(`  ${singleCost.line} (the issue's 15,000 requests/s)`);
 
   await new Promise((r) => setTimeout(r, 2000));
-  return { max, maxRate, maxCpu, drainMax, fixed, probes, drainFixed, steady, steadyProbes, single, singleProbes, singleCpu, lastSeq: await count(url, readToken) };
+  return { max, maxRate, maxCpu, maxCost, drainMax, fixed, probes, drainFixed, steady, steadyProbes, single, singleProbes, singleCpu, singleCost, lastSeq: await count(url, readToken) };
+}
+
+/**
+ * The server's CPU per message over a measurement (every thread, and its main thread), and the cores a target rate
+ * would take at that cost: on this machine the load generator shares the two cores, so a rate whose cost passes two
+ * cores cannot be reached however the work is spread.
+ */
+function costPerMessage(cpu: CpuUse, messages: number, targetPerSecond: number): { microseconds: number; mainMicroseconds: number; coresAtTarget: number; line: string } {
+  const microseconds = Math.round((cpu.serverCpuSeconds / Math.max(1, messages)) * 1e6);
+  const mainMicroseconds = Math.round((cpu.serverMainCpuSeconds / Math.max(1, messages)) * 1e6);
+  const coresAtTarget = +((microseconds * targetPerSecond) / 1e6).toFixed(2);
+  return {
+    microseconds,
+    mainMicroseconds,
+    coresAtTarget,
+    line: `server CPU a message: ${microseconds} µs (main thread ${mainMicroseconds} µs); at that cost ${fmt(targetPerSecond)}/s would take ${coresAtTarget} cores of this machine's 2`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -184,9 +207,9 @@ async function main(): Promise<void> {
     const result = {
       seconds,
       referenceMessagesPerSecond: Math.round(refRate),
-      batchMax: { messagesPerSecond: Math.round(m.maxRate), ...m.max, ratioToReference: +(m.maxRate / refRate).toFixed(2), cpu: m.maxCpu },
+      batchMax: { messagesPerSecond: Math.round(m.maxRate), ...m.max, ratioToReference: +(m.maxRate / refRate).toFixed(2), cpu: m.maxCpu, costWithBacklog: m.maxCost },
       batchAt50k: { ...m.fixed, achievedMessagesPerSecond: Math.round(m.fixed.requestsPerSecond * 100) },
-      singleMessage: { ...m.single, freshnessMs: m.singleProbes.map(Math.round), cpu: m.singleCpu, bareHttpRequestsPerSecond: Math.round(ceiling.requestsPerSecond), ratioToBareHttp: singleRatio },
+      singleMessage: { ...m.single, freshnessMs: m.singleProbes.map(Math.round), cpu: m.singleCpu, cost: m.singleCost, bareHttpRequestsPerSecond: Math.round(ceiling.requestsPerSecond), ratioToBareHttp: singleRatio },
       freshnessMs: m.probes.map(Math.round),
       backlogLoadedMs: { afterMax: Math.round(m.drainMax), afterFixed: Math.round(m.drainFixed) },
       steady: { offeredMessagesPerSecond: steadyRate, ...m.steady, achievedMessagesPerSecond: Math.round(m.steady.requestsPerSecond * 100), freshnessMs: m.steadyProbes.map(Math.round) },

@@ -22,6 +22,9 @@ export interface CpuUse {
   serverOtherThreadsPct: number;
   /** Of the whole machine: what no process used (100 = every core idle). */
   machineIdlePct: number;
+  /** CPU seconds of the server's threads together, and of its main thread, over the measurement. */
+  serverCpuSeconds: number;
+  serverMainCpuSeconds: number;
 }
 
 /**
@@ -42,6 +45,8 @@ export function measureCpu(pid: number): () => CpuUse {
       serverMainThreadPct: pct(mainTicks),
       serverOtherThreadsPct: pct(allTicks - mainTicks),
       machineIdlePct: Math.round(((machine.idle - start.machine.idle) / Math.max(1, machine.total - start.machine.total)) * 100),
+      serverCpuSeconds: allTicks / HZ,
+      serverMainCpuSeconds: mainTicks / HZ,
     };
   };
 }
