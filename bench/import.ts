@@ -89,7 +89,7 @@ async function reference(dir: string, name: string, reader: string): Promise<{ r
  * The write floor: DuckDB writing the events an import wrote (read back from its store and held in memory first) into an
  * empty `events` table of a fresh database file, committed and checkpointed (rows of the file per second, like the other
  * figures). No import that keeps every event's whole message, as the log does (issue 2), can be faster than writing
- * them; against the reader's reference above, it is the ceiling of the issue's ratio.
+ * them; with the file's read (readAlone), it bounds the ratio to the reader's reference above.
  */
 async function writeFloor(dir: string, name: string): Promise<{ rate: number; cpuSeconds: number; events: number }> {
   const db = await DuckDBInstance.create(':memory:', settings);
