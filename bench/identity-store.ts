@@ -15,7 +15,6 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { pino } from 'pino';
 import { TesseraConfig } from '../src/contract/index.js';
 import { GraphImage, writeGraphFile } from '../src/identity/graph-file.js';
@@ -25,6 +24,7 @@ import { identityGraphFile, openWorkspace, type Workspace } from '../src/server/
 import { refreshFacts } from '../src/metrics/index.js';
 import { raw, sql, type Sql } from '../src/store/index.js';
 import { saveResult, startServe, tessera } from './lib/harness.js';
+import { timeTableWrite } from './lib/table-write.js';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -263,34 +263,6 @@ async function timeExport(ws: Workspace): Promise<{ ms: number; referenceMs: num
   return result;
 }
 
-/**
- * DuckDB writing the rebuilt customer_map's rows (read back and held in memory first) into an empty table of a fresh
- * database file, committed and checkpointed: what a rebuild pays for its output alone. With the reference (DuckDB
- * reading the identifiers the rebuild reads), the least a rebuild over these tables can take, resolving in no time.
- */
-async function mapWriteFloor(): Promise<number> {
-  const db = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '2GB' });
-  const c = await db.connect();
-  try {
-    await c.run(`ATTACH '${join(dataDir, 'tessera.duckdb')}' AS rebuilt (READ_ONLY)`);
-    const ddl = String((await c.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE database_name = 'rebuilt' AND table_name = 'customer_map'`)).getRows()[0]?.[0]);
-    await c.run('CREATE TABLE held AS SELECT * FROM rebuilt.customer_map');
-    await c.run('DETACH rebuilt');
-    await c.run(`ATTACH '${join(dataDir, 'bench-floor.duckdb')}' AS floor`);
-    await c.run('USE floor');
-    await c.run(ddl);
-    const t = performance.now();
-    await c.run('INSERT INTO floor.customer_map SELECT * FROM memory.held');
-    await c.run('CHECKPOINT floor');
-    return performance.now() - t;
-  } finally {
-    c.closeSync();
-    db.closeSync();
-    rmSync(join(dataDir, 'bench-floor.duckdb'), { force: true });
-    rmSync(join(dataDir, 'bench-floor.duckdb.wal'), { force: true });
-  }
-}
-
 async function main(): Promise<void> {
   let ws = await open();
   try {
@@ -331,7 +303,9 @@ async function main(): Promise<void> {
 
     const fileBytes = statSync(identityGraphFile(dataDir)).size;
     console.log(`  (the rebuild includes saving the graph file, ${Math.round(fileBytes / 2 ** 20)} MiB, for the next start)`);
-    const mapWriteMs = await mapWriteFloor();
+    // What a rebuild pays for its output alone; with the reference (reading the identifiers the rebuild reads), the least a
+    // rebuild over these tables can take, resolving in no time.
+    const mapWriteMs = (await timeTableWrite(join(dataDir, 'tessera.duckdb'), 'customer_map', join(dataDir, 'bench-floor.duckdb'))).ms;
     const floorMs = referenceMs + mapWriteMs;
     console.log(
       `floor: DuckDB writing the map's ${Number(map?.n).toLocaleString('en')} rows alone into a fresh table ${seconds(mapWriteMs)}; with the reference, ${seconds(floorMs)}: ` +

@@ -20,6 +20,7 @@ import { messageJson } from './lib/messages.js';
 import { launcherNodeArgs } from '../src/cli/launcher-env.js';
 import { fmt, root, saveResult } from './lib/harness.js';
 import { profileStatements } from './lib/statement-profile.js';
+import { timeTableWrite } from './lib/table-write.js';
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const settings = { threads: '2', memory_limit: '2GB' };
@@ -92,26 +93,8 @@ async function reference(dir: string, name: string, reader: string): Promise<{ r
  * them; with the file's read (readAlone), it bounds the ratio to the reader's reference above.
  */
 async function writeFloor(dir: string, name: string): Promise<{ rate: number; cpuSeconds: number; events: number }> {
-  const db = await DuckDBInstance.create(':memory:', settings);
-  const c = await db.connect();
-  await c.run(`ATTACH '${join(dir, `data-${name}`, 'tessera.duckdb')}' AS imported (READ_ONLY)`);
-  const ddl = String((await c.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE database_name = 'imported' AND table_name = 'events'`)).getRows()[0]?.[0]);
-  await c.run('CREATE TABLE held AS SELECT * FROM imported.events ORDER BY seq');
-  const events = Number((await c.runAndReadAll('SELECT count(*) FROM held')).getRows()[0]?.[0]);
-  await c.run('DETACH imported');
-  await c.run(`ATTACH '${join(dir, `floor-${name}.duckdb`)}' AS floor`);
-  await c.run('USE floor');
-  await c.run(ddl);
-  const t = performance.now();
-  const cpu = process.cpuUsage();
-  await c.run('INSERT INTO floor.events SELECT * FROM memory.held');
-  await c.run('CHECKPOINT floor');
-  const seconds = (performance.now() - t) / 1000;
-  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
-  c.closeSync();
-  db.closeSync();
-  rmSync(join(dir, `floor-${name}.duckdb`), { force: true });
-  return { rate: rows / seconds, cpuSeconds, events };
+  const write = await timeTableWrite(join(dir, `data-${name}`, 'tessera.duckdb'), 'events', join(dir, `floor-${name}.duckdb`));
+  return { rate: rows / (write.ms / 1000), cpuSeconds: write.cpuSeconds, events: write.rows };
 }
 
 /** DuckDB reading the file into an in-memory table: what any import of it pays before it writes (rows/s). */

@@ -1,5 +1,6 @@
 import { param, raw, sql, type Sql, type Store } from '../store/index.js';
-import { customerIdOf, type IdentityState } from './identity-state.js';
+import type { IdentityState } from './identity-state.js';
+import { exactMemberOf } from './read-graph.js';
 import { carriesIdentifierOf, externalIdentifiers, identifierListsOf, type KnownMapRows } from './profile-events.js';
 
 /** The events that make an order's story (events.md): its first Order Completed, refunds and cancellations. */
@@ -75,24 +76,17 @@ async function mapRowsFromStore(store: Store, candidates: readonly { type: strin
   return { types: rows.map((r) => r.type), values: rows.map((r) => r.value), customerIds: rows.map((r) => r.customer_id) };
 }
 
-/**
- * The rows customer_map holds for the candidates, from the graph: an identifier it knows under exactly that type and
- * value (the map's join is exact, where the graph's lookup would also take a value it normalizes), unless it is
- * blocked or invalid, which the map leaves out.
- */
+/** The rows customer_map holds for the candidates, from the graph it was written from. */
 function mapRowsFromGraph(graph: IdentityState, candidates: readonly { type: string; value: string }[]): KnownMapRows {
-  const table = graph.table;
   const types: string[] = [];
   const values: string[] = [];
   const customerIds: string[] = [];
   for (const { type, value } of candidates) {
-    const x = table.lookup(type, value);
-    if (x < 0 || table.typeName(x) !== type || table.value(x) !== value) continue;
-    const customerId = customerIdOf(graph, x);
-    if (customerId === undefined) continue;
+    const member = exactMemberOf(graph, type, value);
+    if (member === undefined) continue;
     types.push(type);
     values.push(value);
-    customerIds.push(customerId);
+    customerIds.push(member.customerId);
   }
   return { types, values, customerIds };
 }

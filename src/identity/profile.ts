@@ -4,9 +4,9 @@ import { explainIdentifier, type IdentifierExplanation } from './explain.js';
 import type { IdentityService } from './identity-service.js';
 import { importMadeAnonIdsQuery, shownIdentifiers } from './import-anonymous-ids.js';
 import { readMapPriority } from './map-priority.js';
-import { successorOf } from './read-graph.js';
+import { exactMemberOf, successorOf } from './read-graph.js';
 import { findCustomerEvents, type CustomerEvents } from './customer-events.js';
-import { customerIdOf, type IdentityState } from './identity-state.js';
+import type { IdentityState } from './identity-state.js';
 import { identifyCallsQuery, readComputedTraits, toComputed } from './profile-traits.js';
 import { normalizePhone } from '../ingest/index.js';
 import { normalizePhoneDigits } from './identifier.js';
@@ -95,13 +95,7 @@ async function customerMembers(store: Store, customerId: string): Promise<Custom
 function graphIdentifierOf(graph: IdentityState, identifier: string, phoneRegion: string | undefined): { x: number; customerId: string } | undefined {
   const key = standardIdentifier(identifier, phoneRegion);
   const colon = key.indexOf(':');
-  if (colon <= 0) return undefined;
-  const type = key.slice(0, colon);
-  const value = key.slice(colon + 1);
-  const x = graph.table.lookup(type, value);
-  if (x < 0 || graph.table.typeName(x) !== type || graph.table.value(x) !== value) return undefined;
-  const customerId = customerIdOf(graph, x);
-  return customerId === undefined ? undefined : { x, customerId };
+  return colon <= 0 ? undefined : exactMemberOf(graph, key.slice(0, colon), key.slice(colon + 1));
 }
 
 /** Code-unit order, as the map's `ORDER BY type, value` gives for any text short of astral characters. */

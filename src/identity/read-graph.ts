@@ -39,6 +39,18 @@ export function customerOf(state: IdentityState, identifier: string | Identifier
 }
 
 /**
+ * The identifier the graph holds under exactly `type` and `value` (no normalizing: as customer_map's exact match
+ * would find it) and its customer; undefined when there is none, or it is blocked or invalid (the map leaves those out).
+ */
+export function exactMemberOf(state: IdentityState, type: string, value: string): { x: number; customerId: string } | undefined {
+  const table = state.table;
+  const x = table.lookup(type, value);
+  if (x < 0 || table.typeName(x) !== type || table.value(x) !== value) return undefined;
+  const customerId = customerIdOf(state, x);
+  return customerId === undefined ? undefined : { x, customerId };
+}
+
+/**
  * The customer a retired customer id became, or undefined. An id is a hash of its component's representative
  * (the highest-priority type, then the earliest seen), so a merge or a split can retire it; the identifier it
  * was hashed from still belongs to someone, and that is where the customer went. Hashes every identifier: a
