@@ -806,6 +806,44 @@ describe('messageId dedup across loads and restarts', () => {
     }
   });
 
+  it('has a server starting on a long log build its filter of stored keys before any write, and a short log none', async () => {
+    const settings = { ...storedKeyFilterSettings };
+    const first = await startTestServer();
+    const { dataDir } = first;
+    const send = (s: TestServer, messages: Message[]) =>
+      fetch(`${s.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basicAuth(s.writeKey) }, body: JSON.stringify(batch(messages)) });
+    try {
+      const sent = [track(), track(), track()];
+      expect((await send(first, sent)).status).toBe(200);
+      await waitForMessageIds(httpEventReader(first.url, first.readKey), sent.map((m) => m['messageId'] as string));
+      await first.stop();
+
+      // Three stored events: below four, a start builds nothing, and its writes ask the log as before.
+      Object.assign(storedKeyFilterSettings, { serverFromEvents: 4 });
+      const short = await startTestServer({ dataDir });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(storedKeyFilterBytes(short.workspace.store)).toBeUndefined();
+      await short.stop();
+
+      Object.assign(storedKeyFilterSettings, { serverFromEvents: 3 });
+      const second = await startTestServer({ dataDir });
+      try {
+        await waitFor(async () => storedKeyFilterBytes(second.workspace.store), 'the filter built at the start');
+        // The stored messages sent again beside a new one: the filter built from the log at the start knows them.
+        const marker = track();
+        expect((await send(second, [...sent, marker])).status).toBe(200);
+        const counts = countByMessageId(await waitForMessageIds(httpEventReader(second.url, second.readKey), [marker['messageId'] as string]));
+        expect([...sent, marker].map((m) => counts.get(m['messageId'] as string))).toEqual([1, 1, 1, 1]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      Object.assign(storedKeyFilterSettings, settings);
+      await first.stop();
+      await removeDir(dataDir);
+    }
+  });
+
   it('stores a message acknowledged just before close, then replayed after reopening, once', async () => {
     const first = await createTestApp();
     const { dataDir, writeKey, readKey } = first;

@@ -1,4 +1,4 @@
-import { join, sql, raw, type Store, type Sql } from '../store/index.js';
+import { join, param, sql, raw, type Store, type Sql } from '../store/index.js';
 
 export interface EventRow {
   seq: number;
@@ -16,6 +16,8 @@ export interface EventRow {
 export interface EventFilter {
   /** Only events stored after this sequence number (for tailing). */
   afterSeq?: number;
+  /** With afterSeq, the newest `limit` events after it rather than the oldest (a live view skips a burst's older ones). */
+  newest?: boolean;
   type?: string;
   event?: string;
   userId?: string;
@@ -38,11 +40,25 @@ function where(filter: EventFilter): Sql {
 /** Events in arrival order, newest last; with `afterSeq` it is the feed a tail follows. */
 export async function listEvents(store: Store, filter: EventFilter): Promise<EventRow[]> {
   const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);
-  if (filter.afterSeq !== undefined) {
+  if (filter.afterSeq !== undefined && filter.newest !== true) {
     return store.query<EventRow>(sql`SELECT ${eventColumns} FROM events WHERE ${where(filter)} ORDER BY seq LIMIT ${limit}`);
   }
-  const rows = await store.query<EventRow>(sql`SELECT ${eventColumns} FROM events WHERE ${where(filter)} ORDER BY seq DESC LIMIT ${limit}`);
-  return rows.reverse();
+  // The newest: their seqs first, from the seq and filter columns alone, then those rows whole. A top-N over whole
+  // events read every message of the log (at 3.2M events 60–340 ms, against a few ms), and a server's live view asked
+  // it after every load.
+  const seqs = (await store.query<{ seq: number | bigint }>(sql`SELECT seq FROM events WHERE ${where(filter)} ORDER BY seq DESC LIMIT ${limit}`)).map((r) => Number(r.seq));
+  if (seqs.length === 0) return [];
+  const [newest, oldest] = [seqs[0]!, seqs[seqs.length - 1]!];
+  // The seq range lets the scan skip every row group outside it; the list keeps exactly the rows found.
+  return store.query<EventRow>(
+    sql`SELECT ${eventColumns} FROM events WHERE seq >= ${oldest} AND seq <= ${newest} AND list_contains(${param(seqs, 'int[]')}, seq) ORDER BY seq`,
+  );
+}
+
+/** The seq of the newest stored event, 0 for an empty log. */
+export async function newestEventSeq(store: Store): Promise<number> {
+  const [row] = await store.query<{ seq: number | bigint | null }>(sql`SELECT max(seq) AS seq FROM events`);
+  return Number(row?.seq ?? 0);
 }
 
 /** Every stored message as JSON text, in arrival order, streamed in chunks. */

@@ -46,6 +46,9 @@ export class Ingestor {
       dir,
       segmentBytes: config.segmentBytes,
       maxSegmentAgeMs: config.loadIntervalMs,
+      // An eighth of the interval (25 ms by default): long enough that a sender's next request is usually there
+      // already, short enough that a quiet hour's message is queryable in well under the interval.
+      quietMs: Math.max(1, Math.round(config.loadIntervalMs / 8)),
       onSegmentClosed: () =>
         void this.loader.load().then(
           (r) => this.notifyLoaded(r),

@@ -145,6 +145,36 @@ describe('SegmentLog', () => {
     expect(readFileSync(join(dir, closed[1] as string), 'utf8')).toBe('{"m":"c"}\n');
   });
 
+  it('closes a segment once appends pause for quietMs, long before its age, and not while they keep coming', async () => {
+    const closed: string[] = [];
+    const log = logWith({ maxSegmentAgeMs: 60_000, quietMs: 150 }, closed);
+    // Appends every turn of the event loop for 400 ms: never a pause of 150 ms, so nothing closes meanwhile.
+    const acked: Promise<void>[] = [];
+    const until = Date.now() + 400;
+    let n = 0;
+    await new Promise<void>((done) => {
+      const tick = (): void => {
+        if (Date.now() >= until) return done();
+        acked.push(log.append(`{"n":${n++}}\n`));
+        setImmediate(tick);
+      };
+      tick();
+    });
+    await Promise.all(acked);
+    expect(closed).toEqual([]);
+    // Then the pause: the segment closes by itself, an hour's age away from its limit.
+    const deadline = Date.now() + 5_000;
+    while (closed.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toHaveLength(1);
+    expect(linesOf(closed)).toHaveLength(n);
+    // A lone append after it closes on its own too.
+    await log.append('{"m":"alone"}\n');
+    while (closed.length === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toHaveLength(2);
+    expect(readFileSync(join(dir, closed[1] as string), 'utf8')).toBe('{"m":"alone"}\n');
+    await log.close();
+  });
+
   it('closes a segment once it is old enough while appends never stop, so the loader sees it', async () => {
     const closed: string[] = [];
     const log = logWith({ maxSegmentAgeMs: 40 }, closed);

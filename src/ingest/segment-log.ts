@@ -49,6 +49,11 @@ export interface SegmentLogOptions {
   segmentBytes: number;
   /** A non-empty segment older than this is closed, so the loader can make its messages queryable. */
   maxSegmentAgeMs: number;
+  /**
+   * A non-empty segment that has had no append for this long is closed too, whatever its age: a quiet source's
+   * message then waits this long for its load, not maxSegmentAgeMs (default: never).
+   */
+  quietMs?: number;
   onSegmentClosed: (name: string) => void;
   /** Commits (write + fdatasync) under way at once; default 2 (see SegmentLog). */
   commitsInFlight?: number;
@@ -72,8 +77,9 @@ export interface SegmentLogOptions {
  * kernel, and a request answered before another was sent always comes first. A commit's fdatasync
  * covers every write before it, so an acknowledged commit never depends on a later one.
  *
- * A segment is closed once it is `maxSegmentAgeMs` old (so the loader can make its events queryable) or
- * `segmentBytes` long. A rotation stops new commits from starting and waits for those in flight: under
+ * A segment is closed once it is `maxSegmentAgeMs` old (so the loader can make its events queryable),
+ * `quietMs` after its last append (a lone identify at a quiet hour is loaded after ~25 ms, not 200–300), or
+ * `segmentBytes` long. Traffic steady enough to batch never pauses that long, so it still loads in batches. A rotation stops new commits from starting and waits for those in flight: under
  * steady traffic a commit is always under way, and a rotation that waited for a moment without one never
  * came (segments then closed only at 8 MB, and single messages took 0.8–1.8 s to be queryable).
  *
@@ -100,6 +106,9 @@ export class SegmentLog {
   /** Called when the last commit in flight ends or an exclusive step is done. */
   private idleWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** When the last append arrived, and the timer that closes the segment once appends pause for quietMs. */
+  private lastAppendAt = 0;
+  private quietTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly maxInFlight: number;
   private readonly sync: (handle: FileHandle) => Promise<void>;
@@ -133,6 +142,8 @@ export class SegmentLog {
   append(text: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error('segment log is closed'));
     const buffer = Buffer.from(text, 'utf8');
+    this.lastAppendAt = Date.now();
+    this.watchForQuiet();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ buffer, resolve, reject });
       this.queuedBytes += buffer.length;
@@ -246,6 +257,27 @@ export class SegmentLog {
     return handle;
   }
 
+  /**
+   * One timer at a time, set again for the rest of the wait while appends keep coming: under traffic it fires once
+   * per quietMs and finds the log busy.
+   */
+  private watchForQuiet(): void {
+    const quietMs = this.options.quietMs;
+    if (quietMs === undefined || this.quietTimer !== undefined || this.closed) return;
+    const check = (): void => {
+      this.quietTimer = undefined;
+      const waited = Date.now() - this.lastAppendAt;
+      if (waited < quietMs) {
+        this.quietTimer = setTimeout(check, quietMs - waited);
+        this.quietTimer.unref();
+        return;
+      }
+      void this.rotateWhen(() => this.handle !== undefined && this.currentBytes > 0 && this.queue.length === 0 && Date.now() - this.lastAppendAt >= quietMs);
+    };
+    this.quietTimer = setTimeout(check, quietMs);
+    this.quietTimer.unref();
+  }
+
   private rotateIfOld(): Promise<void> {
     return this.rotateWhen(() => this.handle !== undefined && this.currentBytes > 0 && Date.now() - this.openedAt >= this.options.maxSegmentAgeMs);
   }
@@ -295,10 +327,11 @@ export class SegmentLog {
     }
   }
 
-  /** Waits for every append to be durable, closes the active segment and stops the timer. */
+  /** Waits for every append to be durable, closes the active segment and stops the timers. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.quietTimer) clearTimeout(this.quietTimer);
     await this.drained();
     await this.exclusive(() => this.rotate());
   }

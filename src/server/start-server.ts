@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { TesseraError } from '../contract/index.js';
+import { startStoredKeyFilter, storedKeyFilterBytes } from '../ingest/index.js';
 import { createApp, type CommandRunner } from './create-app.js';
 import { scheduledJobs } from './scheduled-jobs.js';
 import { startScheduler } from './scheduler.js';
@@ -52,6 +53,15 @@ export async function startServer(
     ...(options.runCommand ? { runCommand: options.runCommand } : {}),
   });
   const follower = followLog(workspace);
+  // In the background: the server answers meanwhile, and its first writes ask the log as a command's do.
+  const filterStarted = performance.now();
+  startStoredKeyFilter(workspace.store)
+    .then(async (started) => {
+      if (started === undefined) return;
+      await started.building;
+      workspace.logger.debug({ bytes: storedKeyFilterBytes(workspace.store), ms: Math.round(performance.now() - filterStarted) }, 'filter of stored message keys built');
+    })
+    .catch((err: unknown) => workspace.logger.warn({ err }, 'the filter of stored message keys was not built; writes ask the log'));
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {

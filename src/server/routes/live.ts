@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listEvents, type EventRow, type Ingestor } from '../../ingest/index.js';
+import { listEvents, newestEventSeq, type EventRow, type Ingestor } from '../../ingest/index.js';
 import type { Store } from '../../store/index.js';
 import type { Notifier } from '../notifier.js';
 import { parseMessage } from './read-api.js';
@@ -64,9 +64,8 @@ class LiveHub {
     this.timers.push(tick, beat);
   }
 
-  private async maxSeq(): Promise<number> {
-    const newest = await listEvents(this.store, { limit: 1 });
-    return newest[0]?.seq ?? 0;
+  private maxSeq(): Promise<number> {
+    return newestEventSeq(this.store);
   }
 
   /** The next event sequence a new client starts after. */
@@ -101,8 +100,8 @@ class LiveHub {
       try {
         do {
           this.again = false;
-          // The newest BATCH events: a burst of thousands is not worth sending one by one.
-          const rows = (await listEvents(this.store, { limit: BATCH })).filter((r) => r.seq > this.lastSeq);
+          // The newest BATCH events after the last sent: a burst of thousands is not worth sending one by one.
+          const rows = await listEvents(this.store, { afterSeq: this.lastSeq, newest: true, limit: BATCH });
           if (rows.length === 0) continue;
           const truncated = rows.length === BATCH;
           this.lastSeq = rows[rows.length - 1]!.seq;
