@@ -47,8 +47,9 @@ export class Ingestor {
       segmentBytes: config.segmentBytes,
       maxSegmentAgeMs: config.loadIntervalMs,
       // An eighth of the interval (25 ms by default): long enough that a sender's next request is usually there
-      // already, short enough that a quiet hour's message is queryable in well under the interval.
-      quietMs: Math.max(1, Math.round(config.loadIntervalMs / 8)),
+      // already, short enough that a quiet hour's message is queryable in well under the interval. 16 KiB is a few
+      // dozen messages: a source sending more than that within the pause is busy enough to batch.
+      quiet: { ms: Math.max(1, Math.round(config.loadIntervalMs / 8)), bytes: 16 * 1024 },
       onSegmentClosed: () =>
         void this.loader.load().then(
           (r) => this.notifyLoaded(r),

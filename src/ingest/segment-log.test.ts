@@ -147,7 +147,7 @@ describe('SegmentLog', () => {
 
   it('closes a segment once appends pause for quietMs, long before its age, and not while they keep coming', async () => {
     const closed: string[] = [];
-    const log = logWith({ maxSegmentAgeMs: 60_000, quietMs: 150 }, closed);
+    const log = logWith({ maxSegmentAgeMs: 60_000, quiet: { ms: 150, bytes: 1 << 20 } }, closed);
     // Appends every turn of the event loop for 400 ms: never a pause of 150 ms, so nothing closes meanwhile.
     const acked: Promise<void>[] = [];
     const until = Date.now() + 400;
@@ -173,6 +173,16 @@ describe('SegmentLog', () => {
     expect(closed).toHaveLength(2);
     expect(readFileSync(join(dir, closed[1] as string), 'utf8')).toBe('{"m":"alone"}\n');
     await log.close();
+  });
+
+  it('leaves a segment past quiet.bytes open through a pause: busy traffic still loads in batches', async () => {
+    const closed: string[] = [];
+    const log = logWith({ maxSegmentAgeMs: 60_000, quiet: { ms: 30, bytes: 64 } }, closed);
+    await log.append(`{"pad":"${'x'.repeat(100)}"}\n`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(closed).toEqual([]);
+    await log.close();
+    expect(closed).toHaveLength(1);
   });
 
   it('closes a segment once it is old enough while appends never stop, so the loader sees it', async () => {
