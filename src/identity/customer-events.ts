@@ -1,4 +1,4 @@
-import { param, raw, sql, type Sql, type Store } from '../store/index.js';
+import { raw, sql, type Sql, type Store } from '../store/index.js';
 import type { IdentityState } from './identity-state.js';
 import { exactMemberOf } from './read-graph.js';
 import { carriesIdentifierOf, externalIdentifiers, identifierListsOf, type KnownMapRows } from './profile-events.js';
@@ -41,28 +41,54 @@ export async function findCustomerEvents(
   members: readonly { type: string; value: string }[],
   graph?: IdentityState,
 ): Promise<CustomerEvents> {
-  const carrying = await store.query<{ seq: number | bigint; order_id: string | null }>(
-    sql`SELECT c.seq, CASE WHEN ${isOrderEvent('c')} THEN c.order_id END AS order_id FROM events c WHERE ${carriesIdentifierOf(identifierListsOf(members))}`,
+  // Each event found comes with its identifiers: the owners of those are what the queries' joins need, and reading
+  // them here spares a second pass over the found events.
+  const carrying = await store.query<EventIdentifierColumns & { order_id: string | null }>(
+    sql`SELECT c.seq, CASE WHEN ${isOrderEvent('c')} THEN c.order_id END AS order_id, ${IDENTIFIER_COLUMNS} FROM events c WHERE ${carriesIdentifierOf(identifierListsOf(members))}`,
   );
   const seqs = carrying.map((r) => Number(r.seq));
   const orderIds = [...new Set(carrying.flatMap((r) => (r.order_id === null ? [] : [r.order_id])))];
-  const orderSeqs =
+  const orderEvents =
     orderIds.length === 0
       ? []
-      : (await store.query<{ seq: number | bigint }>(sql`SELECT seq FROM events WHERE ${isOrderEvent()} AND order_id IN (SELECT unnest(${orderIds}))`)).map((r) => Number(r.seq));
-  const every = [...new Set([...seqs, ...orderSeqs])];
-  const candidates =
-    every.length === 0
-      ? []
-      : await store.query<{ type: string; value: string }>(
-          sql`WITH ev AS MATERIALIZED (SELECT user_id, email, phone, anonymous_id, external_ids FROM events WHERE list_contains(${param(every, 'int[]')}, seq))
-            SELECT DISTINCT type, value FROM (
-              SELECT ${'user'} AS type, user_id AS value FROM ev UNION ALL SELECT ${'email'}, email FROM ev
-              UNION ALL SELECT ${'phone'}, phone FROM ev UNION ALL SELECT ${'anon'}, anonymous_id FROM ev
-              UNION ALL SELECT x.type, x.id FROM ev, LATERAL (${externalIdentifiers(raw('ev.external_ids'))}) x WHERE ev.external_ids IS NOT NULL)
-            WHERE value IS NOT NULL`,
-        );
+      : await store.query<EventIdentifierColumns>(sql`SELECT ${IDENTIFIER_COLUMNS} FROM events c WHERE ${isOrderEvent('c')} AND c.order_id IN (SELECT unnest(${orderIds}))`);
+  const orderSeqs = orderEvents.map((r) => Number(r.seq));
+  const candidates = await identifiersOf(store, [...carrying, ...orderEvents]);
   return { customerId, seqs, orderSeqs, map: graph === undefined ? await mapRowsFromStore(store, candidates) : mapRowsFromGraph(graph, candidates) };
+}
+
+/** The identifier columns of an event `c`, as findCustomerEvents reads them. */
+interface EventIdentifierColumns {
+  seq: number | bigint;
+  user_id: string | null;
+  email: string | null;
+  phone: string | null;
+  anonymous_id: string | null;
+  external_ids: string | null;
+}
+const IDENTIFIER_COLUMNS = raw('c.seq, c.user_id, c.email, c.phone, c.anonymous_id, c.external_ids');
+
+/** The distinct (type, value) identifiers the events carry: their columns, and their external ids read as identity reads them. */
+async function identifiersOf(store: Store, events: readonly EventIdentifierColumns[]): Promise<{ type: string; value: string }[]> {
+  const found = new Map<string, { type: string; value: string }>();
+  const add = (type: string, value: string | null): void => {
+    if (value !== null) found.set(`${type}:${value}`, { type, value });
+  };
+  const externals = new Set<string>();
+  for (const e of events) {
+    add('user', e.user_id);
+    add('email', e.email);
+    add('phone', e.phone);
+    add('anon', e.anonymous_id);
+    if (e.external_ids !== null) externals.add(e.external_ids);
+  }
+  if (externals.size > 0) {
+    const rows = await store.query<{ type: string; id: string | null }>(
+      sql`SELECT DISTINCT x.type, x.id FROM (SELECT unnest(${[...externals]}) AS external_ids) ev, LATERAL (${externalIdentifiers(raw('ev.external_ids'))}) x`,
+    );
+    for (const r of rows) add(r.type, r.id);
+  }
+  return [...found.values()];
 }
 
 /** The customer_map rows of the candidates, as the map holds them. */

@@ -150,10 +150,12 @@ export function identifierListsOf(members: readonly { type: string; value: strin
 export function carriesIdentifierOf(ids: CustomerIdentifierLists): Sql {
   const every = [...ids.user, ...ids.email, ...ids.phone, ...ids.anon, ...ids.external];
   // Over the identifier columns alone, for seqs: put on the whole event, this made DuckDB read every message of the
-  // log to keep a customer's few (at 1M customers, 8.4 s of scan for 5 events). list_contains, not an OR of
-  // semi-joins: 145 against 185 ms over 3.2M events.
-  return sql`(list_contains(${ids.user}, c.user_id) OR list_contains(${ids.email}, c.email)
-        OR list_contains(${ids.phone}, c.phone) OR list_contains(${ids.anon}, c.anonymous_id)
+  // log to keep a customer's few (at 1M customers, 8.4 s of scan for 5 events). An IN list of parameters per column:
+  // 96–100 ms over 3.2M events, against 126–134 for list_contains of a list parameter and 185 for an OR of semi-joins.
+  const anyOf = (column: string, values: readonly string[]): Sql =>
+    values.length === 0 ? raw('FALSE') : sql`${raw(column)} IN (${join(values.map((v) => sql`${v}`), ', ')})`;
+  return sql`(${anyOf('c.user_id', ids.user)} OR ${anyOf('c.email', ids.email)}
+        OR ${anyOf('c.phone', ids.phone)} OR ${anyOf('c.anonymous_id', ids.anon)}
         OR (c.external_ids IS NOT NULL AND ${every.length > 0}
           AND list_has_any(json_extract_string(c.external_ids, ${raw(`'$[*].id'`)}), ${every})))`;
 }
