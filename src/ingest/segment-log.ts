@@ -81,9 +81,10 @@ export interface SegmentLogOptions {
  *
  * A segment is closed once it is `maxSegmentAgeMs` old (so the loader can make its events queryable), once a
  * small one has had no append for `quiet.ms` (a lone identify at a quiet hour is loaded after ~25 ms, not 200–300),
- * or `segmentBytes` long. Busy traffic fills a segment past `quiet.bytes` first, so it still loads in batches. A rotation stops new commits from starting and waits for those in flight: under
- * steady traffic a commit is always under way, and a rotation that waited for a moment without one never
- * came (segments then closed only at 8 MB, and single messages took 0.8–1.8 s to be queryable).
+ * or `segmentBytes` long. Busy traffic fills a segment past `quiet.bytes` first, so it still loads in batches.
+ * A rotation stops new commits from starting and waits for those in flight: under steady traffic a commit is
+ * always under way, and a rotation that waited for a moment without one never came (segments then closed only
+ * at 8 MB, and single messages took 0.8–1.8 s to be queryable).
  *
  * Writes go one at a time (only their fdatasyncs overlap), so each knows where its bytes start: a write that
  * falls short (a full disk takes what fits and says how much) is finished or, failing that, cut off again
@@ -260,8 +261,8 @@ export class SegmentLog {
   }
 
   /**
-   * One timer at a time, set again for the rest of the wait while appends keep coming: under traffic it fires once
-   * per quietMs and finds the log busy.
+   * One timer at a time, set again for the rest of the wait while appends keep coming, and none once the segment
+   * holds `quiet.bytes`: under traffic it fires at most once a segment.
    */
   private watchForQuiet(): void {
     const quiet = this.options.quiet;
