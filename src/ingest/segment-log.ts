@@ -261,8 +261,8 @@ export class SegmentLog {
   }
 
   /**
-   * One timer at a time, set again for the rest of the wait while appends keep coming, and none once the segment
-   * holds `quiet.bytes`: under traffic it fires at most once a segment.
+   * One timer at a time, set again for the rest of the wait while appends keep coming (every `quiet.ms` at most),
+   * and none once the segment holds `quiet.bytes`.
    */
   private watchForQuiet(): void {
     const quiet = this.options.quiet;
