@@ -26,11 +26,19 @@ export function scopedEvents(scope: TraitScope, columns: Sql, filter: Sql = raw(
 }
 
 /**
- * The identify calls of the scope's customers, with what foldTraits reads of each (message, source, message_id, ts,
- * whether the call's email and phone are the customer's own) and their seq: ordered by ts, seq, they fold into traits.
+ * The identify calls of the scope's customers, with what foldTraits reads of each (the message's `traits` and
+ * `context.traits`, source, message_id, ts, whether the call's email and phone are the customer's own) and their seq:
+ * ordered by ts, seq, they fold into traits. The two trait objects, not the whole message: `profiles export` read every
+ * identify's message into JavaScript to parse it there.
  */
-export function identifyCallsQuery(scope: TraitScope): Sql {
-  return scopedEvents(scope, sql`e.message, e.source, e.message_id, e.ts, e.seq, ${eventContactsOwned(scope.priority)}`, sql`e.type = ${'identify'}`);
+export function identifyCallsQuery(store: Store, scope: TraitScope): Sql {
+  const d = store.dialect;
+  const m = raw('e.message');
+  return scopedEvents(
+    scope,
+    sql`${d.jsonValue(m, ['traits'])} AS traits, ${d.jsonValue(m, ['context', 'traits'])} AS context_traits, e.source, e.message_id, e.ts, e.seq, ${eventContactsOwned(scope.priority)}`,
+    sql`e.type = ${'identify'}`,
+  );
 }
 
 /**

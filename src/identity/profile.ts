@@ -130,12 +130,18 @@ export async function findCustomer(
 
 /** Latest value of every identify trait by event time, with its source. */
 async function readTraits(store: Store, customer: CustomerEvents, priority: readonly string[]) {
-  const rows = await store.query<{ message: string; source: string; message_id: string; ts: Date }>(
-    sql`SELECT * FROM (${identifyCallsQuery({ customer, priority })}) ORDER BY ts, seq`,
+  const rows = await store.query<IdentifyTraits & { source: string; message_id: string; ts: Date }>(
+    sql`SELECT * FROM (${identifyCallsQuery(store, { customer, priority })}) ORDER BY ts, seq`,
   );
   const acc = { traits: {} as Record<string, unknown>, sources: {} as Profile['trait_sources'] };
   for (const r of rows) foldTraits(acc, r);
   return acc;
+}
+
+/** An identify's `traits` and `context.traits` (identifyCallsQuery): JSON texts as a row reads them, or values. */
+export interface IdentifyTraits {
+  traits: unknown;
+  context_traits: unknown;
 }
 
 /**
@@ -144,10 +150,10 @@ async function readTraits(store: Store, customer: CustomerEvents, priority: read
  */
 export function foldTraits(
   into: { traits: Record<string, unknown>; sources: Profile['trait_sources'] },
-  row: { message: unknown; source: string; message_id: string; ts: Date; email_owned?: boolean | null; phone_owned?: boolean | null },
+  row: IdentifyTraits & { source: string; message_id: string; ts: Date; email_owned?: boolean | null; phone_owned?: boolean | null },
 ): void {
-  const message = (typeof row.message === 'string' ? JSON.parse(row.message) : row.message) as { traits?: Record<string, unknown>; context?: { traits?: Record<string, unknown> } };
-  for (const holder of [message.context?.traits, message.traits]) {
+  const parsed = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
+  for (const holder of [parsed(row.context_traits), parsed(row.traits)] as (Record<string, unknown> | null | undefined)[]) {
     if (!holder || typeof holder !== 'object') continue;
     for (const [key, value] of Object.entries(holder)) {
       if (value === null || value === undefined || value === '') continue;

@@ -2,7 +2,7 @@ import { raw, sql, type Sql, type Store } from '../store/index.js';
 import { isImportMadeAnonId, shownIdentifiers } from './import-anonymous-ids.js';
 import { KeyedCursor } from './keyed-cursor.js';
 import { readMapPriority } from './map-priority.js';
-import { foldTraits, type Profile } from './profile.js';
+import { foldTraits, type IdentifyTraits, type Profile } from './profile.js';
 import { activityTraitsQuery, identifyCallsQuery, orderTraitsQuery, sessionsQuery, toComputed } from './profile-traits.js';
 
 /** One line of `profiles export` (product.md). */
@@ -16,8 +16,7 @@ export interface ExportedProfile {
 interface Keyed {
   customer_id: string;
 }
-interface IdentifyCall extends Keyed {
-  message: Record<string, unknown>;
+interface IdentifyCall extends Keyed, IdentifyTraits {
   source: string;
   message_id: string;
   t: number;
@@ -64,9 +63,9 @@ export async function* exportProfiles(store: Store): AsyncIterable<ExportedProfi
     const identifies = await open(
       parsed(
         store.stream<PackedRow>(sql`SELECT ${d.jsonObject({
-          customer_id: raw('customer_id'), message: raw('message'), source: raw('source'), message_id: raw('message_id'), t: d.epochMs(raw('ts')),
+          customer_id: raw('customer_id'), traits: raw('traits'), context_traits: raw('context_traits'), source: raw('source'), message_id: raw('message_id'), t: d.epochMs(raw('ts')),
           email_owned: raw('email_owned'), phone_owned: raw('phone_owned'),
-        })} AS packed FROM (${identifyCallsQuery(scope)}) i ORDER BY customer_id, ts, seq`),
+        })} AS packed FROM (${identifyCallsQuery(store, scope)}) i ORDER BY customer_id, ts, seq`),
       ),
     );
     // Anonymous ids imports made up are read with a mark, not left out: a guest's order has nothing else.
