@@ -46,6 +46,11 @@ function expectErrorBody(body: unknown, code: string, message: RegExp): void {
   expect(JSON.stringify(body)).not.toMatch(/\bat .+:\d+:\d+/); // no stack frames
 }
 
+/** POSTs a body to a real server's tracking route with its write key (extra headers win). */
+function postToServer(s: TestServer, path: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  return fetch(`${s.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: basicAuth(s.writeKey), ...headers } });
+}
+
 const stored = (events: readonly StoredEvent[], messageId: string): StoredEvent | undefined => events.find((e) => e.message.messageId === messageId);
 
 describe('the tracking API, in-process', () => {
@@ -810,8 +815,7 @@ describe('messageId dedup across loads and restarts', () => {
     const settings = { ...storedKeyFilterSettings };
     const first = await startTestServer();
     const { dataDir } = first;
-    const send = (s: TestServer, messages: Message[]) =>
-      fetch(`${s.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basicAuth(s.writeKey) }, body: JSON.stringify(batch(messages)) });
+    const send = (s: TestServer, messages: Message[]) => postToServer(s, '/v1/batch', JSON.stringify(batch(messages)));
     try {
       const sent = [track(), track(), track()];
       expect((await send(first, sent)).status).toBe(200);
@@ -878,12 +882,7 @@ describe('the tracking API over a real socket (raw HTTP client)', () => {
     await s.cleanup();
   });
 
-  const postRaw = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-    fetch(`${s.url}${path}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', authorization: basicAuth(s.writeKey), ...headers },
-    });
+  const postRaw = (path: string, body: string | Buffer, headers: Record<string, string> = {}) => postToServer(s, path, body, headers);
 
   it('answers a 10 MB body with 413 in the error shape, and the next request succeeds', async () => {
     const response = await postRaw('/v1/batch', JSON.stringify(batch([trackOfSize(10 * 1024 * 1024)])));
@@ -936,8 +935,7 @@ describe('the tracking API holding too many bodies at once (ingest.maxInFlightBy
     await s.cleanup();
   });
 
-  const postTrack = (message: Message) =>
-    fetch(`${s.url}/v1/track`, { method: 'POST', body: JSON.stringify(message), headers: { 'content-type': 'application/json', authorization: basicAuth(s.writeKey) } });
+  const postTrack = (message: Message) => postToServer(s, '/v1/track', JSON.stringify(message));
 
   /** A request whose headers are sent and whose body stops after 10 bytes: the server holds it in progress. */
   async function holdRequest(message: Message): Promise<{ socket: Socket; finish: () => Promise<string> }> {

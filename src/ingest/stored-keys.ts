@@ -45,13 +45,18 @@ interface FilterState {
 
 const states = new WeakMap<Store, FilterState>();
 
+function stateOf(store: Store): FilterState {
+  let state = states.get(store);
+  if (state === undefined) states.set(store, (state = {}));
+  return state;
+}
+
 /**
  * Marks the `event` rows of the `staged_keys` temp table whose key `events` holds as `duplicate`. Runs in the
  * writing transaction, before the staged rows are written at seqs above `seqBase`.
  */
 export async function markStoredDuplicates(tx: StoreTx, store: Store, seqBase: number): Promise<void> {
-  let state = states.get(store);
-  if (state === undefined) states.set(store, (state = {}));
+  const state = stateOf(store);
   const settings = storedKeyFilterSettings;
   const none = state.filter === undefined && state.pending === undefined;
   // A young log is asked directly. Its size is read from the write's seqBase: every row written before this one has a
@@ -87,23 +92,19 @@ export async function markStoredDuplicates(tx: StoreTx, store: Store, seqBase: n
  * `serverFromEvents` events, instead of at a write. Its first writes would ask the log, and in a fresh process that
  * scan reads every stored key from disk: 209 ms at 3.2M events, against 13 ms once they are cached, which a lone
  * identify right after a start waited for. Inside a write transaction, as a build started by a write is: every
- * write either committed before its queries began, or comes after and finds its keys pending. Resolves to the build under
- * way, when one started.
+ * write either committed before its queries began, or comes after and finds its keys pending. The build goes on in
+ * the background (storedKeyFilterBuild).
  */
-export async function startStoredKeyFilter(store: Store): Promise<{ building: Promise<void> } | undefined> {
+export async function startStoredKeyFilter(store: Store): Promise<void> {
   const settings = storedKeyFilterSettings;
-  if (!settings.enabled) return undefined;
-  return store.transaction(async (tx) => {
-    let state = states.get(store);
-    if (state === undefined) states.set(store, (state = {}));
-    if (state.filter !== undefined || state.pending !== undefined) return undefined;
+  if (!settings.enabled) return;
+  await store.transaction(async (tx) => {
+    const state = stateOf(store);
+    if (state.filter !== undefined || state.pending !== undefined) return;
     const [row] = await tx.query<{ n: number | bigint | null }>(sql`SELECT max(seq) AS n FROM events`);
-    if (Number(row?.n ?? 0) < settings.serverFromEvents) return undefined;
+    if (Number(row?.n ?? 0) < settings.serverFromEvents) return;
     state.pending = [];
-    // Wrapped: the transaction, resolving to a promise, would wait for the build before it ends, holding the writer.
-    const building = build(store, state, 0);
-    state.building = building;
-    return { building };
+    state.building = build(store, state, 0);
   });
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { TesseraError } from '../contract/index.js';
-import { startStoredKeyFilter, storedKeyFilterBytes } from '../ingest/index.js';
+import { startStoredKeyFilter, storedKeyFilterBuild, storedKeyFilterBytes } from '../ingest/index.js';
 import { createApp, type CommandRunner } from './create-app.js';
 import { scheduledJobs } from './scheduled-jobs.js';
 import { startScheduler } from './scheduler.js';
@@ -56,9 +56,10 @@ export async function startServer(
   // In the background: the server answers meanwhile, and its first writes ask the log as a command's do.
   const filterStarted = performance.now();
   startStoredKeyFilter(workspace.store)
-    .then(async (started) => {
-      if (started === undefined) return;
-      await started.building;
+    .then(async () => {
+      const building = storedKeyFilterBuild(workspace.store);
+      if (building === undefined) return;
+      await building;
       workspace.logger.debug({ bytes: storedKeyFilterBytes(workspace.store), ms: Math.round(performance.now() - filterStarted) }, 'filter of stored message keys built');
     })
     .catch((err: unknown) => workspace.logger.warn({ err }, 'the filter of stored message keys was not built; writes ask the log'));
