@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { identify, page, track } from './helpers/messages.js';
+import { warmReadSettings } from '../src/server/index.js';
+import { sql } from '../src/store/index.js';
 import { startTestServer, type TestServer } from './helpers/workspace.js';
 
 let server: TestServer;
@@ -120,6 +122,34 @@ describe('GET /api/v1/profiles', () => {
     expect(byUser.body['merges']).toHaveLength(4);
     const byId = await get(`/api/v1/profiles/${String(byUser.body['customerId'])}/explain`);
     expect(byId.body['customerId']).toBe(byUser.body['customerId']);
+  });
+});
+
+describe('a server starting on a long log', () => {
+  it("reads one known customer's profile once its graph is ready, and on a shorter log none", async () => {
+    // The shared server started on an empty log, under the default 1M events: it read nothing.
+    expect(await server.warmed).toBeUndefined();
+    const [log] = await server.workspace.store.query<{ n: number }>(sql`SELECT CAST(max(seq) AS INTEGER) AS n FROM events`);
+    const events = Number(log?.n);
+    const settings = { ...warmReadSettings };
+    await server.stop();
+    try {
+      Object.assign(warmReadSettings, { fromEvents: events + 1 });
+      const short = await startTestServer({ dataDir: server.dataDir });
+      const skipped = await short.warmed;
+      await short.stop();
+      expect(skipped).toBeUndefined();
+
+      Object.assign(warmReadSettings, { fromEvents: events });
+      server = await startTestServer({ dataDir: server.dataDir });
+      const read = await server.warmed;
+      expect(read?.ms).toBeGreaterThanOrEqual(0);
+      const known = await server.workspace.store.query<{ key: string }>(sql`SELECT type || ':' || value AS key FROM customer_map`);
+      expect(known.map((r) => r.key)).toContain(read?.identifier);
+      expect((await get(`/api/v1/profiles/${encodeURIComponent(read!.identifier)}`)).status).toBe(200);
+    } finally {
+      Object.assign(warmReadSettings, settings);
+    }
   });
 });
 

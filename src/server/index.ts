@@ -9,6 +9,7 @@ export { openWorkspace, workspaceExists, serverFile, identityGraphFile, followLo
 export { loadDemo, type DemoLoad, type DemoOptions } from './load-demo.js';
 export { segmentScope } from './segment-scope.js';
 export { checkAlerts } from './alert-checks.js';
+export { warmReadSettings, type WarmRead } from './warm-read.js';
 
 // Fastify and the routes load when a server is made (~0.4 s here), not with every CLI command that only reads.
 

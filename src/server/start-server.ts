@@ -6,11 +6,14 @@ import { startStoredKeyFilter, storedKeyFilterBuild, storedKeyFilterBytes } from
 import { createApp, type CommandRunner } from './create-app.js';
 import { scheduledJobs } from './scheduled-jobs.js';
 import { startScheduler } from './scheduler.js';
+import { warmProfileRead, type WarmRead } from './warm-read.js';
 import { followLog, serverFile, type Workspace } from './workspace.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** The profile read once the identity graph is ready (warm-read.ts); undefined when the log is short or it failed. */
+  warmed: Promise<WarmRead | undefined>;
   stop(): Promise<void>;
 }
 
@@ -80,15 +83,27 @@ export async function startServer(
   writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
   const scheduler = startScheduler(scheduledJobs(workspace), workspace.logger.child({ component: 'scheduler' }));
   let stopped = false;
+  const warmed = follower.ready
+    .then(() => (stopped ? undefined : warmProfileRead(workspace)))
+    .then((read) => {
+      if (read) workspace.logger.debug(read, 'a profile read at start, so the first request finds the store warm');
+      return read;
+    })
+    .catch((err: unknown) => {
+      if (!stopped) workspace.logger.warn({ err }, 'the profile read at start failed; the first profile read will be slower');
+      return undefined;
+    });
   return {
     app,
     url,
+    warmed,
     async stop() {
       if (stopped) return;
       stopped = true;
       rmSync(file, { force: true });
       await scheduler.stop();
       await app.close();
+      await warmed;
       await follower.stop();
     },
   };

@@ -65,6 +65,8 @@ export const serverFile = (dataDir: string): string => join(dataDir, 'server.jso
 
 /** A running follower of the log; `stop` waits for the refresh in progress. */
 export interface LogFollower {
+  /** Settles once the first refresh (the graph read or resolved, then caught up with the log) has ended, failed or not. */
+  readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,7 +113,9 @@ export function followLog(ws: Workspace): LogFollower {
   };
   ws.ingestor.onLoaded(refresh);
   refresh();
+  const ready = current ?? Promise.resolve();
   return {
+    ready,
     async stop() {
       stopped = true;
       await current;

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { TesseraConfig } from '../../src/contract/index.js';
 import { createApiKey } from '../../src/privacy/index.js';
-import { createApp, openWorkspace, startServer, type Workspace } from '../../src/server/index.js';
+import { createApp, openWorkspace, startServer, type WarmRead, type Workspace } from '../../src/server/index.js';
 
 /** A fresh, empty directory under the OS temp dir; the caller removes it (see `removeDir`). */
 export function makeTempDir(prefix = 'tessera-test-'): Promise<string> {
@@ -90,6 +90,8 @@ export interface TestServer extends TestKeys {
   url: string;
   workspace: Workspace;
   dataDir: string;
+  /** The server's profile read at start (RunningServer.warmed). */
+  warmed: Promise<WarmRead | undefined>;
   /** Stops listening and closes the workspace (flushing acknowledged writes), keeping the data. */
   stop(): Promise<void>;
   /** `stop`, then removes the data directory. */
@@ -114,6 +116,7 @@ export async function startTestServer(options: { dataDir?: string; ingest?: Reco
     url: server.url,
     workspace,
     dataDir,
+    warmed: server.warmed,
     stop,
     async cleanup() {
       await stop();
