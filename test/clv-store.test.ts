@@ -127,6 +127,14 @@ describe('clv fit on the store', () => {
     expect(full.holdout).toBeNull();
     expect(full.customers).toBe(8);
   });
+
+  it('fits the same parameters every time on the same orders', async () => {
+    // Spend is summed as decimals: summed as doubles, DuckDB's threads could add in another order each run.
+    const fits = [];
+    for (let i = 0; i < 4; i++) fits.push(await fitClv(fx.ws.store, fx.ws.config.workspace, { calibrationEnd: '2024-03-31', timeUnit: 'day' }));
+    const parameters = fits.map((f) => JSON.stringify([f.bgnbd, f.gamma_gamma]));
+    expect(new Set(parameters).size).toBe(1);
+  });
 });
 
 describe('clv predict on the store', () => {

@@ -13,7 +13,7 @@ export function customerHistories(calibrationEnd: number, holdoutEnd: number): S
     SELECT k.id AS customer_id, f.first_day,
       max(d.day) FILTER (WHERE d.day <= ${calibrationEnd}) AS last_day,
       CAST(count(*) FILTER (WHERE d.day <= ${calibrationEnd}) - 1 AS INTEGER) AS frequency,
-      coalesce(sum(d.amount) FILTER (WHERE d.day <= ${calibrationEnd} AND d.day > f.first_day), 0) AS repeat_total,
+      CAST(coalesce(sum(d.amount) FILTER (WHERE d.day <= ${calibrationEnd} AND d.day > f.first_day), 0) AS DOUBLE) AS repeat_total,
       CAST(count(*) FILTER (WHERE d.day > ${calibrationEnd}) AS INTEGER) AS holdout
     FROM days d
     JOIN firsts f ON f.customer_key = d.customer_key

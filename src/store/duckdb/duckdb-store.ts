@@ -100,7 +100,8 @@ async function appendOn(conn: DuckDBConnection, table: string, rows: Iterable<re
         if (v === null) appender.appendNull();
         else if (typeof v === 'string') appender.appendVarchar(v);
         else if (typeof v === 'boolean') appender.appendBoolean(v);
-        else if (Number.isInteger(v)) appender.appendBigInt(BigInt(v));
+        // A safe integer only: a double such as 1e30 is an integer too, and no BIGINT holds it.
+        else if (Number.isSafeInteger(v)) appender.appendBigInt(BigInt(v));
         else appender.appendDouble(v);
       }
       appender.endRow();
