@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBDoubleVector, type DuckDBIntegerVector } from '@duckdb/node-api';
+import { ensureCapacity } from '../../src/identity/typed-buffers.js';
 import { duckdbDialect } from '../../src/store/duckdb/duckdb-dialect.js';
 import { ident, join as joinSql, renderSql, sql, type Sql } from '../../src/store/index.js';
 import type { Workspace } from '../../src/server/index.js';
@@ -122,8 +123,8 @@ async function readIntoTypedArrays(databaseFile: string): Promise<{ observations
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
-      if (observations + n > times.length) times = grown(times, observations + n);
-      if (occurrences + n * COLUMNS.length > ids.length) ids = grown(ids, occurrences + n * COLUMNS.length);
+      times = ensureCapacity(times, observations + n);
+      ids = ensureCapacity(ids, occurrences + n * COLUMNS.length);
       const t = chunk.getColumnVector(0) as DuckDBDoubleVector;
       const columns = COLUMNS.map((_, k) => chunk.getColumnVector(k + 1) as DuckDBIntegerVector);
       for (let i = 0; i < n; i++) {
@@ -139,10 +140,4 @@ async function readIntoTypedArrays(databaseFile: string): Promise<{ observations
     c.closeSync();
     db.closeSync();
   }
-}
-
-function grown<T extends Float64Array | Int32Array>(array: T, atLeast: number): T {
-  const next = new (array.constructor as new (n: number) => T)(Math.max(atLeast, array.length * 2));
-  next.set(array);
-  return next;
 }

@@ -1,4 +1,4 @@
-import { join, param, sql, raw, type Store, type Sql } from '../store/index.js';
+import { join, param, sql, raw, type Store, type StoreTx, type Sql } from '../store/index.js';
 
 export interface EventRow {
   seq: number;
@@ -55,8 +55,8 @@ export async function listEvents(store: Store, filter: EventFilter): Promise<Eve
   );
 }
 
-/** The seq of the newest stored event, 0 for an empty log. */
-export async function newestEventSeq(store: Store): Promise<number> {
+/** The seq of the newest stored event, 0 for an empty log (in a transaction, as it sees the log). */
+export async function newestEventSeq(store: Store | StoreTx): Promise<number> {
   const [row] = await store.query<{ seq: number | bigint | null }>(sql`SELECT max(seq) AS seq FROM events`);
   return Number(row?.seq ?? 0);
 }

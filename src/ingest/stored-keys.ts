@@ -1,4 +1,5 @@
 import { raw, sql, type Sql, type Store, type StoreTx } from '../store/index.js';
+import { newestEventSeq } from './event-queries.js';
 import { KeyFilter } from './key-filter.js';
 
 /**
@@ -101,8 +102,7 @@ export async function startStoredKeyFilter(store: Store): Promise<void> {
   await store.transaction(async (tx) => {
     const state = stateOf(store);
     if (state.filter !== undefined || state.pending !== undefined) return;
-    const [row] = await tx.query<{ n: number | bigint | null }>(sql`SELECT max(seq) AS n FROM events`);
-    if (Number(row?.n ?? 0) < settings.serverFromEvents) return;
+    if ((await newestEventSeq(tx)) < settings.serverFromEvents) return;
     state.pending = [];
     state.building = build(store, state, 0);
   });

@@ -1,4 +1,5 @@
 import { readProfile } from '../identity/index.js';
+import { newestEventSeq } from '../ingest/index.js';
 import { sql } from '../store/index.js';
 import type { Workspace } from './workspace.js';
 
@@ -19,8 +20,7 @@ export interface WarmRead {
  */
 export async function warmProfileRead(workspace: Workspace): Promise<WarmRead | undefined> {
   const { store, identity } = workspace;
-  const [log] = await store.query<{ n: number | bigint | null }>(sql`SELECT max(seq) AS n FROM events`);
-  if (Number(log?.n ?? 0) < warmReadSettings.fromEvents) return undefined;
+  if ((await newestEventSeq(store)) < warmReadSettings.fromEvents) return undefined;
   const [someone] = await store.query<{ type: string; value: string }>(sql`SELECT type, value FROM customer_map LIMIT 1`);
   if (someone === undefined) return undefined;
   const identifier = `${someone.type}:${someone.value}`;
