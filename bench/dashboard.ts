@@ -8,13 +8,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { importDemoShop } from '../test/helpers/demo-shop.js';
-import { startServe } from './lib/harness.js';
+import { median, startServe } from './lib/harness.js';
 
 const arg = process.argv.indexOf('--customers');
 const customers = arg > 0 ? Number(process.argv[arg + 1]) : 1000;
 const RUNS = 5;
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function timeGet(url: string, token: string): Promise<{ ms: number; status: number }> {
   const t = performance.now();

@@ -2,7 +2,7 @@
 // `--customers N` scales it down for a quick look. Prints the figures; exits 1 if a target is missed.
 import { performance } from 'node:perf_hooks';
 import { applyObservations, customerOf, listAssignments, rebuild, type Observation } from '../src/identity/index.js';
-import { saveResult } from './lib/harness.js';
+import { median, saveResult } from './lib/harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -292,7 +292,6 @@ function calibrate(): number {
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const count = (n: number): string => n.toLocaleString('en');
 
 function main(): void {

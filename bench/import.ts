@@ -18,7 +18,7 @@ import { openWorkspace } from '../src/server/index.js';
 import { sql } from '../src/store/index.js';
 import { messageJson } from './lib/messages.js';
 import { launcherNodeArgs } from '../src/cli/launcher-env.js';
-import { fmt, root, saveResult } from './lib/harness.js';
+import { cpuSecondsSince, fmt, root, saveResult } from './lib/harness.js';
 import { profileStatements } from './lib/statement-profile.js';
 import { timeTableWrite } from './lib/table-write.js';
 
@@ -80,7 +80,7 @@ async function reference(dir: string, name: string, reader: string): Promise<{ r
   await c.run(`CREATE TABLE t AS SELECT * FROM ${reader}`);
   await c.run('CHECKPOINT');
   const seconds = (performance.now() - t) / 1000;
-  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
+  const cpuSeconds = cpuSecondsSince(cpu);
   c.closeSync();
   db.closeSync();
   return { rate: rows / seconds, cpuSeconds };
@@ -105,7 +105,7 @@ async function readAlone(reader: string): Promise<{ rate: number; cpuSeconds: nu
   const cpu = process.cpuUsage();
   await c.run(`CREATE TABLE t AS SELECT * FROM ${reader}`);
   const seconds = (performance.now() - t) / 1000;
-  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
+  const cpuSeconds = cpuSecondsSince(cpu);
   c.closeSync();
   db.closeSync();
   return { rate: rows / seconds, cpuSeconds };
@@ -123,15 +123,13 @@ async function parseAndSerialize(path: string): Promise<number> {
     rest = lines.pop() ?? '';
     const cpu = process.cpuUsage();
     for (const line of lines) if (line) JSON.stringify(JSON.parse(line));
-    cpuSeconds += cpuOf(process.cpuUsage(cpu));
+    cpuSeconds += cpuSecondsSince(cpu);
   }
   if (rest) JSON.stringify(JSON.parse(rest));
   return cpuSeconds;
 }
 
 /** CPU seconds of the process (every thread, DuckDB's included): steadier than wall time on a shared machine. */
-const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
-
 /** Tessera: the file into a fresh data directory (rows/s, and the summary's counts). */
 async function tessera(dir: string, name: string, run: (ws: Awaited<ReturnType<typeof openWorkspace>>) => Promise<{ written: number; rowsRead: number }>): Promise<{ rate: number; written: number; cpuSeconds: number }> {
   const config = TesseraConfig.parse({ dataDir: join(dir, `data-${name}`), logLevel: 'silent', workspace: { baseCurrency: 'USD' } });
@@ -143,7 +141,7 @@ async function tessera(dir: string, name: string, run: (ws: Awaited<ReturnType<t
   const cpu = process.cpuUsage();
   const summary = await run(ws);
   const seconds = (performance.now() - t) / 1000;
-  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
+  const cpuSeconds = cpuSecondsSince(cpu);
   await ws.close();
   if (profile) {
     const top = profile.report();

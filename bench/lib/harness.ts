@@ -64,6 +64,18 @@ export function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
+/** CPU seconds (user + system, every thread of this process, DuckDB's included) since `start`, a `process.cpuUsage()`. */
+export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/** The middle of `xs` (the upper one of an even count). */
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/** Two decimals, for figures saved to results. */
+export const round2 = (x: number): number => Math.round(x * 100) / 100;
+
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /**

@@ -5,6 +5,8 @@ import { ensureCapacity } from '../../src/identity/typed-buffers.js';
 import { duckdbDialect } from '../../src/store/duckdb/duckdb-dialect.js';
 import { ident, join as joinSql, renderSql, sql, type Sql } from '../../src/store/index.js';
 import type { Workspace } from '../../src/server/index.js';
+import { IDENTIFIER_COLUMNS, timeDictionaryUpkeep, type DictionaryUpkeep } from './dictionary-upkeep.js';
+import { cpuSecondsSince, round2 } from './harness.js';
 import { timeTableWrite } from './table-write.js';
 
 /** What a rebuild over integer identifier columns would pay outside its resolution, measured on this store. */
@@ -22,15 +24,13 @@ export interface IntegerFloor {
   mapWriteMs: number;
   /** queryMs + mapWriteMs: the least such a rebuild takes, resolving in no time. */
   floorMs: number;
+  /** CPU seconds of each step, every thread of this process (DuckDB's included): on a machine of two cores, what bounds a rebuild is its work. */
+  cpuSeconds: { query: number; readIntoJs: number; mapWrite: number };
+  /** What keeping the dictionary as events arrive would cost ingestion. */
+  upkeep: DictionaryUpkeep;
 }
 
-/** The identifier columns of `events` a dictionary would number (this benchmark's events carry no external ids or aliases). */
-const COLUMNS = [
-  ['user', 'user_id'],
-  ['anon', 'anonymous_id'],
-  ['email', 'email'],
-  ['phone', 'phone'],
-] as const;
+const COLUMNS = IDENTIFIER_COLUMNS;
 
 /**
  * The route docs/architecture.md names for issue 4's 8 s rebuild through the store, measured instead of argued: an
@@ -64,16 +64,24 @@ export async function timeIntegerFloor(open: () => Promise<Workspace>, dataDir: 
 
     ws = await open();
     t = performance.now();
+    let cpu = process.cpuUsage();
     await ws.store.run(sql`CREATE OR REPLACE TEMP TABLE bench_int_reference AS ${integerRebuildQuery()}`);
     const queryMs = performance.now() - t;
+    const queryCpu = cpuSecondsSince(cpu);
     await ws.store.run(sql`DROP TABLE bench_int_reference`);
     await ws.close();
 
     t = performance.now();
+    cpu = process.cpuUsage();
     const read = await readIntoTypedArrays(join(dataDir, 'tessera.duckdb'));
     const readIntoJsMs = performance.now() - t;
+    const readCpu = cpuSecondsSince(cpu);
 
-    const mapWriteMs = (await timeTableWrite(join(dataDir, 'tessera.duckdb'), 'bench_map_i', join(dataDir, 'bench-int-floor.duckdb'))).ms;
+    const mapWrite = await timeTableWrite(join(dataDir, 'tessera.duckdb'), 'bench_map_i', join(dataDir, 'bench-int-floor.duckdb'));
+    const mapWriteMs = mapWrite.ms;
+    ws = await open();
+    const upkeep = await timeDictionaryUpkeep(ws.store, 'bench_dict');
+    await ws.close();
     return {
       setupMs: Math.round(setupMs),
       identifiers: Number(dict?.n),
@@ -83,6 +91,8 @@ export async function timeIntegerFloor(open: () => Promise<Workspace>, dataDir: 
       occurrences: read.occurrences,
       mapWriteMs: Math.round(mapWriteMs),
       floorMs: Math.round(queryMs + mapWriteMs),
+      cpuSeconds: { query: round2(queryCpu), readIntoJs: round2(readCpu), mapWrite: round2(mapWrite.cpuSeconds) },
+      upkeep,
     };
   } finally {
     await ws.close();

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { cpuSecondsSince } from './harness.js';
 
 /**
  * DuckDB writing a table of a store alone: its rows read (read-only) from `databaseFile` and held in memory first,
@@ -22,8 +23,7 @@ export async function timeTableWrite(databaseFile: string, table: string, scratc
     const cpu = process.cpuUsage();
     await c.run(`INSERT INTO floor.${table} SELECT * FROM memory.held`);
     await c.run('CHECKPOINT floor');
-    const used = process.cpuUsage(cpu);
-    return { ms: performance.now() - t, cpuSeconds: (used.user + used.system) / 1e6, rows };
+    return { ms: performance.now() - t, cpuSeconds: cpuSecondsSince(cpu), rows };
   } finally {
     c.closeSync();
     db.closeSync();
