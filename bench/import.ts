@@ -129,7 +129,6 @@ async function parseAndSerialize(path: string): Promise<number> {
   return cpuSeconds;
 }
 
-/** CPU seconds of the process (every thread, DuckDB's included): steadier than wall time on a shared machine. */
 /** Tessera: the file into a fresh data directory (rows/s, and the summary's counts). */
 async function tessera(dir: string, name: string, run: (ws: Awaited<ReturnType<typeof openWorkspace>>) => Promise<{ written: number; rowsRead: number }>): Promise<{ rate: number; written: number; cpuSeconds: number }> {
   const config = TesseraConfig.parse({ dataDir: join(dir, `data-${name}`), logLevel: 'silent', workspace: { baseCurrency: 'USD' } });
