@@ -2,7 +2,7 @@
 // `--customers N` scales it down for a quick look. Prints the figures; exits 1 if a target is missed.
 import { performance } from 'node:perf_hooks';
 import { applyObservations, customerOf, listAssignments, rebuild, type Observation } from '../src/identity/index.js';
-import { median, saveResult } from './lib/harness.js';
+import { cpuSecondsSince, median, saveResult } from './lib/harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -19,10 +19,7 @@ const SPAN_MS = 2 * 365 * 86_400_000;
 const CHUNK = 1024;
 
 /** CPU time (user + system, all threads) since `start`: on a shared machine it moves less than wall time. */
-const cpuMs = (start: NodeJS.CpuUsage): number => {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-};
+const cpuMs = (start: NodeJS.CpuUsage): number => cpuSecondsSince(start) * 1000;
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;

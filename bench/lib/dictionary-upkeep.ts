@@ -27,7 +27,6 @@ export const IDENTIFIER_COLUMNS = [
   ['email', 'email'],
   ['phone', 'phone'],
 ] as const;
-const COLUMNS = IDENTIFIER_COLUMNS;
 const LOADS = 10;
 const LOAD_MESSAGES = 2_000;
 /** A load's share of first-time visitors: each brings an anonymous id the dictionary lacks. */
@@ -67,7 +66,7 @@ class HeldDictionary {
 /** The identifiers of `rows` (a select with the four identifier columns) as (type, value) rows. */
 function occurrences(rows: Sql): Sql {
   return joinSql(
-    COLUMNS.map(([type, column]) => sql`SELECT ${type} AS type, ${ident(column)} AS value FROM (${rows}) r WHERE ${ident(column)} IS NOT NULL`),
+    IDENTIFIER_COLUMNS.map(([type, column]) => sql`SELECT ${type} AS type, ${ident(column)} AS value FROM (${rows}) r WHERE ${ident(column)} IS NOT NULL`),
     ' UNION ALL ',
   );
 }
@@ -98,11 +97,11 @@ export async function timeDictionaryUpkeep(store: Store, dictionary: string): Pr
       await tx.run(sql`INSERT INTO ${dict} SELECT * FROM bench_load_new`);
       await tx.run(sql`INSERT INTO bench_load_numbered SELECT * FROM bench_load_new`);
       // The numbers the load's events would be written with.
-      const joins = COLUMNS.map(
+      const joins = IDENTIFIER_COLUMNS.map(
         ([type, column]) =>
           sql` LEFT JOIN bench_load_numbered ${ident(`d_${column}`)} ON ${ident(`d_${column}`, 'type')} = ${type} AND ${ident(`d_${column}`, 'value')} = ${ident('l', column)}`,
       );
-      const ids = COLUMNS.map(([, column]) => sql`${ident(`d_${column}`, 'id')} AS ${ident(`${column}_i`)}`);
+      const ids = IDENTIFIER_COLUMNS.map(([, column]) => sql`${ident(`d_${column}`, 'id')} AS ${ident(`${column}_i`)}`);
       const [row] = await tx.query<{ n: number; missing: number }>(
         sql`SELECT count(*) AS n, count(*) FILTER (WHERE anonymous_id_i IS NULL AND anonymous_id IS NOT NULL) AS missing
           FROM (SELECT l.anonymous_id, ${joinSql(ids)} FROM bench_load l${joinSql(joins, '')}) j`,
@@ -115,7 +114,7 @@ export async function timeDictionaryUpkeep(store: Store, dictionary: string): Pr
   await store.run(sql`DROP TABLE bench_load`);
 
   const held = new HeldDictionary();
-  const typeIds = new Map<string, number>(COLUMNS.map(([type], k) => [type, k]));
+  const typeIds = new Map<string, number>(IDENTIFIER_COLUMNS.map(([type], k) => [type, k]));
   let t = performance.now();
   let cpu = process.cpuUsage();
   for await (const chunk of store.streamColumns<{ type: string; value: string }>(sql`SELECT type, value FROM ${dict} ORDER BY id`, 8_192)) {
@@ -127,7 +126,7 @@ export async function timeDictionaryUpkeep(store: Store, dictionary: string): Pr
 
   // Messages as a server prepares them: their identifiers are JS strings already, so reading them is not timed.
   const messages: (string | null)[][] = [];
-  for await (const chunk of store.streamColumns<Record<(typeof COLUMNS)[number][1], string | null>>(
+  for await (const chunk of store.streamColumns<Record<(typeof IDENTIFIER_COLUMNS)[number][1], string | null>>(
     sql`SELECT user_id, anonymous_id, email, phone FROM events USING SAMPLE ${raw(String(MEMORY_MESSAGES))} ROWS`,
     8_192,
   )) {
@@ -138,7 +137,7 @@ export async function timeDictionaryUpkeep(store: Store, dictionary: string): Pr
   cpu = process.cpuUsage();
   let sink = 0;
   for (const message of messages) {
-    for (let k = 0; k < COLUMNS.length; k++) {
+    for (let k = 0; k < IDENTIFIER_COLUMNS.length; k++) {
       const value = message[k];
       if (value != null) sink ^= held.number(k, value);
     }

@@ -5,7 +5,7 @@ import { ensureCapacity } from '../../src/identity/typed-buffers.js';
 import { duckdbDialect } from '../../src/store/duckdb/duckdb-dialect.js';
 import { ident, join as joinSql, renderSql, sql, type Sql } from '../../src/store/index.js';
 import type { Workspace } from '../../src/server/index.js';
-import { IDENTIFIER_COLUMNS, timeDictionaryUpkeep, type DictionaryUpkeep } from './dictionary-upkeep.js';
+import { IDENTIFIER_COLUMNS as COLUMNS, timeDictionaryUpkeep, type DictionaryUpkeep } from './dictionary-upkeep.js';
 import { cpuSecondsSince, round2 } from './harness.js';
 import { timeTableWrite } from './table-write.js';
 
@@ -29,8 +29,6 @@ export interface IntegerFloor {
   /** What keeping the dictionary as events arrive would cost ingestion. */
   upkeep: DictionaryUpkeep;
 }
-
-const COLUMNS = IDENTIFIER_COLUMNS;
 
 /**
  * The route docs/architecture.md names for issue 4's 8 s rebuild through the store, measured instead of argued: an
